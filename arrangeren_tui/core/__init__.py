@@ -1,0 +1,4 @@
+"""The Textual-free core: veld definition, session model, clock, store.
+
+Nothing in this package may import Textual; a test enforces it.
+"""

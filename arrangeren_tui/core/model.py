@@ -1,0 +1,386 @@
+"""The session model: one Arrangeergesprek with its notes, step, clock and draft.
+
+Pure Python and plain data. Every method that depends on time takes ``now``
+(epoch seconds), so tests and snapshots run on a frozen clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from arrangeren_tui.core.clock import Clock
+from arrangeren_tui.core.veld import Party, Step, Veld
+
+FORMAT_VERSION = 1
+STATUS_OPEN = "open"
+STATUS_CLOSED = "gesloten"
+
+
+def iso(now: float) -> str:
+    """Local wall time as ISO 8601 with offset, to the second."""
+    return dt.datetime.fromtimestamp(now).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Somebody at the table."""
+
+    name: str
+    role: str
+    party: str
+
+
+@dataclass(frozen=True)
+class SessionMeta:
+    """What the home form asks: who, where, when, how long."""
+
+    pupil: str
+    date: str
+    group: str = ""
+    school: str = ""
+    facilitator: str = ""
+    place: str = ""
+    participants: tuple[Participant, ...] = ()
+    planned_minutes: int = 90
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "pupil": self.pupil,
+            "date": self.date,
+            "group": self.group,
+            "school": self.school,
+            "facilitator": self.facilitator,
+            "place": self.place,
+            "participants": [
+                {"name": p.name, "role": p.role, "party": p.party} for p in self.participants
+            ],
+            "planned_minutes": self.planned_minutes,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> SessionMeta:
+        return cls(
+            pupil=str(record["pupil"]),
+            date=str(record["date"]),
+            group=str(record.get("group", "")),
+            school=str(record.get("school", "")),
+            facilitator=str(record.get("facilitator", "")),
+            place=str(record.get("place", "")),
+            participants=tuple(
+                Participant(name=str(p["name"]), role=str(p["role"]), party=str(p["party"]))
+                for p in record.get("participants", [])
+            ),
+            planned_minutes=int(record.get("planned_minutes", 90)),
+        )
+
+
+@dataclass
+class Note:
+    """A sticky note on the veld: one party, one step."""
+
+    id: int
+    step: str
+    party: str
+    text: str
+    important: bool = False
+    created: str = ""
+    updated: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "party": self.party,
+            "text": self.text,
+            "important": self.important,
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+    @classmethod
+    def from_record(cls, note_id: int, record: dict[str, Any]) -> Note:
+        return cls(
+            id=note_id,
+            step=str(record["step"]),
+            party=str(record["party"]),
+            text=str(record["text"]),
+            important=bool(record.get("important", False)),
+            created=str(record.get("created", "")),
+            updated=str(record.get("updated", "")),
+        )
+
+
+@dataclass
+class Draft:
+    """The half-typed text in the capture bar, kept across restarts."""
+
+    text: str = ""
+    cursor: int = 0
+
+
+@dataclass
+class DeletedNote:
+    """What ``Session.delete_note`` hands back, so the delete can be undone."""
+
+    note: Note
+    position: int
+
+
+class SessionError(ValueError):
+    """An operation that does not fit the session (unknown step, party or note)."""
+
+
+@dataclass
+class Session:
+    """One Arrangeergesprek."""
+
+    id: str
+    meta: SessionMeta
+    veld: Veld
+    clock: Clock
+    created: str
+    notes: list[Note] = field(default_factory=list)
+    current_step: str = ""
+    selected_party: str = ""
+    status: str = STATUS_OPEN
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    step_entered_elapsed: float = 0.0
+    draft: Draft = field(default_factory=Draft)
+    next_note_id: int = 1
+    updated: str = ""
+
+    @classmethod
+    def new(cls, session_id: str, meta: SessionMeta, veld: Veld, now: float) -> Session:
+        stamp = iso(now)
+        return cls(
+            id=session_id,
+            meta=meta,
+            veld=veld,
+            clock=Clock(planned_seconds=meta.planned_minutes * 60),
+            created=stamp,
+            updated=stamp,
+            current_step=veld.steps[0].key,
+            selected_party=veld.parties[0].key,
+        )
+
+    # -- steps and parties -------------------------------------------------
+
+    @property
+    def step(self) -> Step:
+        return self.veld.step(self.current_step)
+
+    @property
+    def party(self) -> Party:
+        return self.veld.party(self.selected_party)
+
+    def step_used(self, now: float, key: str | None = None) -> float:
+        """Clock seconds spent in a step so far (the current one still counting)."""
+        key = key or self.current_step
+        used = self.step_seconds.get(key, 0.0)
+        if key == self.current_step:
+            used += max(0.0, self.clock.elapsed(now) - self.step_entered_elapsed)
+        return used
+
+    def step_left(self, now: float) -> float:
+        """Seconds left in the current step; negative when it runs over."""
+        return self.step.minutes * 60 - self.step_used(now)
+
+    def go_to_step(self, key: str, now: float) -> None:
+        if key not in {s.key for s in self.veld.steps}:
+            raise SessionError(f"onbekende stap: {key}")
+        if key == self.current_step:
+            return
+        elapsed = self.clock.elapsed(now)
+        self.step_seconds[self.current_step] = self.step_used(now)
+        self.current_step = key
+        self.step_entered_elapsed = elapsed
+
+    def move_step(self, delta: int, now: float) -> bool:
+        """Go ``delta`` steps forward or back; False at either end."""
+        index = self.veld.step_index(self.current_step) + delta
+        if not 0 <= index < len(self.veld.steps):
+            return False
+        self.go_to_step(self.veld.steps[index].key, now)
+        return True
+
+    def select_party(self, key: str) -> None:
+        if key not in {p.key for p in self.veld.parties}:
+            raise SessionError(f"onbekende partij: {key}")
+        self.selected_party = key
+
+    def cycle_party(self, delta: int) -> Party:
+        index = (self.veld.party_index(self.selected_party) + delta) % len(self.veld.parties)
+        self.selected_party = self.veld.parties[index].key
+        return self.party
+
+    # -- notes ---------------------------------------------------------------
+
+    def notes_for(self, step: str, party: str) -> list[Note]:
+        return [n for n in self.notes if n.step == step and n.party == party]
+
+    def note(self, note_id: int) -> Note:
+        for note in self.notes:
+            if note.id == note_id:
+                return note
+        raise SessionError(f"onbekende notitie: {note_id}")
+
+    def add_note(
+        self,
+        text: str,
+        now: float,
+        *,
+        party: str | None = None,
+        step: str | None = None,
+        important: bool = False,
+    ) -> Note:
+        """Add a note (to the selected party in the current step unless told otherwise).
+
+        The clock starts with the first note if nobody started it: in the room,
+        the meeting has begun when the first thing is written down.
+        """
+        party = party or self.selected_party
+        step = step or self.current_step
+        self.veld.party(party)
+        self.veld.step(step)
+        stamp = iso(now)
+        note = Note(
+            id=self.next_note_id,
+            step=step,
+            party=party,
+            text=text,
+            important=important,
+            created=stamp,
+            updated=stamp,
+        )
+        self.next_note_id += 1
+        self.notes.append(note)
+        if not self.clock.started:
+            self.clock.start(now)
+        self.touch(now)
+        return note
+
+    def update_note(
+        self,
+        note_id: int,
+        now: float,
+        *,
+        text: str | None = None,
+        important: bool | None = None,
+        party: str | None = None,
+        step: str | None = None,
+    ) -> Note:
+        """Change a note's text, mark, party or step (a move)."""
+        note = self.note(note_id)
+        changes: dict[str, Any] = {}
+        if text is not None:
+            changes["text"] = text
+        if important is not None:
+            changes["important"] = important
+        if party is not None:
+            self.veld.party(party)
+            changes["party"] = party
+        if step is not None:
+            self.veld.step(step)
+            changes["step"] = step
+        if not changes:
+            return note
+        updated = replace(note, **changes, updated=iso(now))
+        self.notes[self.notes.index(note)] = updated
+        self.touch(now)
+        return updated
+
+    def delete_note(self, note_id: int, now: float) -> DeletedNote:
+        note = self.note(note_id)
+        position = self.notes.index(note)
+        del self.notes[position]
+        self.touch(now)
+        return DeletedNote(note=note, position=position)
+
+    def restore_note(self, deleted: DeletedNote, now: float) -> Note:
+        """Undo a delete: the note returns with its id, at its old place."""
+        if any(n.id == deleted.note.id for n in self.notes):
+            raise SessionError("deze notitie bestaat al")
+        self.notes.insert(min(deleted.position, len(self.notes)), deleted.note)
+        self.touch(now)
+        return deleted.note
+
+    # -- other state ---------------------------------------------------------
+
+    def set_draft(self, text: str, cursor: int) -> None:
+        self.draft = Draft(text=text, cursor=cursor)
+
+    def close(self, now: float) -> None:
+        self.clock.pause(now)
+        self.step_seconds[self.current_step] = self.step_used(now)
+        self.step_entered_elapsed = self.clock.elapsed(now)
+        self.status = STATUS_CLOSED
+        self.touch(now)
+
+    def reopen(self, now: float) -> None:
+        self.status = STATUS_OPEN
+        self.touch(now)
+
+    def touch(self, now: float) -> None:
+        self.updated = iso(now)
+
+    # -- persistence -----------------------------------------------------------
+
+    def to_record(self) -> dict[str, Any]:
+        """The session as TinyDB tables: ``session`` (one document) and ``notes``."""
+        return {
+            "session": {
+                "1": {
+                    "format": FORMAT_VERSION,
+                    "id": self.id,
+                    "status": self.status,
+                    "created": self.created,
+                    "updated": self.updated,
+                    "meta": self.meta.to_record(),
+                    "veld": self.veld.to_record(),
+                    "clock": self.clock.to_record(),
+                    "current_step": self.current_step,
+                    "selected_party": self.selected_party,
+                    "step_seconds": dict(self.step_seconds),
+                    "step_entered_elapsed": self.step_entered_elapsed,
+                    "draft": {"text": self.draft.text, "cursor": self.draft.cursor},
+                    "next_note_id": self.next_note_id,
+                }
+            },
+            "notes": {str(n.id): n.to_record() for n in self.notes},
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Session:
+        """Rebuild a session; raises ``KeyError``/``ValueError``/``TypeError`` on a bad record."""
+        head = record["session"]["1"]
+        version = int(head["format"])
+        if version > FORMAT_VERSION:
+            raise ValueError(f"formaat {version} is nieuwer dan dit programma ({FORMAT_VERSION})")
+        veld = Veld.from_record(head["veld"])
+        notes = [
+            Note.from_record(int(key), value)
+            for key, value in sorted(record.get("notes", {}).items(), key=lambda kv: int(kv[0]))
+        ]
+        draft = head.get("draft") or {}
+        session = cls(
+            id=str(head["id"]),
+            meta=SessionMeta.from_record(head["meta"]),
+            veld=veld,
+            clock=Clock.from_record(head["clock"]),
+            created=str(head["created"]),
+            updated=str(head.get("updated", head["created"])),
+            notes=notes,
+            current_step=str(head["current_step"]),
+            selected_party=str(head["selected_party"]),
+            status=str(head.get("status", STATUS_OPEN)),
+            step_seconds={str(k): float(v) for k, v in head.get("step_seconds", {}).items()},
+            step_entered_elapsed=float(head.get("step_entered_elapsed", 0.0)),
+            draft=Draft(text=str(draft.get("text", "")), cursor=int(draft.get("cursor", 0))),
+            next_note_id=max(
+                int(head.get("next_note_id", 1)), max((n.id for n in notes), default=0) + 1
+            ),
+        )
+        veld.step(session.current_step)
+        veld.party(session.selected_party)
+        return session
