@@ -88,12 +88,8 @@ class Clock:
 
 
 def format_duration(seconds: float) -> str:
-    """``mm:ss`` (or ``h:mm:ss`` past an hour) for a non-negative span, floored to the second."""
-    whole = int(max(0.0, seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
+    """``mm:ss`` for a non-negative span, floored to the second (``90:00`` for a meeting)."""
+    minutes, secs = divmod(int(max(0.0, seconds)), 60)
     return f"{minutes:02d}:{secs:02d}"
 
 

@@ -1,0 +1,200 @@
+"""The ``arrangeren`` command line.
+
+``arrangeren`` alone opens the home screen; ``new``, ``open`` and ``list`` work
+on the store. Errors are one Dutch line on stderr and a non-zero exit, never a
+traceback. Textual is imported only when a screen is needed, so the other
+commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn
+
+from arrangeren_tui import __version__
+from arrangeren_tui.core.model import SessionMeta
+from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path
+from arrangeren_tui.core.store import SessionStore, StoreError
+from arrangeren_tui.core.veld import Veld, VeldError, load_veld
+
+EXIT_USAGE = 2
+EXIT_ERROR = 1
+
+_ARGPARSE_DUTCH = [
+    (re.compile(r"the following arguments are required: (.*)"), r"verplicht maar ontbreekt: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"onbekend: \1"),
+    (re.compile(r"argument (\S+): expected one argument"), r"bij \1 hoort een waarde"),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)"),
+        r"onbekend commando '\2' (kies uit: \3)",
+    ),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"ongeldige waarde voor \1: \3"),
+    (re.compile(r"argument (\S+): (.*)"), r"\1: \2"),
+]
+
+
+class DutchFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix="gebruik: ")
+
+
+class DutchParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Dutch and fails with one line."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", DutchFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "commando's"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, dutch in _ARGPARSE_DUTCH:
+            if pattern.search(message):
+                message = pattern.sub(dutch, message)
+                break
+        fail(f"{message} (zie 'arrangeren --help')", EXIT_USAGE)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    sys.stderr.write(f"arrangeren: {message}\n")
+    raise SystemExit(code)
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen datum als JJJJ-MM-DD") from None
+
+
+def build_parser() -> DutchParser:
+    parser = DutchParser(
+        prog="arrangeren",
+        description="Het arrangeerveld in de terminal. Zonder commando opent het startscherm.",
+    )
+    parser.add_argument("--store", metavar="MAP", help="map met gesprekken (anders: zie README)")
+    parser.add_argument("--veld", metavar="BESTAND", help="eigen arrangeerveld (veld.toml)")
+    parser.add_argument(
+        "--version", action="version", version=f"arrangeren {__version__}", help="toon de versie"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=DutchParser)
+
+    new = commands.add_parser("new", help="maak een nieuw gesprek en toon de code")
+    new.add_argument("--leerling", required=True, metavar="NAAM", help="naam of initialen")
+    new.add_argument("--school", default="", metavar="SCHOOL")
+    new.add_argument("--groep", default="", metavar="GROEP")
+    new.add_argument("--datum", type=_date, metavar="JJJJ-MM-DD", help="standaard: vandaag")
+    new.add_argument("--gespreksleider", default="", metavar="NAAM")
+    new.add_argument(
+        "--duur", type=int, default=None, metavar="MIN", help="geplande duur (standaard: veld)"
+    )
+    new.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    open_ = commands.add_parser("open", help="open een gesprek direct op het arrangeerveld")
+    open_.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+
+    list_ = commands.add_parser("list", help="toon alle gesprekken, nieuwste eerst")
+    list_.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    return parser
+
+
+def _load_veld(args: argparse.Namespace) -> Veld:
+    path = resolve_veld_path(args.veld)
+    try:
+        return load_veld(path)
+    except VeldError as error:
+        fail(f"het arrangeerveld kan niet geladen worden: {error}")
+
+
+def _store(args: argparse.Namespace) -> SessionStore:
+    return SessionStore(resolve_store_dir(args.store))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    pupil = args.leerling.strip()
+    if not pupil:
+        fail("--leerling mag niet leeg zijn", EXIT_USAGE)
+    veld = _load_veld(args)
+    minutes = args.duur if args.duur is not None else veld.total_minutes
+    if not 1 <= minutes <= 600:
+        fail("--duur moet tussen 1 en 600 minuten liggen", EXIT_USAGE)
+    meta = SessionMeta(
+        pupil=pupil,
+        date=args.datum or dt.date.today().isoformat(),
+        school=args.school.strip(),
+        group=args.groep.strip(),
+        facilitator=args.gespreksleider.strip(),
+        planned_minutes=minutes,
+    )
+    session = _store(args).create(meta, veld, time.time())
+    if args.json:
+        print(json.dumps({"id": session.id, "leerling": meta.pupil, "datum": meta.date}))
+    else:
+        print(session.id)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    summaries, problems = _store(args).list()
+    for problem in problems:
+        sys.stderr.write(f"arrangeren: let op: {problem}\n")
+    if args.json:
+        rows = [
+            {
+                "id": s.id,
+                "leerling": s.pupil,
+                "datum": s.date,
+                "school": s.school,
+                "groep": s.group,
+                "status": s.status,
+            }
+            for s in summaries
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not summaries:
+        print("Nog geen gesprekken.")
+        return 0
+    for s in summaries:
+        extra = " · ".join(x for x in (s.school, f"groep {s.group}" if s.group else "") if x)
+        print(f"{s.id}  {s.date}  {s.status:<8}  {s.pupil}" + (f"  ({extra})" if extra else ""))
+    return 0
+
+
+def run_app(args: argparse.Namespace, session_id: str | None) -> int:
+    veld = _load_veld(args)
+    store = _store(args)
+    store.ensure()
+    if session_id is not None:
+        session_id = store.resolve_id(session_id)
+        store.load(session_id)  # fail here, in plain text, before the screen takes over
+    from arrangeren_tui.ui.app import ArrangerenApp
+
+    app = ArrangerenApp(store=store, veld=veld, open_session=session_id)
+    return app.run_guarded()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "new":
+            return cmd_new(args)
+        if args.command == "list":
+            return cmd_list(args)
+        if args.command == "open":
+            return run_app(args, args.id)
+        return run_app(args, None)
+    except StoreError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        fail(f"{error.strerror or error} ({Path(error.filename) if error.filename else ''})")

@@ -1,0 +1,1 @@
+"""The Textual layer: app, screens, widgets and the stylesheet."""

@@ -1,0 +1,417 @@
+"""The board: the arrangeerveld of one live session."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from arrangeren_tui.core.capture import parse_capture
+from arrangeren_tui.core.clock import format_remaining
+from arrangeren_tui.core.model import STATUS_CLOSED, DeletedNote, Session
+from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.text import one_line
+from arrangeren_tui.core.writer import SaveWriter
+from arrangeren_tui.ui.dialogs import NoteDialog, NoteEdit
+from arrangeren_tui.ui.widgets import (
+    CaptureBar,
+    CaptureInput,
+    ClockBar,
+    KeyBar,
+    NoteCommand,
+    PartyPane,
+    StepBar,
+)
+
+DRAFT_SAVE_DELAY = 0.4
+
+
+@dataclass
+class SaveResult(Message):
+    """The writer thread reports how the last save went."""
+
+    ok: bool
+    problem: str
+
+
+class BoardScreen(Screen[None]):
+    """Step bar, one pane per party, the capture bar and the clock."""
+
+    BINDINGS = [
+        Binding("tab", "cycle_party(1)", "Partij", key_display="Tab", priority=True,
+                id="board.next_party"),
+        Binding("shift+tab", "cycle_party(-1)", "Vorige partij", show=False, priority=True,
+                id="board.previous_party"),
+        Binding("pagedown,ctrl+n", "move_step(1)", "Stap ▶", key_display="PgDn", priority=True,
+                id="board.next_step"),
+        Binding("pageup,ctrl+b", "move_step(-1)", "◀ Stap", key_display="PgUp", priority=True,
+                id="board.previous_step"),
+        Binding("up", "focus_notes", "Notities", key_display="↑", id="board.notes"),
+        Binding("ctrl+t", "toggle_clock", "Klok", key_display="^T", priority=True,
+                id="board.clock"),
+        Binding("ctrl+o", "overview", "Overzicht", key_display="^O", priority=True,
+                id="board.overview"),
+        Binding("ctrl+l", "long_note", "Lang", key_display="^L", priority=True,
+                id="board.long_note"),
+        Binding("ctrl+z", "undo", "Herstel", key_display="^Z", priority=True,
+                id="board.undo"),
+        Binding("ctrl+g", "go_home", "Gesprekken", key_display="^G", priority=True,
+                id="board.home"),
+        Binding("ctrl+s", "save_now", "Nu opslaan", show=False, priority=True,
+                id="board.save"),
+        Binding("f1", "select_party(0)", "Partij 1", show=False, id="board.party1"),
+        Binding("f2", "select_party(1)", "Partij 2", show=False, id="board.party2"),
+        Binding("f3", "select_party(2)", "Partij 3", show=False, id="board.party3"),
+        Binding("f4", "select_party(3)", "Partij 4", show=False, id="board.party4"),
+        Binding("f5", "select_party(4)", "Partij 5", show=False, id="board.party5"),
+        Binding("f6", "select_party(5)", "Partij 6", show=False, id="board.party6"),
+    ]
+
+    def __init__(self, session: Session, store: SessionStore) -> None:
+        super().__init__()
+        self.session = session
+        self.store = store
+        self.writer: SaveWriter | None = None
+        self._undo: list[DeletedNote] = []
+        self._alerted: set[str] = set()
+        self._draft_timer = None
+        self._closed = False
+
+    # -- set-up ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        veld = self.session.veld
+        yield ClockBar(id="clockbar")
+        yield StepBar(veld.steps, id="stepbar")
+        with Grid(id="panes"):
+            for party in veld.parties:
+                yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
+        yield Static("", id="save-banner")
+        yield CaptureBar(id="capturebar")
+        yield KeyBar(id="keybar")
+
+    def on_mount(self) -> None:
+        parties = len(self.session.veld.parties)
+        panes = self.query_one("#panes", Grid)
+        columns = 3 if parties > 4 else max(1, min(parties, 2))
+        panes.styles.grid_size_columns = columns
+        panes.styles.grid_size_rows = math.ceil(parties / columns)
+        self.writer = SaveWriter(self.store.save_record, self._save_reported)
+        capture = self.query_one("#capture", CaptureInput)
+        capture.value = self.session.draft.text
+        capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
+        self._alerted = {
+            s.key for s in self.session.veld.steps if self.session.step_used(self.now(), s.key) >=
+            s.minutes * 60
+        }
+        self.refresh_board()
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        capture.focus()
+
+    def now(self) -> float:
+        return self.app.now()  # type: ignore[attr-defined,no-any-return]
+
+    # -- saving ---------------------------------------------------------------
+
+    def _save_reported(self, ok: bool, error: BaseException | None) -> None:
+        """Called on the writer thread: hand over to the event loop."""
+        problem = "" if ok else (getattr(error, "strerror", None) or type(error).__name__)
+        self.post_message(SaveResult(ok, problem))
+
+    def on_save_result(self, message: SaveResult) -> None:
+        banner = self.query_one("#save-banner", Static)
+        clockbar = self.query_one(ClockBar)
+        if message.ok:
+            banner.display = False
+            clockbar.save_text = "✓ opgeslagen"
+            clockbar.set_save_state(False)
+        else:
+            banner.update(
+                f"⚠ NIET OPGESLAGEN ({message.problem}). Je notities staan nog in het geheugen; "
+                "opslaan wordt steeds opnieuw geprobeerd."
+            )
+            banner.display = True
+            clockbar.save_text = "⚠ niet opgeslagen"
+            clockbar.set_save_state(True)
+
+    def save(self) -> None:
+        """Hand the current state to the writer (a snapshot: the writer never sees the model)."""
+        if self.writer is not None and not self._closed:
+            self.writer.submit(self.session.to_record())
+
+    def emergency_save(self, timeout: float = 3.0) -> bool:
+        """Write synchronously from the model; safe from a signal handler."""
+        if self.writer is None:
+            return True
+        return self.writer.write_now(self.session.to_record(), timeout=timeout)
+
+    def shutdown(self) -> bool:
+        """Write everything and stop the writer; True if nothing is left unsaved."""
+        if self._closed or self.writer is None:
+            return True
+        ok = self.writer.close()
+        self._closed = True
+        return ok
+
+    def on_unmount(self) -> None:
+        self.shutdown()
+
+    # -- display --------------------------------------------------------------
+
+    def refresh_board(self, keep: int | None = None) -> None:
+        session = self.session
+        veld = session.veld
+        step_index = veld.step_index(session.current_step)
+        self.query_one(StepBar).current = step_index
+        for party in veld.parties:
+            pane = self.query_one(f"#pane-{party.key}", PartyPane)
+            pane.show_notes(session.notes_for(session.current_step, party.key), keep=keep)
+            pane.set_class(party.key == session.selected_party, "-selected")
+        self.query_one(CaptureBar).set_party(session.party.label)
+        clockbar = self.query_one(ClockBar)
+        meta = session.meta
+        who = one_line(meta.pupil, 24)
+        if meta.group:
+            who += f" · gr. {one_line(meta.group, 6)}"
+        closed = " · gesloten" if session.status == STATUS_CLOSED else ""
+        clockbar.title = f" {who} · stap {step_index + 1}/{len(veld.steps)}{closed}"
+
+    def _tick(self) -> None:
+        now = self.now()
+        session = self.session
+        clock = session.clock
+        phase = clock.phase(now)
+        if not clock.started:
+            text = f"⏱ {format_remaining(clock.remaining(now))} (^T start)"
+        elif clock.running:
+            text = f"⏱ {format_remaining(clock.remaining(now))}"
+        else:
+            text = f"⏸ {format_remaining(clock.remaining(now))} gepauzeerd"
+        clockbar = self.query_one(ClockBar)
+        clockbar.clock_text = text + " "
+        clockbar.set_phase(phase.value, clock.running)
+        left = session.step_left(now)
+        stepbar = self.query_one(StepBar)
+        stepbar.step_time = format_remaining(left)
+        stepbar.overrun = left < 0
+        step = session.step
+        if clock.running and left <= 0 and step.key not in self._alerted:
+            self._alerted.add(step.key)
+            self.notify(f"De {step.minutes} minuten voor ‘{step.name}’ zijn om.", timeout=6)
+
+    # -- capture ----------------------------------------------------------------
+
+    @on(Input.Changed, "#capture")
+    def _draft_changed(self, event: Input.Changed) -> None:
+        capture = event.input
+        self.session.set_draft(capture.value, capture.cursor_position)
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        self.save()
+
+    @on(Input.Submitted, "#capture")
+    def _capture_submitted(self, event: Input.Submitted) -> None:
+        if self.session.status == STATUS_CLOSED:
+            self.notify("Dit gesprek is gesloten. Heropen het via ^P.", severity="warning")
+            return
+        if not event.value.strip():
+            return
+        capture = parse_capture(event.value, self.session.veld)
+        if capture.problem:
+            self.notify(capture.problem, severity="warning")
+            return
+        was_running = self.session.clock.started
+        note = self.session.add_note(
+            capture.text, self.now(), party=capture.party, important=capture.important
+        )
+        if capture.party and capture.party != self.session.selected_party:
+            self.notify(f"Genoteerd bij {self.session.veld.party(capture.party).label}.", timeout=2)
+        if not was_running:
+            self.notify("De klok loopt (^T pauzeert).", timeout=3)
+        event.input.value = ""
+        self.session.set_draft("", 0)
+        self.save()
+        self.refresh_board(keep=note.id)
+        self._tick()
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_cycle_party(self, delta: int) -> None:
+        focused_list = not isinstance(self.focused, CaptureInput)
+        self.session.cycle_party(delta)
+        self.save()
+        self.refresh_board()
+        if focused_list:
+            self._focus_pane(self.session.selected_party)
+
+    def action_select_party(self, index: int) -> None:
+        parties = self.session.veld.parties
+        if 0 <= index < len(parties):
+            self.session.select_party(parties[index].key)
+            self.save()
+            self.refresh_board()
+
+    def action_move_step(self, delta: int) -> None:
+        if not self.session.move_step(delta, self.now()):
+            self.notify("Dit is de laatste stap." if delta > 0 else "Dit is de eerste stap.",
+                        timeout=2)
+            return
+        self.save()
+        self.refresh_board()
+        self._tick()
+        if not isinstance(self.focused, CaptureInput):
+            self.query_one("#capture", CaptureInput).focus()
+
+    def action_focus_notes(self) -> None:
+        self._focus_pane(self.session.selected_party)
+
+    def _focus_pane(self, party: str) -> None:
+        pane = self.query_one(f"#pane-{party}", PartyPane)
+        if pane.note_list.option_count:
+            pane.note_list.focus()
+        else:
+            self.query_one("#capture", CaptureInput).focus()
+
+    def on_party_pane_focused(self, message: PartyPane.Focused) -> None:
+        if message.party != self.session.selected_party:
+            self.session.select_party(message.party)
+            self.save()
+            self.refresh_board()
+
+    def action_toggle_clock(self) -> None:
+        running = self.session.clock.toggle(self.now())
+        self.session.touch(self.now())
+        self.save()
+        self._tick()
+        self.notify("Klok loopt." if running else "Klok gepauzeerd.", timeout=2)
+
+    def action_save_now(self) -> None:
+        if self.writer is not None and self.writer.write_now(self.session.to_record()):
+            self.notify("Opgeslagen. (Dat gebeurt ook vanzelf.)", timeout=2)
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Er is niets om terug te zetten.", timeout=2)
+            return
+        deleted = self._undo.pop()
+        note = self.session.restore_note(deleted, self.now())
+        self.save()
+        if note.step != self.session.current_step:
+            self.session.go_to_step(note.step, self.now())
+        self.session.select_party(note.party)
+        self.refresh_board(keep=note.id)
+        self.notify("Notitie teruggezet.", timeout=2)
+
+    def action_go_home(self) -> None:
+        self.shutdown()
+        self.app.pop_screen()
+
+    def action_overview(self) -> None:
+        from arrangeren_tui.ui.overview import OverviewScreen
+
+        def jump(target: tuple[str, str] | None) -> None:
+            if target is None:
+                return
+            step, party = target
+            self.session.go_to_step(step, self.now())
+            self.session.select_party(party)
+            self.save()
+            self.refresh_board()
+            self._tick()
+
+        self.app.push_screen(OverviewScreen(self.session), jump)
+
+    def action_long_note(self) -> None:
+        capture = self.query_one("#capture", CaptureInput)
+        session = self.session
+
+        def done(edit: NoteEdit | None) -> None:
+            capture.focus()
+            if edit is None or not edit.text.strip():
+                return
+            note = session.add_note(
+                edit.text.strip("\n"), self.now(), party=edit.party, step=edit.step,
+                important=edit.important,
+            )
+            capture.value = ""
+            session.set_draft("", 0)
+            self.save()
+            self.refresh_board(keep=note.id)
+
+        self.app.push_screen(
+            NoteDialog(
+                session.veld,
+                title="Lange notitie",
+                text=capture.value,
+                party=session.selected_party,
+                step=session.current_step,
+            ),
+            done,
+        )
+
+    def on_note_command(self, message: NoteCommand) -> None:
+        message.stop()
+        if message.action == "leave" or message.note_id is None:
+            self.query_one("#capture", CaptureInput).focus()
+            return
+        note = self.session.note(message.note_id)
+        now = self.now()
+        if message.action == "important":
+            self.session.update_note(note.id, now, important=not note.important)
+            self.save()
+            self.refresh_board(keep=note.id)
+        elif message.action == "delete":
+            self._undo.append(self.session.delete_note(note.id, now))
+            self.save()
+            self.refresh_board()
+            self.notify("Notitie gewist. ^Z zet hem terug.", timeout=4)
+            self._focus_pane(message.party)
+        elif message.action in ("edit", "move"):
+            self._edit_note(note.id, focus="party" if message.action == "move" else "text")
+
+    def _edit_note(self, note_id: int, focus: str) -> None:
+        note = self.session.note(note_id)
+
+        def done(edit: NoteEdit | None) -> None:
+            if edit is None:
+                self._focus_pane(note.party)
+                return
+            if not edit.text.strip():
+                self.notify("Een lege notitie is niet opgeslagen; wis hem met d.",
+                            severity="warning")
+                return
+            updated = self.session.update_note(
+                note_id, self.now(), text=edit.text.strip("\n"), important=edit.important,
+                party=edit.party, step=edit.step,
+            )
+            self.save()
+            if updated.step != note.step or updated.party != note.party:
+                step = self.session.veld.step(updated.step).name
+                party = self.session.veld.party(updated.party).label
+                self.notify(f"Verplaatst naar {party} in ‘{step}’.", timeout=3)
+            self.refresh_board()
+            self._focus_pane(note.party)
+
+        self.app.push_screen(
+            NoteDialog(
+                self.session.veld,
+                title="Notitie verplaatsen" if focus == "party" else "Notitie bewerken",
+                text=note.text,
+                party=note.party,
+                step=note.step,
+                important=note.important,
+                focus=focus,
+            ),
+            done,
+        )

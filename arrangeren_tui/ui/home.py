@@ -1,0 +1,273 @@
+"""The home screen (recent sessions) and the form for a new session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from arrangeren_tui.core.model import STATUS_CLOSED, Participant, SessionMeta
+from arrangeren_tui.core.store import SessionStore, StoreError
+from arrangeren_tui.core.text import one_line
+from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui.widgets import KeyBar
+
+MAX_PUPIL_LENGTH = 60
+
+
+class HomeScreen(Screen[None]):
+    """Recent sessions, newest first; start a new one or resume."""
+
+    BINDINGS = [
+        Binding("n", "new_session", "Nieuw gesprek", key_display="n", id="home.new"),
+        Binding("enter", "open_session", "Openen", key_display="Enter", id="home.open"),
+        Binding("r", "reload", "Vernieuwen", key_display="r", id="home.reload"),
+    ]
+
+    def __init__(self, store: SessionStore, veld: Veld) -> None:
+        super().__init__()
+        self.store = store
+        self.veld = veld
+
+    def compose(self) -> ComposeResult:
+        yield Static(" arrangeren · Arrangeergesprekken", id="home-title")
+        yield Static(f" Opslag: {self.store.root}", id="home-store")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-empty")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Datum", key="datum", width=10)
+        table.add_column("Leerling", key="leerling", width=18)
+        table.add_column("School", key="school", width=14)
+        table.add_column("Gr.", key="groep", width=4)
+        table.add_column("Status", key="status", width=8)
+        table.add_column("Code", key="code", width=13)
+        self.action_reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        table = self.query_one(DataTable)
+        summaries, problems = self.store.list()
+        table.clear()
+        for s in summaries:
+            status = Text(s.status, style="dim" if s.status == STATUS_CLOSED else "bold green")
+            table.add_row(
+                s.date, one_line(s.pupil, 18), one_line(s.school, 14), one_line(s.group, 4),
+                status, s.id, key=s.id,
+            )
+        empty = self.query_one("#home-empty", Static)
+        empty.display = not summaries
+        empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen.")
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=8)
+
+    def action_open_session(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            self.action_new_session()
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        if row_key.value:
+            self.app.open_session(row_key.value)  # type: ignore[attr-defined]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.app.open_session(event.row_key.value)  # type: ignore[attr-defined]
+
+    def action_new_session(self) -> None:
+        def created(meta: SessionMeta | None) -> None:
+            if meta is None:
+                return
+            try:
+                session = self.store.create(meta, self.veld, self.app.now())  # type: ignore[attr-defined]
+            except (StoreError, OSError) as error:
+                self.notify(f"Niet aangemaakt: {error}", severity="error", timeout=10)
+                return
+            self.app.open_session(session.id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(
+            NewSessionScreen(self.veld, self.app.today()), created  # type: ignore[attr-defined]
+        )
+
+
+class ParticipantRow(Horizontal):
+    """Name, role and party of one participant."""
+
+    def __init__(self, veld: Veld, number: int) -> None:
+        super().__init__(classes="participant")
+        self.veld = veld
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="naam", classes="p-name", max_length=80, compact=True)
+        yield Input(placeholder="rol (bv. leraar)", classes="p-role", max_length=60, compact=True)
+        yield Select(
+            [(p.label, p.key) for p in self.veld.parties],
+            prompt="partij",
+            classes="p-party",
+            compact=True,
+        )
+
+    def value(self) -> tuple[str, str, str | None]:
+        party = self.query_one(".p-party", Select).value
+        return (
+            self.query_one(".p-name", Input).value.strip(),
+            self.query_one(".p-role", Input).value.strip(),
+            None if party is Select.NULL else str(party),
+        )
+
+
+class NewSessionScreen(ModalScreen[SessionMeta | None]):
+    """The form for a new session. Errors show at the field; nothing is saved half."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Gesprek aanmaken", key_display="^S", priority=True,
+                id="new.save"),
+        Binding("ctrl+n", "add_participant", "Deelnemer erbij", key_display="^N",
+                priority=True, id="new.add_participant"),
+        Binding("escape", "cancel", "Annuleren", key_display="Esc", id="new.cancel"),
+    ]
+
+    def __init__(self, veld: Veld, today: dt.date) -> None:
+        super().__init__()
+        self.veld = veld
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="new-dialog", classes="dialog"):
+            yield Label("Nieuw arrangeergesprek", classes="dialog-title")
+            with VerticalScroll(id="new-form", can_focus=False):
+                yield from self._field("Leerling (naam of initialen) *", "f-leerling",
+                                       placeholder="bv. T.d.J.")
+                with Horizontal(classes="form-row"):
+                    with Vertical():
+                        yield from self._field("Groep", "f-groep", placeholder="bv. 5")
+                    with Vertical():
+                        yield from self._field("Datum *", "f-datum", value=self.today.isoformat())
+                    with Vertical():
+                        yield from self._field(
+                            "Duur (min) *", "f-duur", value=str(self.veld.total_minutes)
+                        )
+                yield from self._field("School", "f-school")
+                yield from self._field("Gespreksleider", "f-gespreksleider")
+                yield Label("Deelnemers (naam, rol, partij)", classes="field-label")
+                with Vertical(id="participants"):
+                    yield ParticipantRow(self.veld, 1)
+                yield Label("", id="err-deelnemers", classes="field-error")
+                yield Button("+ Deelnemer (^N)", id="add-participant", compact=True)
+            with Horizontal(classes="dialog-row"):
+                yield Button("Aanmaken ^S", variant="primary", id="new-save", compact=True)
+                yield Button("Annuleren", id="new-cancel", compact=True)
+            yield KeyBar()
+
+    def _field(self, label: str, field_id: str, *, value: str = "", placeholder: str = ""):  # type: ignore[no-untyped-def]
+        yield Label(label, classes="field-label")
+        yield Input(value=value, placeholder=placeholder, id=field_id, max_length=120, compact=True)
+        yield Label("", id=f"err-{field_id[2:]}", classes="field-error")
+
+    def on_mount(self) -> None:
+        for error in self.query(".field-error"):
+            error.display = False
+        self.query_one("#f-leerling", Input).focus()
+
+    def action_add_participant(self) -> None:
+        rows = self.query_one("#participants", Vertical)
+        row = ParticipantRow(self.veld, len(rows.children) + 1)
+        rows.mount(row)
+        self.call_after_refresh(lambda: row.query_one(".p-name", Input).focus())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "new-save":
+            self.action_save()
+        elif event.button.id == "add-participant":
+            self.action_add_participant()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def _show_error(self, name: str, message: str) -> None:
+        label = self.query_one(f"#err-{name}", Label)
+        label.update(message)
+        label.display = bool(message)
+
+    def validate(self) -> tuple[SessionMeta | None, str | None]:
+        """The form as SessionMeta, or None and the id of the first field in error."""
+        errors: dict[str, str] = {}
+
+        def value(field_id: str) -> str:
+            return self.query_one(f"#{field_id}", Input).value.strip()
+
+        pupil = value("f-leerling")
+        if not pupil:
+            errors["leerling"] = "Vul de naam of de initialen van de leerling in."
+        elif len(pupil) > MAX_PUPIL_LENGTH:
+            errors["leerling"] = f"Hoogstens {MAX_PUPIL_LENGTH} tekens."
+        date_text = value("f-datum")
+        try:
+            date = dt.date.fromisoformat(date_text).isoformat()
+        except ValueError:
+            date = ""
+            errors["datum"] = "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."
+        minutes = 0
+        try:
+            minutes = int(value("f-duur"))
+            if not 10 <= minutes <= 600:
+                errors["duur"] = "Tussen 10 en 600 minuten."
+        except ValueError:
+            errors["duur"] = "Een heel aantal minuten, bv. 90."
+        participants: list[Participant] = []
+        for number, row in enumerate(self.query(ParticipantRow), start=1):
+            name, role, party = row.value()
+            if not (name or role or party):
+                continue
+            if not name or not party:
+                errors.setdefault(
+                    "deelnemers", f"Deelnemer {number}: vul naam en partij in (of maak de regel leeg)."
+                )
+                continue
+            participants.append(Participant(name=name, role=role, party=party))
+        for name in ("leerling", "datum", "duur", "deelnemers"):
+            self._show_error(name, errors.get(name, ""))
+        if errors:
+            first = next(iter(errors))
+            return None, {"deelnemers": "participants"}.get(first, f"f-{first}")
+        return (
+            SessionMeta(
+                pupil=pupil,
+                date=date,
+                group=value("f-groep"),
+                school=value("f-school"),
+                facilitator=value("f-gespreksleider"),
+                participants=tuple(participants),
+                planned_minutes=minutes,
+            ),
+            None,
+        )
+
+    def action_save(self) -> None:
+        meta, first_error = self.validate()
+        if meta is None:
+            target = self.query_one(f"#{first_error}")
+            if first_error == "participants":
+                target.query(Input).first().focus()
+            else:
+                target.focus()
+            return
+        self.dismiss(meta)

@@ -1,0 +1,276 @@
+"""Board widgets: clock bar, step bar, party panes, capture bar and key bar.
+
+Widgets get their data set from the board (attributes down) and report what
+the user asked for with messages (messages up); they never reach into each
+other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from arrangeren_tui.core.model import Note
+from arrangeren_tui.core.text import one_line, safe_text
+from arrangeren_tui.core.veld import Step
+
+
+class ClockBar(Horizontal):
+    """The top line: who the session is about, save state, and the meeting clock."""
+
+    title: reactive[str] = reactive("")
+    clock_text: reactive[str] = reactive("")
+    save_text: reactive[str] = reactive("")
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="cb-title")
+        yield Label(id="cb-save")
+        yield Label(id="cb-clock")
+
+    def watch_title(self, value: str) -> None:
+        self.query_one("#cb-title", Label).update(Text(value))
+
+    def watch_clock_text(self, value: str) -> None:
+        self.query_one("#cb-clock", Label).update(Text(value))
+
+    def watch_save_text(self, value: str) -> None:
+        self.query_one("#cb-save", Label).update(Text(value))
+
+    def set_phase(self, phase: str, running: bool) -> None:
+        clock = self.query_one("#cb-clock", Label)
+        for name in ("niet-gestart", "rustig", "laatste-15", "laatste-5", "uitloop"):
+            clock.set_class(name == phase, f"-{name}")
+        clock.set_class(not running, "-gepauzeerd")
+
+    def set_save_state(self, failing: bool) -> None:
+        self.query_one("#cb-save", Label).set_class(failing, "-mislukt")
+
+
+class StepBar(Widget):
+    """Every step with its minutes, the current one marked, its prompt and time left."""
+
+    DEFAULT_CSS = """
+    StepBar { height: 2; }
+    """
+
+    current: reactive[int] = reactive(0)
+    step_time: reactive[str] = reactive("")
+    overrun: reactive[bool] = reactive(False)
+
+    def __init__(self, steps: tuple[Step, ...], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.steps = steps
+
+    def _chips(self, width: int, names: bool) -> Text:
+        line = Text()
+        for index, step in enumerate(self.steps):
+            is_current = index == self.current
+            label = f"{index + 1} {step.short} {step.minutes}′" if names or is_current else (
+                f"{index + 1}·{step.minutes}′"
+            )
+            style = "bold reverse" if is_current else ("dim" if index < self.current else "")
+            if line:
+                line.append(" ")
+            line.append(f" {label} ", style=style)
+        return line
+
+    def render(self) -> Text:
+        width = self.size.width or 80
+        chips = self._chips(width, names=True)
+        if chips.cell_len > width:
+            chips = self._chips(width, names=False)
+        chips.truncate(width, overflow="ellipsis")
+        step = self.steps[self.current]
+        right = f" stap {self.step_time} "
+        prompt_width = max(0, width - len(right) - 1)
+        prompt = Text(" " + one_line(step.prompt, prompt_width - 1), style="italic")
+        prompt.truncate(prompt_width)
+        prompt.pad_right(prompt_width - prompt.cell_len)
+        line2 = prompt + Text(" ") + Text(right, style="bold red" if self.overrun else "bold")
+        return Text("\n").join([chips, line2])
+
+
+@dataclass
+class NoteCommand(Message):
+    """A party's note list asks the board to do something with a note."""
+
+    action: str  # edit | delete | important | move | leave
+    note_id: int | None
+    party: str
+
+
+class NoteList(OptionList):
+    """The notes of one party in the current step."""
+
+    BINDINGS = [
+        Binding("enter,e", "command('edit')", "Bewerk", id="note.edit"),
+        Binding("delete,d,x", "command('delete')", "Wis", id="note.delete"),
+        Binding("i,exclamation_mark", "command('important')", "Belangrijk", id="note.important"),
+        Binding("m", "command('move')", "Verplaats", id="note.move"),
+        Binding("escape", "command('leave')", "Terug naar typen", id="note.leave"),
+    ]
+
+    def __init__(self, party: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.party = party
+
+    def action_command(self, action: str) -> None:
+        note_id: int | None = None
+        if self.highlighted is not None and self.option_count:
+            option_id = self.get_option_at_index(self.highlighted).id
+            note_id = int(option_id) if option_id is not None else None
+        if note_id is None and action != "leave":
+            return
+        self.post_message(NoteCommand(action=action, note_id=note_id, party=self.party))
+
+    @property
+    def highlighted_note_id(self) -> int | None:
+        if self.highlighted is None or not self.option_count:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id
+        return int(option_id) if option_id is not None else None
+
+
+def note_prompt(note: Note) -> Text:
+    text = Text()
+    if note.important:
+        text.append("★ ", style="bold yellow")
+        text.append(safe_text(note.text, keep_newlines=True), style="bold")
+    else:
+        text.append("• ", style="dim")
+        text.append(safe_text(note.text, keep_newlines=True))
+    return text
+
+
+class PartyPane(Vertical):
+    """One party's square on the veld: its notes in the current step."""
+
+    @dataclass
+    class Focused(Message):
+        party: str
+
+    def __init__(self, party: str, label: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.party = party
+        self.label = label
+        self.border_title = label
+        self._shown: list[tuple[int, str, bool]] = []
+
+    def compose(self) -> ComposeResult:
+        yield NoteList(self.party, id=f"notes-{self.party}")
+
+    @property
+    def note_list(self) -> NoteList:
+        return self.query_one(NoteList)
+
+    def show_notes(self, notes: list[Note], keep: int | None = None) -> None:
+        """Show these notes; repaint only if they differ from what is shown."""
+        shown = [(n.id, n.text, n.important) for n in notes]
+        self.border_title = f"{self.label} ({len(notes)})" if notes else self.label
+        if shown == self._shown:
+            return
+        self._shown = shown
+        note_list = self.note_list
+        previous = keep if keep is not None else note_list.highlighted_note_id
+        note_list.clear_options()
+        note_list.add_options([Option(note_prompt(n), id=str(n.id)) for n in notes])
+        if notes:
+            ids = [n.id for n in notes]
+            note_list.highlighted = ids.index(previous) if previous in ids else len(notes) - 1
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.post_message(self.Focused(self.party))
+
+
+class CaptureInput(Input):
+    """The one-line capture bar (one line keeps repaint per keystroke small)."""
+
+
+class CaptureBar(Horizontal):
+    """Party label plus the capture input."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="capture-party")
+        yield CaptureInput(
+            placeholder="Typ een notitie, Enter legt hem neer (@partij of ! vooraan mag)",
+            id="capture",
+        )
+
+    def set_party(self, label: str) -> None:
+        self.query_one("#capture-party", Label).update(Text(f" {label} ›"))
+
+
+class KeyBar(Static):
+    """A two-line footer: every active key with its Dutch description.
+
+    Textual's Footer is one line and cuts keys off at 80 columns; this one wraps
+    so that everything that can be pressed is on screen.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar { height: 2; dock: bottom; }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self._refresh_keys)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: object) -> None:
+        if self.is_attached:
+            self.call_after_refresh(self._refresh_keys)
+
+    def on_resize(self) -> None:
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        if not self.is_attached or not self.is_mounted:
+            return
+        try:
+            active = self.screen.active_bindings
+        except Exception:  # noqa: BLE001 - the screen is being torn down
+            return
+        seen: set[str] = set()
+        parts: list[Text] = []
+        for _node, binding, enabled, _tooltip in active.values():
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.app.get_key_display(binding)
+            part = Text()
+            part.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
+            part.append(f" {binding.description}", style="" if enabled else "dim")
+            parts.append(part)
+        self.update(pack_keys(parts, self.size.width or self.app.size.width))
+
+
+def pack_keys(parts: list[Text], width: int) -> Text:
+    """Lay key labels out in lines of ``width`` without splitting one label."""
+    lines: list[Text] = []
+    line = Text()
+    for part in parts:
+        extra = part.cell_len + (2 if line else 0)
+        if line and line.cell_len + extra > width:
+            lines.append(line)
+            line = Text()
+        if line:
+            line.append("  ")
+        line.append_text(part)
+    if line:
+        lines.append(line)
+    return Text("\n").join(lines)
