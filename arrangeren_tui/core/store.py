@@ -145,6 +145,11 @@ class SessionStore:
             raise StoreError(
                 f"kan gesprek {session_id} niet lezen ({error.strerror})"
             ) from None
+        except (AttributeError, TypeError, ValueError) as error:
+            # Valid JSON in the wrong shape (e.g. a table that is a list).
+            raise StoreError(
+                f"het bestand van gesprek {session_id} heeft een onverwachte vorm ({error})"
+            ) from None
         if not isinstance(head, dict):
             raise StoreError(f"het bestand van gesprek {session_id} bevat geen gesprek")
         return {"session": {"1": dict(head)}, "notes": notes}
@@ -153,7 +158,7 @@ class SessionStore:
         record = self.read_record(session_id)
         try:
             return Session.from_record(record)
-        except (KeyError, ValueError, TypeError) as error:
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
             raise StoreError(
                 f"het bestand van gesprek {session_id} heeft een onverwachte vorm ({error})"
             ) from None

@@ -44,6 +44,9 @@ class SaveResult(Message):
 class BoardScreen(Screen[None]):
     """Step bar, one pane per party, the capture bar and the clock."""
 
+    # Textual would otherwise focus the first party's note list, selecting that party.
+    AUTO_FOCUS = "#capture"
+
     BINDINGS = [
         Binding("tab", "cycle_party(1)", "Partij", key_display="Tab", priority=True,
                 id="board.next_party"),
@@ -82,7 +85,7 @@ class BoardScreen(Screen[None]):
         self._undo: list[DeletedNote] = []
         self._alerted: set[str] = set()
         self._draft_timer = None
-        self._closed = False
+        self._writer_closed = False
 
     # -- set-up ---------------------------------------------------------------
 
@@ -144,7 +147,7 @@ class BoardScreen(Screen[None]):
 
     def save(self) -> None:
         """Hand the current state to the writer (a snapshot: the writer never sees the model)."""
-        if self.writer is not None and not self._closed:
+        if self.writer is not None and not self._writer_closed:
             self.writer.submit(self.session.to_record())
 
     def emergency_save(self, timeout: float = 3.0) -> bool:
@@ -155,10 +158,10 @@ class BoardScreen(Screen[None]):
 
     def shutdown(self) -> bool:
         """Write everything and stop the writer; True if nothing is left unsaved."""
-        if self._closed or self.writer is None:
+        if self._writer_closed or self.writer is None:
             return True
         ok = self.writer.close()
-        self._closed = True
+        self._writer_closed = True
         return ok
 
     def on_unmount(self) -> None:

@@ -1,0 +1,104 @@
+"""Shared fixtures: the shipped veld, a store in tmp_path, a frozen clock, a demo session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from arrangeren_tui.core.model import Participant, Session, SessionMeta
+from arrangeren_tui.core.paths import shipped_decks_dir
+from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.veld import Veld, load_veld
+
+# 2026-11-23 14:00 local time, frozen for every UI test and snapshot.
+T0 = dt.datetime(2026, 11, 23, 14, 0, 0).timestamp()
+TODAY = dt.date(2026, 11, 23)
+DEMO_ID = "20261123-demo"
+
+
+class FakeClock:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self, start: float = T0) -> None:
+        self.value = start
+
+    def __call__(self) -> float:
+        return self.value
+
+    def advance(self, seconds: float) -> None:
+        self.value += seconds
+
+
+@pytest.fixture
+def veld() -> Veld:
+    return load_veld(shipped_decks_dir() / "veld.toml")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SessionStore:
+    store = SessionStore(tmp_path / "store")
+    store.ensure()
+    return store
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def demo_session(veld: Veld, now: float = T0, session_id: str = DEMO_ID) -> Session:
+    """A fictional session halfway through the meeting, with notes in several squares."""
+    meta = SessionMeta(
+        pupil="Tessa de Jong",
+        date="2026-11-23",
+        group="5",
+        school="Basisschool De Linde",
+        facilitator="Iris Bakker (IB'er)",
+        place="De Linde, kamer 2",
+        participants=(
+            Participant("Anna Smit", "leraar", "school"),
+            Participant("Mark de Jong", "vader", "ouders"),
+            Participant("Sanne de Jong", "moeder", "ouders"),
+            Participant("Pieter Kok", "orthopedagoog", "swv"),
+            Participant("Fatima El Amrani", "schoolmaatschappelijk werk", "jeugdhulp"),
+            Participant("Joost Vermeer", "jeugdverpleegkundige", "jgz"),
+        ),
+        planned_minutes=90,
+    )
+    session = Session.new(session_id, meta, veld, now)
+    session.clock.start(now)
+    minute = 60.0
+    t = now
+    session.add_note("Welkom; doel: één plan voor Tessa", t, party="school")
+    session.add_note("Ouders geven toestemming voor SWV, jeugdhulp en JGZ", t, party="ouders",
+                     important=True)
+    t += 5 * minute
+    session.go_to_step("puzzel", t)
+    session.add_note("Rekenen loopt vast sinds groep 4; tafels lukken niet", t, party="school")
+    session.add_note("Thuis veel boosheid rond huiswerk", t, party="ouders")
+    session.add_note("Tessa: 'ik wil dat sommen niet meer zo eng zijn'", t, party="leerling",
+                     important=True)
+    t += 10 * minute
+    session.go_to_step("beeld", t)
+    session.add_note("Sterk in taal en tekenen; helpt graag anderen", t, party="school")
+    session.add_note("Slaapt slecht, vaak moe in de ochtend", t, party="jgz")
+    session.add_note("Extra rekeninstructie in kleine groep: weinig effect", t, party="school")
+    session.add_note("Observatie in de klas kan binnen 3 weken", t, party="swv")
+    t += 12 * minute
+    session.select_party("ouders")
+    session.set_draft("Vader wil graag vaker kort conta", 32)
+    return session
+
+
+@pytest.fixture
+def demo(veld: Veld, store: SessionStore) -> Session:
+    session = demo_session(veld)
+    store.save(session)
+    return session
+
+
+def demo_now() -> float:
+    """The moment the demo session is 'now': 27 minutes into the meeting."""
+    return T0 + 27 * 60

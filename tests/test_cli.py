@@ -1,0 +1,445 @@
+"""The ``arrangeren`` command line: output, one-line Dutch errors, where things live."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arrangeren_tui import __version__
+from arrangeren_tui.cli import main
+from arrangeren_tui.core import paths
+from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path
+from arrangeren_tui.core.store import SessionStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "decks" / "veld.toml"
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch) -> Path:
+    """No real store, veld or user folder is ever used."""
+    monkeypatch.delenv("ARRANGEREN_STORE", raising=False)
+    monkeypatch.delenv("ARRANGEREN_VELD", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)  # no ./sessions here
+    return work
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+def run_ok(capsys, argv: list[str]) -> str:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    return out
+
+
+def run_fail(capsys, argv: list[str]) -> tuple[int, str]:
+    """Run a command that must fail; return its exit code and its one stderr line."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out, err = capsys.readouterr()
+    code = info.value.code
+    assert isinstance(code, int) and code != 0
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert err.endswith("\n")
+    assert lines[0].startswith("arrangeren: ")
+    return code, lines[0]
+
+
+def new_session(capsys, store_dir: Path, *extra: str) -> dict:
+    out = run_ok(
+        capsys,
+        [
+            "--store",
+            str(store_dir),
+            "new",
+            "--leerling",
+            "T.d.J.",
+            "--groep",
+            "5",
+            "--datum",
+            "2026-11-23",
+            "--json",
+            *extra,
+        ],
+    )
+    return json.loads(out)
+
+
+# -- new and list -----------------------------------------------------------------
+
+
+def test_new_json(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    assert data["leerling"] == "T.d.J."
+    assert data["datum"] == "2026-11-23"
+    assert data["id"].startswith("20261123-")
+    assert (store_dir / f"{data['id']}.json").is_file()
+    session = SessionStore(store_dir).load(data["id"])
+    assert session.meta.group == "5"
+    assert session.clock.planned_seconds == 90 * 60  # the veld's total by default
+
+
+def test_new_plain_prints_only_the_id(capsys, store_dir: Path) -> None:
+    out = run_ok(
+        capsys,
+        ["--store", str(store_dir), "new", "--leerling", " Anna Smit ", "--school", "De Linde"],
+    )
+    (session_id,) = out.split()
+    session = SessionStore(store_dir).load(session_id)
+    assert session.meta.pupil == "Anna Smit"  # trimmed
+    assert session.meta.school == "De Linde"
+    assert len(session.meta.date) == 10  # today, as JJJJ-MM-DD
+
+
+def test_new_with_duration(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir, "--duur", "45")
+    assert SessionStore(store_dir).load(data["id"]).clock.planned_seconds == 45 * 60
+
+
+def test_list_json_shows_the_new_session(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    rows = json.loads(run_ok(capsys, ["--store", str(store_dir), "list", "--json"]))
+    assert rows == [
+        {
+            "id": data["id"],
+            "leerling": "T.d.J.",
+            "datum": "2026-11-23",
+            "school": "",
+            "groep": "5",
+            "status": "open",
+        }
+    ]
+
+
+def test_list_human(capsys, store_dir: Path) -> None:
+    assert run_ok(capsys, ["--store", str(store_dir), "list"]) == "Nog geen gesprekken.\n"
+    first = new_session(capsys, store_dir)
+    out = run_ok(
+        capsys,
+        [
+            "--store",
+            str(store_dir),
+            "new",
+            "--leerling",
+            "Anna Smit",
+            "--school",
+            "De Linde",
+            "--datum",
+            "2026-12-01",
+        ],
+    )
+    second = out.strip()
+    lines = run_ok(capsys, ["--store", str(store_dir), "list"]).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{second}  2026-12-01  open")  # newest first
+    assert lines[0].endswith("Anna Smit  (De Linde)")
+    assert lines[1].startswith(f"{first['id']}  2026-11-23  open")
+    assert lines[1].endswith("T.d.J.  (groep 5)")
+
+
+def test_list_of_a_missing_store_creates_nothing(capsys, store_dir: Path) -> None:
+    assert json.loads(run_ok(capsys, ["--store", str(store_dir), "list", "--json"])) == []
+    assert not store_dir.exists()
+
+
+def test_list_warns_about_a_damaged_file_but_succeeds(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    (store_dir / "20261123-kapt.json").write_bytes(b"")
+    assert main(["--store", str(store_dir), "list", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [row["id"] for row in json.loads(out)] == [data["id"]]
+    assert err.startswith("arrangeren: let op: ")
+    assert "20261123-kapt" in err
+
+
+def test_list_and_open_with_a_file_in_the_wrong_shape(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    (store_dir / "20261123-vorm.json").write_text('{"session": []}')
+    assert main(["--store", str(store_dir), "list", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert [row["id"] for row in json.loads(out)] == [data["id"]]
+    assert err.startswith("arrangeren: let op: ") and "20261123-vorm" in err
+    code, line = run_fail(capsys, ["--store", str(store_dir), "open", "20261123-vorm"])
+    assert code == 1
+    assert "onverwachte vorm" in line
+
+
+def test_store_from_environment(capsys, store_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARRANGEREN_STORE", str(store_dir))
+    out = run_ok(capsys, ["new", "--leerling", "T.d.J.", "--json"])
+    assert (store_dir / f"{json.loads(out)['id']}.json").is_file()
+
+
+# -- errors: one Dutch line, no traceback ----------------------------------------
+
+
+def test_missing_leerling(capsys, store_dir: Path) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "new", "--groep", "5"])
+    assert code == 2
+    assert "verplicht maar ontbreekt: --leerling" in line
+    assert not store_dir.exists()
+
+
+def test_empty_leerling(capsys, store_dir: Path) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "new", "--leerling", "  "])
+    assert code == 2
+    assert line == "arrangeren: --leerling mag niet leeg zijn"
+    assert not store_dir.exists()
+
+
+@pytest.mark.parametrize("datum", ["23-11-2026", "2026-13-01", "morgen"])
+def test_bad_datum(capsys, store_dir: Path, datum: str) -> None:
+    code, line = run_fail(
+        capsys, ["--store", str(store_dir), "new", "--leerling", "T.d.J.", "--datum", datum]
+    )
+    assert code == 2
+    assert f"'{datum}' is geen datum als JJJJ-MM-DD" in line
+    assert not store_dir.exists()
+
+
+@pytest.mark.parametrize("duur", ["0", "601"])
+def test_bad_duur(capsys, store_dir: Path, duur: str) -> None:
+    code, line = run_fail(
+        capsys, ["--store", str(store_dir), "new", "--leerling", "T.d.J.", "--duur", duur]
+    )
+    assert code == 2
+    assert "--duur moet tussen 1 en 600 minuten liggen" in line
+
+
+def test_duur_not_a_number(capsys, store_dir: Path) -> None:
+    code, line = run_fail(
+        capsys, ["--store", str(store_dir), "new", "--leerling", "T.d.J.", "--duur", "lang"]
+    )
+    assert code == 2
+    assert "ongeldige waarde voor --duur" in line
+
+
+def test_unknown_command(capsys) -> None:
+    code, line = run_fail(capsys, ["opruimen"])
+    assert code == 2
+    assert "onbekend commando 'opruimen'" in line
+    assert "new" in line and "list" in line
+
+
+def test_unknown_option(capsys, store_dir: Path) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "list", "--kleur"])
+    assert code == 2
+    assert "onbekend: --kleur" in line
+
+
+def test_open_unknown_id(capsys, store_dir: Path) -> None:
+    new_session(capsys, store_dir)
+    code, line = run_fail(capsys, ["--store", str(store_dir), "open", "20250101-zzzz"])
+    assert code == 1
+    assert "geen gesprek met code '20250101-zzzz'" in line
+
+
+def test_open_ambiguous_prefix(capsys, store_dir: Path) -> None:
+    new_session(capsys, store_dir)
+    new_session(capsys, store_dir)
+    code, line = run_fail(capsys, ["--store", str(store_dir), "open", "2026"])
+    assert code == 1
+    assert "past bij meer gesprekken" in line
+
+
+def test_open_damaged_session_fails_before_the_screen(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    (store_dir / f"{data['id']}.json").write_bytes(b"")
+    code, line = run_fail(capsys, ["--store", str(store_dir), "open", data["id"]])
+    assert code == 1
+    assert "beschadigd" in line
+
+
+def test_unusable_store_folder(capsys, tmp_path: Path) -> None:
+    blocker = tmp_path / "een-bestand"
+    blocker.write_text("geen map")
+    code, line = run_fail(
+        capsys, ["--store", str(blocker), "new", "--leerling", "T.d.J."]
+    )
+    assert code == 1
+    assert "kan de map" in line
+
+
+# -- the real entry points --------------------------------------------------------
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("ARRANGEREN_STORE", None)
+    env.pop("ARRANGEREN_VELD", None)
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg-config")
+    return env
+
+
+def test_console_script(capsys, store_dir: Path, tmp_path: Path) -> None:
+    data = new_session(capsys, store_dir)
+    script = VENV_BIN / "arrangeren"
+    if not script.exists():
+        script = ROOT / ".venv" / "bin" / "arrangeren"
+    result = subprocess.run(
+        [str(script), "--store", str(store_dir), "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [row["id"] for row in json.loads(result.stdout)] == [data["id"]]
+
+
+def test_console_script_error_exit_code(tmp_path: Path) -> None:
+    script = VENV_BIN / "arrangeren"
+    if not script.exists():
+        script = ROOT / ".venv" / "bin" / "arrangeren"
+    result = subprocess.run(
+        [str(script), "--store", str(tmp_path / "s"), "new"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("arrangeren: ")
+    assert len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_module_version(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "arrangeren_tui", "--version"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"arrangeren {__version__}"
+
+
+# -- where the store and the veld are found ---------------------------------------
+
+
+def test_store_dir_from_cli_value_wins(tmp_path: Path, isolated: Path) -> None:
+    (isolated / "sessions").mkdir()
+    env = {"ARRANGEREN_STORE": str(tmp_path / "env")}
+    assert resolve_store_dir(str(tmp_path / "cli"), env) == tmp_path / "cli"
+
+
+def test_store_dir_expands_home(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "thuis"))
+    assert resolve_store_dir("~/gesprekken", {}) == tmp_path / "thuis" / "gesprekken"
+
+
+def test_store_dir_from_environment(tmp_path: Path, isolated: Path, monkeypatch) -> None:
+    (isolated / "sessions").mkdir()
+    assert resolve_store_dir(None, {"ARRANGEREN_STORE": str(tmp_path / "env")}) == (
+        tmp_path / "env"
+    )
+    monkeypatch.setenv("ARRANGEREN_STORE", str(tmp_path / "echt-env"))
+    assert resolve_store_dir(None) == tmp_path / "echt-env"
+
+
+def test_store_dir_from_local_sessions_folder(isolated: Path) -> None:
+    (isolated / "sessions").mkdir()
+    assert resolve_store_dir(None, {}) == isolated / "sessions"
+
+
+def test_local_sessions_file_is_not_a_folder(isolated: Path, tmp_path: Path) -> None:
+    (isolated / "sessions").write_text("geen map")
+    assert resolve_store_dir(None, {}) == tmp_path / "xdg-data" / "arrangeren" / "sessions"
+
+
+def test_store_dir_falls_back_to_user_data_dir(tmp_path: Path) -> None:
+    expected = tmp_path / "xdg-data" / "arrangeren" / "sessions"
+    assert resolve_store_dir(None, {}) == expected
+    assert resolve_store_dir(None, {"ARRANGEREN_STORE": ""}) == expected
+    assert not expected.exists()  # resolving creates nothing
+
+
+def test_veld_path_from_cli_and_environment(tmp_path: Path, monkeypatch) -> None:
+    env = {"ARRANGEREN_VELD": str(tmp_path / "env.toml")}
+    assert resolve_veld_path(str(tmp_path / "cli.toml"), env) == tmp_path / "cli.toml"
+    assert resolve_veld_path(None, env) == tmp_path / "env.toml"
+    monkeypatch.setenv("ARRANGEREN_VELD", str(tmp_path / "echt.toml"))
+    assert resolve_veld_path(None) == tmp_path / "echt.toml"
+
+
+def test_veld_path_user_config_then_shipped(tmp_path: Path) -> None:
+    assert resolve_veld_path(None, {}).resolve() == SHIPPED.resolve()
+    assert paths.shipped_decks_dir().resolve() == SHIPPED.parent.resolve()
+    own = tmp_path / "xdg-config" / "arrangeren" / "veld.toml"
+    own.parent.mkdir(parents=True)
+    own.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
+    assert resolve_veld_path(None, {}) == own
+
+
+def test_new_uses_the_veld_from_the_environment(capsys, store_dir: Path, tmp_path, monkeypatch):
+    short = tmp_path / "kort.toml"
+    short.write_text(
+        SHIPPED.read_text(encoding="utf-8").replace("minuten = 20", "minuten = 5"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ARRANGEREN_VELD", str(short))
+    data = new_session(capsys, store_dir)
+    session = SessionStore(store_dir).load(data["id"])
+    assert session.clock.planned_seconds == 75 * 60
+    assert session.veld.step("arrangeren").minutes == 5
+
+
+def test_broken_veld_only_matters_when_needed(capsys, store_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    text = SHIPPED.read_text(encoding="utf-8").replace("minuten = 15", 'minuten = "vijftien"', 1)
+    broken.write_text(text, encoding="utf-8")
+    bad_line = next(
+        n for n, line in enumerate(text.splitlines(), start=1) if '"vijftien"' in line
+    )
+    # list does not need the veld
+    assert run_ok(capsys, ["--veld", str(broken), "--store", str(store_dir), "list"])
+    # new does, and says exactly where the problem is
+    code, line = run_fail(
+        capsys,
+        ["--veld", str(broken), "--store", str(store_dir), "new", "--leerling", "T.d.J."],
+    )
+    assert code == 1
+    assert f"broken.toml:{bad_line}: " in line
+    assert "'minuten' moet een heel getal zijn" in line
+    assert not store_dir.exists()
+
+
+def test_missing_veld_file(capsys, store_dir: Path, tmp_path: Path) -> None:
+    code, line = run_fail(
+        capsys,
+        [
+            "--veld",
+            str(tmp_path / "weg.toml"),
+            "--store",
+            str(store_dir),
+            "new",
+            "--leerling",
+            "T.d.J.",
+        ],
+    )
+    assert code == 1
+    assert "weg.toml: kan het bestand niet lezen" in line

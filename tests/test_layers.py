@@ -1,0 +1,78 @@
+"""The core and the CLI stay free of Textual, and importing creates nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+CORE_MODULES = (
+    "arrangeren_tui.core.model, arrangeren_tui.core.store, arrangeren_tui.core.writer, "
+    "arrangeren_tui.core.veld, arrangeren_tui.core.capture, arrangeren_tui.core.text, "
+    "arrangeren_tui.core.paths, arrangeren_tui.cli"
+)
+
+
+def run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    for key in ("ARRANGEREN_STORE", "ARRANGEREN_VELD"):
+        env.pop(key, None)
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_STATE_HOME=str(home / "state"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_core_and_cli_do_not_import_textual(tmp_path: Path) -> None:
+    code = (
+        f"import {CORE_MODULES}; import sys; "
+        "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), "
+        "'textual imported'"
+    )
+    result = run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "textual imported" not in result.stderr
+
+
+def test_the_check_itself_can_fail(tmp_path: Path) -> None:
+    # Guard against a check that always passes: importing Textual is noticed.
+    code = (
+        "import textual.app; import sys; "
+        "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), "
+        "'textual imported'"
+    )
+    result = run(code, tmp_path)
+    assert result.returncode != 0
+    assert "textual imported" in result.stderr
+
+
+def test_importing_creates_no_folder(tmp_path: Path) -> None:
+    code = (
+        f"import {CORE_MODULES}; "
+        "from arrangeren_tui.core import paths; "
+        "paths.resolve_store_dir(None); paths.resolve_veld_path(None); "
+        "print(paths.resolve_store_dir(None))"
+    )
+    result = run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    # Resolving names the user data dir under the fake home ...
+    assert result.stdout.strip() == str(tmp_path / "home" / "data" / "arrangeren" / "sessions")
+    # ... but nothing was created: not there, not in the working folder.
+    assert list((tmp_path / "home").iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]

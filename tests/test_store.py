@@ -1,0 +1,494 @@
+"""The session store on disk: atomic, private, and never silently empty."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+import tinydb
+
+from arrangeren_tui.core import storage
+from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.storage import AtomicJSONStorage, CorruptFileError, encode_json
+from arrangeren_tui.core.store import INDEX_NAME, SessionStore, StoreError
+from arrangeren_tui.core.veld import load_veld
+
+DECK = Path(__file__).resolve().parent.parent / "decks" / "veld.toml"
+T0 = 1_800_000_000.0
+
+
+@pytest.fixture(scope="module")
+def veld():
+    return load_veld(DECK)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SessionStore:
+    return SessionStore(tmp_path / "sessions")
+
+
+def meta(pupil: str = "Anna Smit", date: str = "2026-11-23", **kw) -> SessionMeta:
+    return SessionMeta(pupil=pupil, date=date, **kw)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def stray_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+# -- create and load --------------------------------------------------------------
+
+
+def test_create_writes_one_file_named_by_id(store: SessionStore, veld) -> None:
+    session = store.create(meta("Tessa de Jong", school="De Regenboog"), veld, T0)
+    path = store.root / f"{session.id}.json"
+    assert path.is_file()
+    assert path == store.path_for(session.id)
+    assert session.id.startswith("20261123-")
+    for part in ("tessa", "jong", "t.d.j"):
+        assert part not in session.id.lower()
+        assert part not in path.name.lower()
+    assert (store.root / INDEX_NAME).is_file()
+
+
+def test_ids_are_unique(store: SessionStore, veld) -> None:
+    ids = {store.create(meta(), veld, T0).id for _ in range(20)}
+    assert len(ids) == 20
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_folder_and_files_are_private_even_with_a_loose_umask(
+    store: SessionStore, veld, umask: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        session = store.create(meta(), veld, T0)
+        session.add_note("tweede generatie", T0 + 1)
+        store.save(session)
+    finally:
+        os.umask(old)
+    assert mode(store.root) == 0o700
+    files = list(store.root.iterdir())
+    assert {p.name for p in files} == {
+        f"{session.id}.json",
+        f"{session.id}.json.bak",
+        INDEX_NAME,
+    }
+    for path in files:
+        assert mode(path) == 0o600, path.name
+
+
+def test_ensure_tightens_a_loose_existing_folder(store: SessionStore) -> None:
+    store.root.mkdir(mode=0o755)
+    os.chmod(store.root, 0o755)
+    store.ensure()
+    assert mode(store.root) == 0o700
+
+
+def test_load_round_trip(store: SessionStore, veld) -> None:
+    session = store.create(meta("T.d.J.", group="5"), veld, T0)
+    session.add_note("Leest graag", T0 + 10, party="ouders", important=True)
+    session.move_step(1, T0 + 60)
+    session.set_draft("half", 2)
+    store.save(session)
+    loaded = SessionStore(store.root).load(session.id)
+    assert loaded == session
+    assert loaded.notes[0].text == "Leest graag"
+
+
+def test_file_is_plain_tinydb_json(store: SessionStore, veld, tmp_path: Path) -> None:
+    session = store.create(meta(), veld, T0)
+    session.add_note("een", T0)
+    session.add_note("twee", T0, party="jgz")
+    store.save(session)
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(store.path_for(session.id).read_bytes())
+    db = tinydb.TinyDB(copy)
+    try:
+        assert db.tables() == {"session", "notes"}
+        head = db.table("session").get(doc_id=1)
+        assert head["id"] == session.id
+        assert head["meta"]["pupil"] == "Anna Smit"
+        notes = db.table("notes").all()
+        assert sorted((n.doc_id, n["text"], n["party"]) for n in notes) == [
+            (1, "een", "leerling"),
+            (2, "twee", "jgz"),
+        ]
+    finally:
+        db.close()
+
+
+def test_second_save_keeps_the_previous_generation(store: SessionStore, veld) -> None:
+    session = store.create(meta(), veld, T0)
+    path = store.path_for(session.id)
+    first = path.read_bytes()
+    session.add_note("nieuw", T0 + 1)
+    store.save(session)
+    backup = path.with_name(path.name + ".bak")
+    assert backup.read_bytes() == first
+    assert path.read_bytes() != first
+    assert json.loads(path.read_bytes())["notes"]["1"]["text"] == "nieuw"
+    session.add_note("nog een", T0 + 2)
+    second = path.read_bytes()
+    store.save(session)
+    assert backup.read_bytes() == second
+
+
+# -- damaged files ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "het bestand is leeg"),
+        (b"  \n", "het bestand is leeg"),
+        (b'{"session": {"1": ', "ongeldige JSON op regel 1"),
+        (b"\xff\xfe{}", "het bestand is geen geldige UTF-8-tekst"),
+        (b"[1, 2]", "het bestand heeft niet de vorm van een database"),
+    ],
+)
+def test_storage_refuses_damaged_files(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    with pytest.raises(CorruptFileError) as info:
+        AtomicJSONStorage(path).read()
+    assert info.value.reason.startswith(reason)
+    assert path.read_bytes() == content  # never "repaired" into an empty database
+
+
+def test_storage_reads_a_missing_file_as_none(tmp_path: Path) -> None:
+    assert AtomicJSONStorage(tmp_path / "weg.json").read() is None
+
+
+def test_tinydb_does_not_treat_an_empty_file_as_empty_db(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(b"")
+    db = tinydb.TinyDB(path, storage=AtomicJSONStorage)
+    with pytest.raises(CorruptFileError):
+        db.table("session").all()
+    db.close()
+    assert path.read_bytes() == b""
+
+
+@pytest.mark.parametrize("content", [b"", b"{ kapot"])
+def test_load_of_a_damaged_file_is_a_dutch_store_error(
+    store: SessionStore, veld, content: bytes
+) -> None:
+    session = store.create(meta(), veld, T0)
+    store.path_for(session.id).write_bytes(content)
+    with pytest.raises(StoreError) as info:
+        store.load(session.id)
+    message = str(info.value)
+    assert message.startswith(f"het bestand van gesprek {session.id} is beschadigd: ")
+    assert "Traceback" not in message
+    assert store.path_for(session.id).read_bytes() == content
+
+
+def test_load_of_a_file_without_a_session(store: SessionStore) -> None:
+    store.ensure()
+    store.path_for("20261123-aaaa").write_text('{"notes": {}}')
+    with pytest.raises(StoreError, match="bevat geen gesprek"):
+        store.load("20261123-aaaa")
+
+
+def test_load_of_a_wrong_shape_is_a_store_error(store: SessionStore, veld) -> None:
+    session = store.create(meta(), veld, T0)
+    record = json.loads(store.path_for(session.id).read_text())
+    del record["session"]["1"]["clock"]
+    store.path_for(session.id).write_text(json.dumps(record))
+    with pytest.raises(StoreError, match="onverwachte vorm"):
+        store.load(session.id)
+
+
+def test_load_of_a_newer_format_is_a_store_error(store: SessionStore, veld) -> None:
+    session = store.create(meta(), veld, T0)
+    record = json.loads(store.path_for(session.id).read_text())
+    record["session"]["1"]["format"] = 99
+    store.path_for(session.id).write_text(json.dumps(record))
+    with pytest.raises(StoreError, match="nieuwer"):
+        store.load(session.id)
+
+
+WRONG_SHAPES = [
+    '{"session": []}',
+    '{"session": "x"}',
+    '{"session": {"1": 5}}',
+    '{"session": {"1": {"format": 1}}, "notes": []}',
+    '{"session": {"1": {"format": 1}}, "notes": {"1": 5}}',
+    '{"session": {"1": {"format": 1}}, "notes": {"a": {}}}',
+    '{"session": {"x": {}}}',
+    "{}",
+]
+
+
+@pytest.mark.parametrize("content", WRONG_SHAPES)
+def test_valid_json_in_the_wrong_shape_is_a_store_error(store: SessionStore, content: str) -> None:
+    store.ensure()
+    store.path_for("20261123-vorm").write_text(content)
+    with pytest.raises(StoreError) as info:
+        store.load("20261123-vorm")
+    assert "20261123-vorm" in str(info.value)
+
+
+@pytest.mark.parametrize("content", WRONG_SHAPES)
+def test_list_reports_a_file_in_the_wrong_shape(store: SessionStore, veld, content: str) -> None:
+    good = store.create(meta(), veld, T0)
+    store.path_for("20261123-vorm").write_text(content)
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [good.id]
+    assert len(problems) == 1 and "20261123-vorm" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("draft", "x"), ("step_seconds", []), ("meta", "x"), ("clock", {"intervals": 3})],
+)
+def test_load_of_a_damaged_field_is_a_store_error(
+    store: SessionStore, veld, field: str, value
+) -> None:
+    session = store.create(meta(), veld, T0)
+    record = json.loads(store.path_for(session.id).read_text())
+    record["session"]["1"][field] = value
+    store.path_for(session.id).write_text(json.dumps(record))
+    with pytest.raises(StoreError, match="onverwachte vorm"):
+        store.load(session.id)
+
+
+def test_load_of_an_unknown_id(store: SessionStore) -> None:
+    with pytest.raises(StoreError, match="bestaat niet"):
+        store.load("20261123-zzzz")
+
+
+# -- failing writes ---------------------------------------------------------------
+
+
+def _save_fails(store: SessionStore, veld, monkeypatch, target: str) -> None:
+    session = store.create(meta(), veld, T0)
+    path = store.path_for(session.id)
+    before = path.read_bytes()
+    real = getattr(os, target)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    session.add_note("gaat verloren op schijf", T0 + 1)
+    monkeypatch.setattr(os, target, broken)
+    with pytest.raises(OSError):
+        store.save(session)
+    monkeypatch.setattr(os, target, real)
+    assert path.read_bytes() == before
+    assert store.load(session.id).notes == []
+    assert stray_files(store.root) == []
+    assert not [p for p in store.root.iterdir() if p.name.startswith(".")]
+
+
+def test_failing_replace_leaves_the_old_file(store: SessionStore, veld, monkeypatch) -> None:
+    _save_fails(store, veld, monkeypatch, "replace")
+
+
+def test_failing_write_leaves_the_old_file(store: SessionStore, veld, monkeypatch) -> None:
+    _save_fails(store, veld, monkeypatch, "write")
+
+
+def test_failing_fsync_leaves_the_old_file(store: SessionStore, veld, monkeypatch) -> None:
+    _save_fails(store, veld, monkeypatch, "fsync")
+
+
+def test_short_writes_are_completed(tmp_path: Path, monkeypatch) -> None:
+    real_write = os.write
+
+    def short(fd, data):
+        return real_write(fd, bytes(data[:7]))
+
+    monkeypatch.setattr(os, "write", short)
+    payload = encode_json({"t": {"1": {"text": "x" * 500}}})
+    storage.atomic_write_bytes(tmp_path / "x.json", payload)
+    monkeypatch.undo()
+    assert (tmp_path / "x.json").read_bytes() == payload
+
+
+# -- list and index -------------------------------------------------------------
+
+
+def test_list_of_a_missing_folder_is_empty_and_creates_nothing(store: SessionStore) -> None:
+    assert store.list() == ([], [])
+    assert not store.root.exists()
+
+
+def test_list_newest_first(store: SessionStore, veld) -> None:
+    old = store.create(meta("A.A.", date="2026-01-05"), veld, T0)
+    new = store.create(meta("B.B.", date="2026-11-23"), veld, T0)
+    mid = store.create(meta("C.C.", date="2026-06-01", school="De Linde", group="7"), veld, T0)
+    summaries, problems = SessionStore(store.root).list()
+    assert problems == []
+    assert [s.id for s in summaries] == [new.id, mid.id, old.id]
+    third = summaries[1]
+    assert (third.pupil, third.date, third.school, third.group, third.status) == (
+        "C.C.",
+        "2026-06-01",
+        "De Linde",
+        "7",
+        "open",
+    )
+
+
+def test_same_date_sorted_by_creation(store: SessionStore, veld) -> None:
+    first = store.create(meta("A.A."), veld, T0)
+    second = store.create(meta("B.B."), veld, T0 + 3600)
+    summaries, _ = store.list()
+    assert [s.id for s in summaries] == [second.id, first.id]
+
+
+def test_list_rebuilds_a_deleted_index(store: SessionStore, veld) -> None:
+    a = store.create(meta("A.A."), veld, T0)
+    b = store.create(meta("B.B."), veld, T0 + 1)
+    (store.root / INDEX_NAME).unlink()
+    summaries, problems = SessionStore(store.root).list()
+    assert problems == []
+    assert {s.id for s in summaries} == {a.id, b.id}
+    index = json.loads((store.root / INDEX_NAME).read_text())
+    assert {v["id"] for v in index["sessions"].values()} == {a.id, b.id}
+
+
+def test_list_rebuilds_a_damaged_index(store: SessionStore, veld) -> None:
+    a = store.create(meta("A.A."), veld, T0)
+    (store.root / INDEX_NAME).write_text("{ kapot")
+    summaries, problems = SessionStore(store.root).list()
+    assert [s.id for s in summaries] == [a.id]
+    assert problems == []
+    json.loads((store.root / INDEX_NAME).read_text())  # valid again
+
+
+def test_list_drops_entries_whose_file_is_gone(store: SessionStore, veld) -> None:
+    a = store.create(meta("A.A."), veld, T0)
+    b = store.create(meta("B.B."), veld, T0)
+    store.path_for(a.id).unlink()
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [b.id]
+    assert problems == []
+    index = json.loads((store.root / INDEX_NAME).read_text())
+    assert [v["id"] for v in index["sessions"].values()] == [b.id]
+
+
+def test_list_picks_up_a_file_missing_from_the_index(store: SessionStore, veld) -> None:
+    a = store.create(meta("A.A."), veld, T0)
+    other = SessionStore(store.root)
+    b = Session.new("20261124-bbbb", meta("B.B.", date="2026-11-24"), veld, T0)
+    store.path_for(b.id).write_bytes(encode_json(b.to_record()))  # e.g. copied in
+    summaries, _ = other.list()
+    assert [s.id for s in summaries] == [b.id, a.id]
+
+
+def test_list_reports_a_corrupt_session_file(store: SessionStore, veld) -> None:
+    good = store.create(meta("A.A."), veld, T0)
+    store.path_for("20261123-kapt").write_bytes(b"")
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [good.id]
+    assert len(problems) == 1
+    assert "20261123-kapt" in problems[0]
+    assert "beschadigd" in problems[0]
+
+
+def test_list_ignores_backups_temp_files_and_the_index(store: SessionStore, veld) -> None:
+    a = store.create(meta(), veld, T0)
+    store.save(a)  # makes a .bak
+    (store.root / ".half.json").write_text("{")
+    assert store.session_ids() == [a.id]
+    summaries, problems = store.list()
+    assert [s.id for s in summaries] == [a.id]
+    assert problems == []
+
+
+def test_status_change_reaches_the_index(store: SessionStore, veld) -> None:
+    session = store.create(meta(), veld, T0)
+    session.close(T0 + 60)
+    store.save(session)
+    index = json.loads((store.root / INDEX_NAME).read_text())
+    assert [v["status"] for v in index["sessions"].values()] == ["gesloten"]
+    assert SessionStore(store.root).list()[0][0].status == "gesloten"
+
+
+# -- ids ------------------------------------------------------------------------
+
+
+def test_resolve_id(store: SessionStore) -> None:
+    store.ensure()
+    for sid in ("20261123-abcd", "20261123-abxy", "20261124-qrst"):
+        store.path_for(sid).write_text("{}")
+    assert store.resolve_id("20261123-abcd") == "20261123-abcd"
+    assert store.resolve_id("20261123-abc") == "20261123-abcd"
+    assert store.resolve_id("20261124") == "20261124-qrst"
+    with pytest.raises(StoreError, match="meer gesprekken") as info:
+        store.resolve_id("20261123-ab")
+    assert "20261123-abcd" in str(info.value) and "20261123-abxy" in str(info.value)
+    with pytest.raises(StoreError, match="geen gesprek"):
+        store.resolve_id("2025")
+
+
+def test_resolve_full_id_that_is_also_a_prefix(store: SessionStore) -> None:
+    store.ensure()
+    store.path_for("abc").write_text("{}")
+    store.path_for("abcd").write_text("{}")
+    assert store.resolve_id("abc") == "abc"
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/b", "", ".hidden", ".."])
+def test_path_for_rejects_unsafe_ids(store: SessionStore, bad: str) -> None:
+    with pytest.raises(StoreError, match="ongeldige gesprekscode"):
+        store.path_for(bad)
+
+
+def test_path_for_stays_in_the_folder(store: SessionStore) -> None:
+    assert store.path_for("20261123-abcd").parent == store.root
+
+
+# -- only the session's own file is written when notes change -------------------
+
+
+def _fingerprint(folder: Path, skip: set[str]) -> dict[str, tuple[int, int, int]]:
+    result = {}
+    for p in folder.iterdir():
+        if p.name in skip:
+            continue
+        st = p.stat()
+        result[p.name] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return result
+
+
+@pytest.mark.parametrize("others", [0, 199])
+def test_note_save_writes_only_that_session(
+    store: SessionStore, veld, others: int
+) -> None:
+    template = Session.new("x", meta("Anna Smit"), veld, T0)
+    store.ensure()
+    for n in range(others):
+        record = template.to_record()
+        record["session"]["1"]["id"] = f"20261001-{n:04d}"
+        storage.atomic_write_bytes(store.path_for(f"20261001-{n:04d}"), encode_json(record))
+    session = store.create(meta("T.d.J."), veld, T0)
+    summaries, problems = store.list()
+    assert len(summaries) == others + 1 and problems == []
+
+    own = {f"{session.id}.json", f"{session.id}.json.bak"}
+    before = _fingerprint(store.root, own)
+    index_before = (store.root / INDEX_NAME).read_bytes()
+    assert len(before) == others + 1  # the other sessions plus the index
+
+    for i in range(3):
+        session.add_note(f"notitie {i}", T0 + i)
+        store.save(session)
+    session.update_note(1, T0 + 10, text="aangepast", party="ouders")
+    session.move_step(1, T0 + 20)
+    session.set_draft("half", 4)
+    store.save(session)
+
+    assert _fingerprint(store.root, own) == before
+    assert (store.root / INDEX_NAME).read_bytes() == index_before
+    assert store.load(session.id).notes[0].text == "aangepast"
+    assert stray_files(store.root) == []
