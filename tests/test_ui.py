@@ -314,3 +314,34 @@ async def test_going_home_and_back(store, veld, clock, demo):
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert app.screen.session.draft.text == "Vader wil graag vaker kort conta"
+
+
+async def test_failing_save_shows_banner_keeps_notes_and_recovers(store, veld, clock, demo,
+                                                                 monkeypatch):
+    real_save = store.save_record
+    failing = {"on": True}
+
+    def flaky(record):
+        if failing["on"]:
+            raise OSError(28, "No space left on device")
+        real_save(record)
+
+    monkeypatch.setattr(store, "save_record", flaky)
+    app = make_app(store, veld, clock, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.screen
+        board.writer._retry_seconds = 0.05
+        capture = board.query_one(CaptureInput)
+        capture.value = ""
+        await type_text(pilot, "belangrijk punt")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        banner = board.query_one("#save-banner")
+        assert banner.display
+        assert "NIET OPGESLAGEN" in str(banner.render())
+        assert board.session.notes[-1].text == "belangrijk punt"
+        failing["on"] = False
+        await pilot.pause(0.5)
+        assert not banner.display
+        assert board.writer.flush(2)
+    assert "belangrijk punt" in store.path_for(demo.id).read_text("utf-8")
