@@ -22,7 +22,6 @@ from tinydb import TinyDB
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.storage import (
     DIR_MODE,
-    FILE_MODE,
     AtomicJSONStorage,
     CorruptFileError,
 )
@@ -253,11 +252,3 @@ class SessionStore:
         ordered = sorted(entries.values(), key=lambda s: (s.date, s.created, s.id), reverse=True)
         return ordered, problems
 
-
-def tighten_permissions(path: Path) -> None:
-    """Make an existing file readable by the owner alone."""
-    try:
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, FILE_MODE)
-    except OSError:
-        pass

@@ -71,7 +71,7 @@ class StepBar(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.steps = steps
 
-    def _chips(self, width: int, names: bool) -> Text:
+    def _chips(self, names: bool) -> Text:
         line = Text()
         for index, step in enumerate(self.steps):
             is_current = index == self.current
@@ -86,9 +86,9 @@ class StepBar(Widget):
 
     def render(self) -> Text:
         width = self.size.width or 80
-        chips = self._chips(width, names=True)
+        chips = self._chips(names=True)
         if chips.cell_len > width:
-            chips = self._chips(width, names=False)
+            chips = self._chips(names=False)
         chips.truncate(width, overflow="ellipsis")
         step = self.steps[self.current]
         right = f" stap {self.step_time} "
@@ -125,10 +125,7 @@ class NoteList(OptionList):
         self.party = party
 
     def action_command(self, action: str) -> None:
-        note_id: int | None = None
-        if self.highlighted is not None and self.option_count:
-            option_id = self.get_option_at_index(self.highlighted).id
-            note_id = int(option_id) if option_id is not None else None
+        note_id = self.highlighted_note_id
         if note_id is None and action != "leave":
             return
         self.post_message(NoteCommand(action=action, note_id=note_id, party=self.party))
@@ -198,9 +195,6 @@ class CaptureInput(Input):
 
 class CaptureBar(Horizontal):
     """Party label plus the capture input."""
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def compose(self) -> ComposeResult:
         yield Label(id="capture-party")
