@@ -1,4 +1,4 @@
-"""Where things live: the store folder and the veld definition.
+"""Where things live: the store folder, the veld definition and the card decks.
 
 Nothing here creates a folder at import time; callers ask.
 """
@@ -6,11 +6,14 @@ Nothing here creates a folder at import time; callers ask.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 APP_NAME = "arrangeren"
 STORE_ENV = "ARRANGEREN_STORE"
 VELD_ENV = "ARRANGEREN_VELD"
+DECKS_ENV = "ARRANGEREN_DECKS"
+USER_DECKS_DIRNAME = "kaarten"
 
 
 def shipped_decks_dir() -> Path:
@@ -61,3 +64,47 @@ def resolve_veld_path(cli_value: str | None, env: dict[str, str] | None = None) 
     if own.is_file():
         return own
     return shipped_decks_dir() / "veld.toml"
+
+
+def user_decks_dir() -> Path:
+    """The user's own deck folder (``~/.config/arrangeren/kaarten`` on Linux); not created here."""
+    return user_config_dir() / USER_DECKS_DIRNAME
+
+
+def resolve_deck_dirs(
+    cli_value: str | Sequence[str] | None, env: dict[str, str] | None = None
+) -> list[Path]:
+    """Every deck folder, in order of increasing priority; a later folder overrides an earlier one.
+
+    The shipped decks, then the user's own ``kaarten`` folder if it exists, then the
+    paths in ``$ARRANGEREN_DECKS`` (separated by ``os.pathsep``), then ``--decks``
+    (one path or several). A ``--decks`` or environment path is kept even when it
+    does not exist, so loading can report it. A path named twice keeps only its
+    last (strongest) place.
+    """
+    env = os.environ if env is None else env
+    found: list[Path] = [shipped_decks_dir()]
+    own = user_decks_dir()
+    if own.is_dir():
+        found.append(own)
+    for part in env.get(DECKS_ENV, "").split(os.pathsep):
+        if part.strip():
+            found.append(Path(part.strip()).expanduser())
+    if isinstance(cli_value, str):
+        cli_value = [cli_value]
+    for value in cli_value or ():
+        if value:
+            found.append(Path(value).expanduser())
+    result: list[Path] = []
+    for path in reversed(found):
+        if not any(_same_path(path, seen) for seen in result):
+            result.append(path)
+    result.reverse()
+    return result
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
