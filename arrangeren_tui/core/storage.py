@@ -88,6 +88,11 @@ def atomic_write_bytes(path: Path, payload: bytes, *, keep_backup: bool = True) 
                 os.link(path, link_tmp)
                 os.replace(link_tmp, backup)
             except OSError:
+                pass
+            finally:
+                # rename() between two links of one file does nothing and leaves both
+                # names (POSIX); that happens when the last write failed after the
+                # backup step. Remove the temporary name in every case.
                 link_tmp.unlink(missing_ok=True)
         os.replace(tmp, path)
     except BaseException:
