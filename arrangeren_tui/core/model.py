@@ -111,6 +111,40 @@ class Note:
         )
 
 
+@dataclass(frozen=True)
+class Consent:
+    """The parents' consent (or refusal) for sharing something with one party.
+
+    ``scope`` says what may be shared (e.g. "het verslag van dit gesprek"),
+    ``given_by`` who decided (e.g. "moeder"), ``date`` when (ISO date).
+    """
+
+    party: str
+    scope: str
+    given_by: str
+    date: str
+    granted: bool = True
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "party": self.party,
+            "scope": self.scope,
+            "given_by": self.given_by,
+            "date": self.date,
+            "granted": self.granted,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Consent:
+        return cls(
+            party=str(record["party"]),
+            scope=str(record.get("scope", "")),
+            given_by=str(record.get("given_by", "")),
+            date=str(record.get("date", "")),
+            granted=bool(record.get("granted", True)),
+        )
+
+
 @dataclass
 class Draft:
     """The half-typed text in the capture bar, kept across restarts."""
@@ -149,6 +183,8 @@ class Session:
     draft: Draft = field(default_factory=Draft)
     next_note_id: int = 1
     updated: str = ""
+    consents: list[Consent] = field(default_factory=list)
+    evaluation_date: str = ""
 
     @classmethod
     def new(cls, session_id: str, meta: SessionMeta, veld: Veld, now: float) -> Session:
@@ -305,6 +341,25 @@ class Session:
         self.touch(now)
         return deleted.note
 
+    # -- consent ---------------------------------------------------------------
+
+    def add_consent(self, consent: Consent, now: float) -> None:
+        self.veld.party(consent.party)
+        self.consents.append(consent)
+        self.touch(now)
+
+    def remove_consent(self, index: int, now: float) -> Consent:
+        consent = self.consents.pop(index)
+        self.touch(now)
+        return consent
+
+    def consent_for(self, party: str) -> Consent | None:
+        """The most recent decision recorded for a party, if any."""
+        for consent in reversed(self.consents):
+            if consent.party == party:
+                return consent
+        return None
+
     # -- other state ---------------------------------------------------------
 
     def set_draft(self, text: str, cursor: int) -> None:
@@ -345,6 +400,8 @@ class Session:
                     "step_entered_elapsed": self.step_entered_elapsed,
                     "draft": {"text": self.draft.text, "cursor": self.draft.cursor},
                     "next_note_id": self.next_note_id,
+                    "consents": [c.to_record() for c in self.consents],
+                    "evaluation_date": self.evaluation_date,
                 }
             },
             "notes": {str(n.id): n.to_record() for n in self.notes},
@@ -380,6 +437,8 @@ class Session:
             next_note_id=max(
                 int(head.get("next_note_id", 1)), max((n.id for n in notes), default=0) + 1
             ),
+            consents=[Consent.from_record(c) for c in head.get("consents", [])],
+            evaluation_date=str(head.get("evaluation_date", "")),
         )
         veld.step(session.current_step)
         veld.party(session.selected_party)

@@ -19,11 +19,16 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from arrangeren_tui.core.lock import SessionLock, is_locked, lock_path
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.storage import (
     DIR_MODE,
     AtomicJSONStorage,
     CorruptFileError,
+    atomic_write_bytes,
+    backup_path,
+    fsync_dir,
+    read_json_file,
 )
 from arrangeren_tui.core.veld import Veld
 
@@ -31,8 +36,52 @@ INDEX_NAME = "index.json"
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
+DAMAGED_MARK = ".beschadigd-"
+
+
 class StoreError(Exception):
     """A store problem, worded in Dutch for the user."""
+
+
+class DamagedSessionError(StoreError):
+    """A session file exists but cannot be read as a session (never overwritten)."""
+
+    def __init__(self, session_id: str, reason: str) -> None:
+        self.session_id = session_id
+        self.reason = reason
+        super().__init__(f"het bestand van gesprek {session_id} is beschadigd: {reason}")
+
+
+class SessionInUseError(StoreError):
+    """Another process holds the session's lock."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """The previous generation of a session (``<id>.json.bak``), readable."""
+
+    session_id: str
+    path: Path
+    saved: dt.datetime
+    notes: int
+    pupil: str
+    date: str
+
+    def describe(self) -> str:
+        return (
+            f"vorige versie van {self.saved:%d-%m-%Y %H:%M}, {self.notes} notitie"
+            f"{'' if self.notes == 1 else 's'}"
+        )
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A damaged session file, set aside, and the backup that can replace it."""
+
+    session_id: str
+    reason: str
+    moved_to: Path | None
+    backup: BackupInfo | None
 
 
 @dataclass(frozen=True)
@@ -46,18 +95,11 @@ class SessionSummary:
     group: str
     status: str
     created: str
+    evaluation: str = ""
 
     @classmethod
     def of(cls, session: Session) -> SessionSummary:
-        return cls(
-            id=session.id,
-            pupil=session.meta.pupil,
-            date=session.meta.date,
-            school=session.meta.school,
-            group=session.meta.group,
-            status=session.status,
-            created=session.created,
-        )
+        return summary_from_record(session.to_record())
 
 
 def summary_from_record(record: dict[str, Any]) -> SessionSummary:
@@ -71,6 +113,7 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         group=str(meta.get("group", "")),
         status=str(head.get("status", "open")),
         created=str(head.get("created", "")),
+        evaluation=str(head.get("evaluation_date", "")),
     )
 
 
@@ -137,30 +180,30 @@ class SessionStore:
             finally:
                 db.close()
         except CorruptFileError as error:
-            raise StoreError(
-                f"het bestand van gesprek {session_id} is beschadigd: {error.reason}"
-            ) from None
+            raise DamagedSessionError(session_id, error.reason) from None
         except OSError as error:
             raise StoreError(
                 f"kan gesprek {session_id} niet lezen ({error.strerror})"
             ) from None
         except (AttributeError, TypeError, ValueError) as error:
             # Valid JSON in the wrong shape (e.g. a table that is a list).
-            raise StoreError(
-                f"het bestand van gesprek {session_id} heeft een onverwachte vorm ({error})"
-            ) from None
+            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
         if not isinstance(head, dict):
-            raise StoreError(f"het bestand van gesprek {session_id} bevat geen gesprek")
+            raise DamagedSessionError(session_id, "het bevat geen gesprek")
         return {"session": {"1": dict(head)}, "notes": notes}
 
     def load(self, session_id: str) -> Session:
-        record = self.read_record(session_id)
+        return self._session_from(session_id, self.read_record(session_id))
+
+    @staticmethod
+    def _session_from(session_id: str, record: dict[str, Any]) -> Session:
         try:
-            return Session.from_record(record)
+            session = Session.from_record(record)
         except (KeyError, ValueError, TypeError, AttributeError) as error:
-            raise StoreError(
-                f"het bestand van gesprek {session_id} heeft een onverwachte vorm ({error})"
-            ) from None
+            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
+        if session.id != session_id:
+            raise DamagedSessionError(session_id, f"het bevat gesprek {session.id}")
+        return session
 
     def save_record(self, record: dict[str, Any]) -> None:
         """Write one session atomically; refresh the index if its summary changed."""
@@ -195,7 +238,9 @@ class SessionStore:
             data = self._index_storage().read() or {}
             table = data.get("sessions", {})
             entries = {
-                value["id"]: SessionSummary(**{k: str(value[k]) for k in SessionSummary.__annotations__})
+                value["id"]: SessionSummary(
+                    **{k: str(value[k]) for k in SessionSummary.__annotations__}
+                )
                 for value in table.values()
             }
         except (CorruptFileError, KeyError, TypeError, AttributeError, OSError):
@@ -242,6 +287,10 @@ class SessionStore:
                 try:
                     entries[missing] = summary_from_record(self.read_record(missing))
                     changed = True
+                except DamagedSessionError as error:
+                    problems.append(
+                        f"{error}; zet de vorige versie terug met: arrangeren herstel {missing}"
+                    )
                 except (StoreError, KeyError, TypeError, ValueError) as error:
                     problems.append(str(error))
             if changed and self.root.is_dir():
@@ -252,3 +301,154 @@ class SessionStore:
         ordered = sorted(entries.values(), key=lambda s: (s.date, s.created, s.id), reverse=True)
         return ordered, problems
 
+
+    # -- locks -------------------------------------------------------------------
+
+    def lock(self, session_id: str) -> SessionLock:
+        """The (not yet acquired) lock of one session."""
+        return SessionLock(lock_path(self.root, session_id))
+
+    def in_use(self, session_id: str) -> bool:
+        """True if some process holds the session open right now."""
+        return is_locked(lock_path(self.root, session_id))
+
+    # -- damaged files -------------------------------------------------------------
+
+    def backup_info(self, session_id: str) -> BackupInfo | None:
+        """The previous generation, if it exists and is a readable session."""
+        path = backup_path(self.path_for(session_id))
+        try:
+            record = read_json_file(path)
+            if not isinstance(record, dict):
+                return None
+            session = self._session_from(session_id, record)
+            saved = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        except (CorruptFileError, StoreError, OSError):
+            return None
+        return BackupInfo(
+            session_id=session_id, path=path, saved=saved, notes=len(session.notes),
+            pupil=session.meta.pupil, date=session.meta.date,
+        )
+
+    def set_aside(self, session_id: str) -> Path:
+        """Move a damaged session file out of the way under a clear name; never overwrite."""
+        path = self.path_for(session_id)
+        if self.in_use(session_id):
+            raise SessionInUseError(
+                f"gesprek {session_id} is open in een ander venster; het blijft staan"
+            )
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}")
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}-{counter}")
+        try:
+            os.rename(path, target)
+        except OSError as error:
+            raise StoreError(
+                f"kan het beschadigde bestand van gesprek {session_id} niet apart zetten "
+                f"({error.strerror})"
+            ) from None
+        fsync_dir(self.root)
+        self.forget(session_id)
+        return target
+
+    def recover_damaged(self) -> list[Recovery]:
+        """Set aside every damaged session file (unless in use); say which have a backup."""
+        found: list[Recovery] = []
+        for session_id in self.session_ids():
+            try:
+                self.load(session_id)
+                continue
+            except DamagedSessionError as error:
+                reason = error.reason
+            except StoreError:
+                continue  # unreadable for another reason (permissions): leave it alone
+            try:
+                moved = self.set_aside(session_id)
+            except StoreError:
+                continue
+            found.append(Recovery(session_id, reason, moved, self.backup_info(session_id)))
+        return found
+
+    def orphan_backups(self) -> list[BackupInfo]:
+        """Readable backups whose session file is gone (a restore that was declined)."""
+        if not self.root.is_dir():
+            return []
+        result = []
+        for bak in sorted(self.root.glob("*.json.bak")):
+            session_id = bak.name[: -len(".json.bak")]
+            if self.path_for(session_id).exists():
+                continue
+            info = self.backup_info(session_id)
+            if info is not None:
+                result.append(info)
+        return result
+
+    def restore_backup(self, session_id: str) -> Session:
+        """Put the previous generation back as the session file (which must be gone)."""
+        path = self.path_for(session_id)
+        if path.exists():
+            raise StoreError(
+                f"gesprek {session_id} heeft nog een bestand; zet het eerst apart"
+            )
+        info = self.backup_info(session_id)
+        if info is None:
+            raise StoreError(f"gesprek {session_id} heeft geen leesbare vorige versie")
+        try:
+            atomic_write_bytes(path, info.path.read_bytes(), keep_backup=False)
+        except OSError as error:
+            raise StoreError(
+                f"kan de vorige versie van gesprek {session_id} niet terugzetten "
+                f"({error.strerror})"
+            ) from None
+        session = self.load(session_id)
+        self._update_index(SessionSummary.of(session))
+        return session
+
+    # -- deleting ----------------------------------------------------------------
+
+    def files_of(self, session_id: str) -> list[Path]:
+        """Every file this session left in the store: data, backup, damaged copies, temp files."""
+        path = self.path_for(session_id)
+        name = path.name
+        candidates = [path, backup_path(path), lock_path(self.root, session_id)]
+        candidates += self.root.glob(f"{name}{DAMAGED_MARK}*")
+        candidates += self.root.glob(f".{name}.*.tmp")
+        return sorted({p for p in candidates if p.exists() or p.is_symlink()})
+
+    def delete(self, session_id: str) -> list[Path]:
+        """Remove a session completely; refuses while another process has it open."""
+        lock = self.lock(session_id)
+        if not [f for f in self.files_of(session_id) if f != lock.path]:
+            raise StoreError(f"gesprek {session_id} bestaat niet in {self.root}")
+        try:
+            if not lock.acquire(note_holder=False):
+                raise SessionInUseError(
+                    f"gesprek {session_id} is open in een ander venster "
+                    f"({lock.holder().describe()}); sluit het daar eerst"
+                )
+        except OSError as error:
+            raise StoreError(
+                f"kan gesprek {session_id} niet verwijderen ({error.strerror})"
+            ) from None
+        removed: list[Path] = []
+        try:
+            for path in self.files_of(session_id):
+                if path == lock.path:
+                    continue
+                try:
+                    path.unlink()
+                    removed.append(path)
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    raise StoreError(
+                        f"kan {path.name} niet verwijderen ({error.strerror})"
+                    ) from None
+            self.forget(session_id)
+        finally:
+            lock.release(remove=True)
+            fsync_dir(self.root)
+        return removed

@@ -32,8 +32,19 @@ def safe_text(text: str, *, keep_newlines: bool = False) -> str:
     return _UNSAFE.sub(lambda m: _visible(m.group()), text)
 
 
+DISPLAY_LIMIT = 600
+
+
+def clip(text: str, limit: int = DISPLAY_LIMIT) -> str:
+    """At most ``limit`` characters for display, saying how many more there are."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} … (+{len(text) - limit} tekens)"
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """A single display line: newlines as ' ⏎ ', controls visible, cut at ``limit``."""
+    text = clip(text, max(DISPLAY_LIMIT, limit or 0))
     flat = safe_text(" ⏎ ".join(part.strip() for part in text.strip().split("\n")))
     if limit is not None and len(flat) > limit:
         return flat[: max(0, limit - 1)] + "…"
