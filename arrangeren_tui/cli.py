@@ -1,7 +1,7 @@
 """The ``arrangeren`` command line.
 
-``arrangeren`` alone opens the home screen; ``new``, ``open`` and ``list`` work
-on the store. Errors are one Dutch line on stderr and a non-zero exit, never a
+``arrangeren`` alone opens the home screen; ``new``, ``open``, ``list``,
+``delete``, ``herstel`` and ``bewaartermijn`` work on the store. Errors are one Dutch line on stderr and a non-zero exit, never a
 traceback. Textual is imported only when a screen is needed, so the other
 commands start fast.
 """
@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import NoReturn
 
 from arrangeren_tui import __version__
+from arrangeren_tui.core.crashlog import write_crash_log
 from arrangeren_tui.core.model import SessionMeta
-from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path
-from arrangeren_tui.core.store import SessionStore, StoreError
+from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path, user_config_dir
+from arrangeren_tui.core.retention import SETTINGS_FILENAME, RetentionError, expired, resolve_months
+from arrangeren_tui.core.store import DamagedSessionError, SessionStore, StoreError
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
+EXIT_CRASH = 70
 
 _ARGPARSE_DUTCH = [
     (re.compile(r"the following arguments are required: (.*)"), r"verplicht maar ontbreekt: \1"),
@@ -83,6 +86,10 @@ def build_parser() -> DutchParser:
     parser.add_argument("--store", metavar="MAP", help="map met gesprekken (anders: zie README)")
     parser.add_argument("--veld", metavar="BESTAND", help="eigen arrangeerveld (veld.toml)")
     parser.add_argument(
+        "--bewaartermijn", metavar="MAANDEN",
+        help="bewaartermijn na de evaluatiedatum (standaard 24 maanden)",
+    )
+    parser.add_argument(
         "--version", action="version", version=f"arrangeren {__version__}", help="toon de versie"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=DutchParser)
@@ -103,6 +110,20 @@ def build_parser() -> DutchParser:
 
     list_ = commands.add_parser("list", help="toon alle gesprekken, nieuwste eerst")
     list_.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    delete = commands.add_parser("delete", help="verwijder een gesprek helemaal")
+    delete.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+    delete.add_argument("--ja", action="store_true", help="niet vragen (voor scripts)")
+
+    restore = commands.add_parser(
+        "herstel", help="zet de vorige versie terug van een beschadigd gesprek"
+    )
+    restore.add_argument("id", metavar="CODE", help="gesprekscode")
+
+    retention = commands.add_parser(
+        "bewaartermijn", help="toon gesprekken die over de bewaartermijn zijn"
+    )
+    retention.add_argument("--json", action="store_true", help="uitvoer als JSON")
     return parser
 
 
@@ -169,32 +190,139 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retention_months(args: argparse.Namespace) -> int:
+    try:
+        return resolve_months(args.bewaartermijn, settings=user_config_dir() / SETTINGS_FILENAME)
+    except RetentionError as error:
+        fail(str(error), EXIT_USAGE)
+
+
+def _resolve_any(store: SessionStore, text: str) -> str:
+    """A session id, also for a session of which only files other than its data are left."""
+    try:
+        return store.resolve_id(text)
+    except StoreError:
+        try:
+            if store.files_of(text):
+                return text
+        except StoreError:
+            pass
+        raise
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = _store(args)
+    session_id = _resolve_any(store, args.id)
+    if not args.ja:
+        try:
+            summary = next((s for s in store.list()[0] if s.id == session_id), None)
+        except StoreError:
+            summary = None
+        what = f"{summary.pupil}, {summary.date}" if summary else "onleesbaar of onvolledig"
+        if not sys.stdin.isatty():
+            fail(f"verwijderen vraagt om bevestiging; gebruik --ja om {session_id} "
+                 "zonder vragen te verwijderen", EXIT_USAGE)
+        sys.stderr.write(
+            f"Gesprek {session_id} ({what}) definitief verwijderen, met vorige versies? "
+            "Typ 'ja': "
+        )
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() != "ja":
+            sys.stderr.write("Niets verwijderd.\n")
+            return EXIT_ERROR
+    removed = store.delete(session_id)
+    print(f"Gesprek {session_id} verwijderd ({len(removed)} bestanden).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = _store(args)
+    session_id = _resolve_any(store, args.id)
+    if store.path_for(session_id).exists():
+        try:
+            store.load(session_id)
+        except DamagedSessionError as error:
+            moved = store.set_aside(session_id)
+            sys.stderr.write(f"arrangeren: {error}; apart gezet als {moved.name}\n")
+        else:
+            print(f"Gesprek {session_id} is niet beschadigd; er is niets veranderd.")
+            return 0
+    info = store.backup_info(session_id)
+    if info is None:
+        fail(f"gesprek {session_id} heeft geen leesbare vorige versie")
+    store.restore_backup(session_id)
+    print(f"Gesprek {session_id} teruggezet: {info.describe()}.")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    months = _retention_months(args)
+    summaries, problems = _store(args).list()
+    for problem in problems:
+        sys.stderr.write(f"arrangeren: let op: {problem}\n")
+    items = expired(summaries, dt.date.today(), months)
+    if args.json:
+        print(json.dumps(
+            [
+                {"id": e.summary.id, "leerling": e.summary.pupil, "datum": e.summary.date,
+                 "evaluatiedatum": e.summary.evaluation, "verlopen_sinds": e.since.isoformat(),
+                 "vanaf": e.basis}
+                for e in items
+            ],
+            ensure_ascii=False, indent=1,
+        ))
+        return 0
+    if not items:
+        print(f"Geen gesprekken over de bewaartermijn ({months} maanden).")
+        return 0
+    print(f"Over de bewaartermijn ({months} maanden na de evaluatie); niets is gewist:")
+    for e in items:
+        print(f"{e.summary.id}  {e.summary.date}  verlopen sinds {e.since}  {e.summary.pupil}")
+    return 0
+
+
 def run_app(args: argparse.Namespace, session_id: str | None) -> int:
     veld = _load_veld(args)
+    months = _retention_months(args)
     store = _store(args)
     store.ensure()
     if session_id is not None:
         session_id = store.resolve_id(session_id)
-        store.load(session_id)  # fail here, in plain text, before the screen takes over
+        try:
+            store.load(session_id)  # fail here, in plain text, before the screen takes over
+        except DamagedSessionError as error:
+            hint = (f"zet de vorige versie terug met: arrangeren herstel {session_id}"
+                    if store.backup_info(session_id) else "er is geen vorige versie")
+            fail(f"{error}; {hint}")
     from arrangeren_tui.ui.app import ArrangerenApp
 
-    app = ArrangerenApp(store=store, veld=veld, open_session=session_id)
+    app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
+                        retention_months=months)
     return app.run_guarded()
+
+
+COMMANDS = {
+    "new": cmd_new,
+    "list": cmd_list,
+    "delete": cmd_delete,
+    "herstel": cmd_restore,
+    "bewaartermijn": cmd_retention,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "new":
-            return cmd_new(args)
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "open":
-            return run_app(args, args.id)
-        return run_app(args, None)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args)
+        return run_app(args, args.id if args.command == "open" else None)
     except StoreError as error:
         fail(str(error))
     except KeyboardInterrupt:
         return 130
     except OSError as error:
         fail(f"{error.strerror or error} ({Path(error.filename) if error.filename else ''})")
+    except Exception as error:  # noqa: BLE001 - never a traceback with data on the terminal
+        log = write_crash_log(resolve_store_dir(args.store), error, context=str(args.command))
+        where = f"; details (zonder notities) in {log}" if log else ""
+        fail(f"onverwachte fout ({type(error).__name__}){where}", EXIT_CRASH)

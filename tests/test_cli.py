@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from arrangeren_tui import __version__
+from arrangeren_tui import cli
 from arrangeren_tui.cli import main
 from arrangeren_tui.core import paths
 from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path
@@ -443,3 +445,101 @@ def test_missing_veld_file(capsys, store_dir: Path, tmp_path: Path) -> None:
     )
     assert code == 1
     assert "weg.toml: kan het bestand niet lezen" in line
+
+
+# -- delete, herstel, bewaartermijn, unexpected errors -----------------------------------
+
+
+def test_delete_with_ja_removes_everything(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    keep = new_session(capsys, store_dir)
+    sid = data["id"]
+    (store_dir / f"{sid}.json.bak").write_bytes((store_dir / f"{sid}.json").read_bytes())
+    out = run_ok(capsys, ["--store", str(store_dir), "delete", sid[:-1], "--ja"])
+    assert f"Gesprek {sid} verwijderd (2 bestanden)" in out
+    assert [p.name for p in store_dir.glob(f"*{sid}*")] == []
+    listed = json.loads(run_ok(capsys, ["--store", str(store_dir), "list", "--json"]))
+    assert [row["id"] for row in listed] == [keep["id"]]
+
+
+def test_delete_without_ja_asks_and_refuses_without_a_terminal(capsys, store_dir: Path,
+                                                              monkeypatch) -> None:
+    data = new_session(capsys, store_dir)
+    monkeypatch.setattr("sys.stdin", io.StringIO("ja\n"))  # not a terminal
+    code, line = run_fail(capsys, ["--store", str(store_dir), "delete", data["id"]])
+    assert code == 2 and "--ja" in line
+    assert (store_dir / f"{data['id']}.json").exists()
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "gone"), [("ja\n", True), ("nee\n", False), ("\n", False)])
+def test_delete_asks_on_a_terminal(capsys, store_dir: Path, monkeypatch, answer, gone) -> None:
+    data = new_session(capsys, store_dir)
+    monkeypatch.setattr("sys.stdin", _Tty(answer))
+    code = main(["--store", str(store_dir), "delete", data["id"]])
+    out, err = capsys.readouterr()
+    assert "definitief verwijderen" in err and "T.d.J." in err
+    assert (code == 0) is gone
+    assert (store_dir / f"{data['id']}.json").exists() is not gone
+
+
+def test_herstel_sets_aside_and_restores_the_backup(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    path.with_name(path.name + ".bak").write_bytes(path.read_bytes())
+    path.write_bytes(path.read_bytes()[:-10])
+    code = main(["--store", str(store_dir), "herstel", data["id"]])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "apart gezet als" in err and "teruggezet" in out
+    assert json.loads(path.read_text("utf-8"))["session"]["1"]["id"] == data["id"]
+    assert len(list(store_dir.glob(f"{data['id']}.json.beschadigd-*"))) == 1
+    # A healthy session is left alone.
+    out = run_ok(capsys, ["--store", str(store_dir), "herstel", data["id"]])
+    assert "niet beschadigd" in out
+
+
+def test_herstel_without_backup_fails_clearly(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    (store_dir / f"{data['id']}.json").write_bytes(b"{")
+    with pytest.raises(SystemExit) as info:
+        main(["--store", str(store_dir), "herstel", data["id"]])
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert "geen leesbare vorige versie" in err and "Traceback" not in err
+
+
+def test_bewaartermijn_lists_old_sessions_and_deletes_nothing(capsys, store_dir: Path) -> None:
+    old = new_session(capsys, store_dir, "--datum", "2020-05-04")
+    new_session(capsys, store_dir)
+    rows = json.loads(run_ok(capsys, ["--store", str(store_dir), "bewaartermijn", "--json"]))
+    assert [(r["id"], r["verlopen_sinds"], r["vanaf"]) for r in rows] == [
+        (old["id"], "2022-05-04", "gespreksdatum")
+    ]
+    out = run_ok(capsys, ["--store", str(store_dir), "--bewaartermijn", "1200", "bewaartermijn"])
+    assert "Geen gesprekken over de bewaartermijn (1200 maanden)" in out
+    assert (store_dir / f"{old['id']}.json").exists()
+    code, line = run_fail(capsys, ["--store", str(store_dir), "--bewaartermijn", "x",
+                                   "bewaartermijn"])
+    assert code == 2 and "heel aantal maanden" in line
+
+
+def test_unexpected_error_is_one_line_and_logged_without_data(capsys, store_dir: Path,
+                                                             monkeypatch) -> None:
+    new_session(capsys, store_dir)
+
+    secret = "Tessa's " + "geheime notitie"  # built, so the source line does not hold it
+
+    def boom(*_args, **_kwargs):
+        raise ZeroDivisionError(secret)
+
+    monkeypatch.setitem(cli.COMMANDS, "list", boom)
+    code, line = run_fail(capsys, ["--store", str(store_dir), "list"])
+    assert code == 70
+    assert "onverwachte fout (ZeroDivisionError)" in line and "geheime" not in line
+    log = (store_dir / "fouten.log").read_text("utf-8")
+    assert "ZeroDivisionError" in log and "geheime" not in log

@@ -10,19 +10,40 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from pathlib import Path
+
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from arrangeren_tui.core.store import SessionStore, StoreError
+from arrangeren_tui.core.crashlog import write_crash_log
+from arrangeren_tui.core.retention import DEFAULT_MONTHS
+from arrangeren_tui.core.storage import atomic_write_bytes, encode_json
+from arrangeren_tui.core.store import (
+    DamagedSessionError,
+    Recovery,
+    SessionStore,
+    StoreError,
+)
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.dialogs import TooSmallScreen
+from arrangeren_tui.ui.dialogs import ConfirmDialog, TooSmallScreen, UnsavedChoice, UnsavedDialog
 from arrangeren_tui.ui.home import HomeScreen
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WATCHDOG_SECONDS = 3.0
+EXIT_CRASH = 70  # EX_SOFTWARE: an internal error
+
+
+def write_copy(record: dict, path: Path) -> Path:
+    """Write a session file somewhere else (a folder gets ``<id>.json``); returns the file."""
+    path = path.expanduser()
+    if path.is_dir():
+        path = path / f"{record['session']['1']['id']}.json"
+    atomic_write_bytes(path, encode_json(record), keep_backup=False)
+    return path
 
 
 class ArrangerenApp(App[int]):
@@ -45,11 +66,13 @@ class ArrangerenApp(App[int]):
         *,
         now: Callable[[], float] = time.time,
         today: Callable[[], dt.date] = dt.date.today,
+        retention_months: int = DEFAULT_MONTHS,
     ) -> None:
         super().__init__()
         self.store = store
         self.veld = veld
         self.initial_session = open_session
+        self.retention_months = retention_months
         self._now = now
         self._today = today
         self._too_small: TooSmallScreen | None = None
@@ -61,7 +84,7 @@ class ArrangerenApp(App[int]):
         return self._today()
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.store, self.veld))
+        self.push_screen(HomeScreen(self.store, self.veld, self.retention_months))
         if self.initial_session:
             self.open_session(self.initial_session)
         self._check_size(self.size.width, self.size.height)
@@ -69,12 +92,94 @@ class ArrangerenApp(App[int]):
     # -- sessions ---------------------------------------------------------------
 
     def open_session(self, session_id: str) -> None:
+        """Open a session on the board: for writing if we get its lock, else read-only."""
+        lock = self.store.lock(session_id)
+        read_only = ""
+        try:
+            if not lock.acquire():
+                read_only = f"al open in een ander venster ({lock.holder().describe()})"
+        except OSError as error:
+            read_only = f"de map met gesprekken is niet beschrijfbaar ({error.strerror})"
+        if not read_only and not os.access(self.store.root, os.W_OK):
+            read_only = "de map met gesprekken is alleen-lezen"
         try:
             session = self.store.load(session_id)
+        except DamagedSessionError as error:
+            lock.release()
+            self._damaged_on_open(error)
+            return
         except StoreError as error:
+            lock.release()
             self.notify(str(error), severity="error", timeout=10)
             return
-        self.push_screen(BoardScreen(session, self.store))
+        if read_only:
+            lock.release()
+        self.push_screen(
+            BoardScreen(session, self.store, lock=None if read_only else lock,
+                        read_only=read_only)
+        )
+        if read_only:
+            self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
+                        severity="warning", timeout=10)
+
+    def _damaged_on_open(self, error: DamagedSessionError) -> None:
+        try:
+            moved = self.store.set_aside(error.session_id)
+        except StoreError as problem:
+            self.notify(f"{error}. {problem}", severity="error", timeout=12)
+            return
+        self.offer_recoveries(
+            [Recovery(error.session_id, error.reason, moved,
+                      self.store.backup_info(error.session_id))],
+            open_after=True,
+        )
+
+    def offer_recoveries(self, recoveries: list[Recovery], *, open_after: bool = False) -> None:
+        """One after the other: say what was set aside, offer the previous version."""
+        if not recoveries:
+            return
+        first, rest = recoveries[0], recoveries[1:]
+        moved = first.moved_to.name if first.moved_to else "?"
+        if first.backup is None:
+            self.notify(
+                f"Het bestand van gesprek {first.session_id} was beschadigd ({first.reason}). "
+                f"Het staat apart als {moved}. Er is geen vorige versie.",
+                severity="error", timeout=15,
+            )
+            self.offer_recoveries(rest, open_after=open_after)
+            return
+        backup = first.backup
+
+        def answer(restore: bool | None) -> None:
+            if restore:
+                try:
+                    self.store.restore_backup(first.session_id)
+                except StoreError as error:
+                    self.notify(str(error), severity="error", timeout=10)
+                else:
+                    self.notify(f"Vorige versie van gesprek {first.session_id} teruggezet.",
+                                timeout=5)
+                    if isinstance(self.screen, HomeScreen):
+                        self.screen.action_reload()
+                    if open_after:
+                        self.open_session(first.session_id)
+            else:
+                self.notify(
+                    "Niet teruggezet. Later kan het nog met: "
+                    f"arrangeren herstel {first.session_id}", timeout=8,
+                )
+            self.offer_recoveries(rest, open_after=open_after)
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Het bestand van gesprek {first.session_id} ({backup.pupil}, {backup.date}) "
+                f"is beschadigd: {first.reason}.\n\nHet is niet overschreven maar apart gezet "
+                f"als {moved}.\n\nEr is een {backup.describe()}. Die terugzetten?",
+                yes="Terugzetten",
+                no="Niet nu",
+            ),
+            answer,
+        )
 
     def boards(self) -> list[BoardScreen]:
         return [s for s in self.screen_stack if isinstance(s, BoardScreen)]
@@ -82,11 +187,38 @@ class ArrangerenApp(App[int]):
     async def action_quit(self) -> None:
         for board in self.boards():
             if not board.shutdown():
-                self.notify(
-                    "Let op: niet alles kon worden opgeslagen.", severity="error", timeout=10
-                )
+                self.confirm_unsaved(board, then=lambda: self.call_later(self.action_quit))
                 return
         self.exit(0)
+
+    def confirm_unsaved(self, board: BoardScreen, then: Callable[[], object]) -> None:
+        """The last save failed: retry, write the session elsewhere, or knowingly drop it."""
+        problem = board.last_problem or "onbekende fout"
+        default = Path("~") / f"arrangeren-noodkopie-{board.session.id}.json"
+
+        def answer(choice: UnsavedChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.action == "retry":
+                if board.shutdown():
+                    then()
+                else:
+                    self.confirm_unsaved(board, then)
+                return
+            if choice.action == "elsewhere":
+                try:
+                    written = write_copy(board.session.to_record(), Path(choice.path))
+                except OSError as error:
+                    self.notify(f"Ook daar lukt het niet: {error.strerror}.", severity="error",
+                                timeout=8)
+                    self.confirm_unsaved(board, then)
+                    return
+                self.notify(f"Opgeslagen als {written}. Zet het later terug in de map "
+                            "met gesprekken.", timeout=10)
+            board.shutdown(force=True)
+            then()
+
+        self.push_screen(UnsavedDialog(problem, str(default)), answer)
 
     def action_help_quit(self) -> None:
         self.notify("Stoppen doe je met ^Q (alles is al opgeslagen).", timeout=3)
@@ -128,6 +260,33 @@ class ArrangerenApp(App[int]):
         yield SystemCommand("Thema wisselen", "kies de kleuren", self.action_change_theme)
 
     # -- running safely ----------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: save first, log without note text, a short Dutch message.
+
+        Textual's own crash screen prints a traceback with local variables (note
+        text among them) and exits with 0; this one does neither.
+        """
+        saved = True
+        for board in self.boards():
+            try:
+                saved = board.emergency_save(timeout=2.0) and saved
+            except Exception:  # noqa: BLE001 - we are already handling a crash
+                saved = False
+        log = write_crash_log(self.store.root, error, context=type(self.screen).__name__)
+        lines = [
+            "arrangeren is gestopt door een onverwachte fout.",
+            "Alles wat getypt was, is opgeslagen." if saved
+            else "LET OP: niet alles kon worden opgeslagen.",
+            f"De technische details (zonder notities) staan in {log}." if log
+            else "De technische details konden niet worden bewaard.",
+            "Start arrangeren opnieuw om verder te gaan.",
+        ]
+        self._return_code = EXIT_CRASH
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self.panic(Text("\n".join(lines)))
 
     def _on_terminating_signal(self, signum: int, _frame: object) -> None:
         """SIGHUP or SIGTERM: save from the model at once, then leave, even if stuck."""

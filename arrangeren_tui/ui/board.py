@@ -15,11 +15,12 @@ from textual.widgets import Input, Static
 
 from arrangeren_tui.core.capture import parse_capture
 from arrangeren_tui.core.clock import format_remaining
+from arrangeren_tui.core.lock import SessionLock
 from arrangeren_tui.core.model import STATUS_CLOSED, DeletedNote, Session
 from arrangeren_tui.core.store import SessionStore
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.writer import SaveWriter
-from arrangeren_tui.ui.dialogs import NoteDialog, NoteEdit
+from arrangeren_tui.ui.dialogs import ConfirmDialog, NoteDialog, NoteEdit
 from arrangeren_tui.ui.widgets import (
     CaptureBar,
     CaptureInput,
@@ -31,6 +32,8 @@ from arrangeren_tui.ui.widgets import (
 )
 
 DRAFT_SAVE_DELAY = 0.4
+# A paste longer than this is not opened in an editor (too slow to type in) but laid whole.
+HUGE_PASTE = 20_000
 
 
 @dataclass
@@ -75,17 +78,30 @@ class BoardScreen(Screen[None]):
         Binding("f4", "select_party(3)", "Partij 4", show=False, id="board.party4"),
         Binding("f5", "select_party(4)", "Partij 5", show=False, id="board.party5"),
         Binding("f6", "select_party(5)", "Partij 6", show=False, id="board.party6"),
+        Binding("f7", "consent", "Toestemming", key_display="F7", show=False, priority=True,
+                id="board.consent"),
     ]
 
-    def __init__(self, session: Session, store: SessionStore) -> None:
+    def __init__(
+        self,
+        session: Session,
+        store: SessionStore,
+        *,
+        lock: SessionLock | None = None,
+        read_only: str = "",
+    ) -> None:
+        """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can)."""
         super().__init__()
         self.session = session
         self.store = store
+        self.lock = lock
+        self.read_only = read_only
         self.writer: SaveWriter | None = None
         self._undo: list[DeletedNote] = []
         self._alerted: set[str] = set()
         self._draft_timer = None
         self._writer_closed = False
+        self.last_problem = ""
 
     # -- set-up ---------------------------------------------------------------
 
@@ -97,6 +113,7 @@ class BoardScreen(Screen[None]):
             for party in veld.parties:
                 yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
         yield Static("", id="save-banner")
+        yield Static("", id="readonly-banner")
         yield CaptureBar(id="capturebar")
         yield KeyBar(id="keybar")
 
@@ -106,10 +123,17 @@ class BoardScreen(Screen[None]):
         columns = 3 if parties > 4 else max(1, min(parties, 2))
         panes.styles.grid_size_columns = columns
         panes.styles.grid_size_rows = math.ceil(parties / columns)
-        self.writer = SaveWriter(self.store.save_record, self._save_reported)
         capture = self.query_one("#capture", CaptureInput)
-        capture.value = self.session.draft.text
-        capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
+        banner = self.query_one("#readonly-banner", Static)
+        banner.display = bool(self.read_only)
+        if self.read_only:
+            banner.update(f"ALLEEN LEZEN: {self.read_only}")
+            capture.placeholder = "Alleen lezen: hier kun je niets toevoegen"
+            capture.disabled = True
+        else:
+            self.writer = SaveWriter(self.store.save_record, self._save_reported)
+            capture.value = self.session.draft.text
+            capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
         self._alerted = {
             s.key for s in self.session.veld.steps if self.session.step_used(self.now(), s.key) >=
             s.minutes * 60
@@ -127,6 +151,7 @@ class BoardScreen(Screen[None]):
     def _save_reported(self, ok: bool, error: BaseException | None) -> None:
         """Called on the writer thread: hand over to the event loop."""
         problem = "" if ok else (getattr(error, "strerror", None) or type(error).__name__)
+        self.last_problem = problem
         self.post_message(SaveResult(ok, problem))
 
     def on_save_result(self, message: SaveResult) -> None:
@@ -156,16 +181,32 @@ class BoardScreen(Screen[None]):
             return True
         return self.writer.write_now(self.session.to_record(), timeout=timeout)
 
-    def shutdown(self) -> bool:
-        """Write everything and stop the writer; True if nothing is left unsaved."""
-        if self._writer_closed or self.writer is None:
+    def shutdown(self, *, force: bool = False) -> bool:
+        """Write everything, stop the writer and let go of the lock.
+
+        Returns False, keeping the writer and the lock, if the last write failed,
+        so that the caller can retry or write elsewhere; ``force`` lets go anyway.
+        """
+        if self._writer_closed:
             return True
-        ok = self.writer.close()
+        if self.writer is not None:
+            if not self.writer.write_now(self.session.to_record()) and not force:
+                return False
+            self.writer.close(timeout=0 if force else 5.0)
         self._writer_closed = True
-        return ok
+        if self.lock is not None:
+            self.lock.release()
+        return True
 
     def on_unmount(self) -> None:
-        self.shutdown()
+        self.shutdown(force=True)
+
+    def editable(self) -> bool:
+        """True if changes are allowed here; otherwise say why, once per attempt."""
+        if self.read_only:
+            self.notify(f"Alleen lezen: {self.read_only}", severity="warning", timeout=4)
+            return False
+        return True
 
     # -- display --------------------------------------------------------------
 
@@ -225,6 +266,8 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Submitted, "#capture")
     def _capture_submitted(self, event: Input.Submitted) -> None:
+        if not self.editable():
+            return
         if self.session.status == STATUS_CLOSED:
             self.notify("Dit gesprek is gesloten. Heropen het via ^P.", severity="warning")
             return
@@ -247,6 +290,39 @@ class BoardScreen(Screen[None]):
         self.save()
         self.refresh_board(keep=note.id)
         self._tick()
+
+    def on_capture_input_long_paste(self, message: CaptureInput.LongPaste) -> None:
+        """A multi-line or long paste goes into a note dialog, or whole into one note."""
+        message.stop()
+        if not self.editable():
+            return
+        text = message.text
+        if len(text) <= HUGE_PASTE:
+            self.action_long_note(pasted=text)
+            return
+        capture = self.query_one("#capture", CaptureInput)
+        party = self.session.party
+
+        def answer(lay: bool | None) -> None:
+            capture.focus()
+            if not lay:
+                return
+            note = self.session.add_note(capture.value + text, self.now(), party=party.key)
+            capture.value = ""
+            self.session.set_draft("", 0)
+            self.save()
+            self.refresh_board(keep=note.id)
+            self.notify(f"Lange tekst neergelegd bij {party.label}.", timeout=3)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Je plakte een lange tekst ({len(text):,} tekens).".replace(",", ".")
+                + f" Als één notitie bij {party.label} neerleggen?",
+                yes="Neerleggen",
+                no="Niet plakken",
+            ),
+            answer,
+        )
 
     # -- actions ----------------------------------------------------------------
 
@@ -293,6 +369,8 @@ class BoardScreen(Screen[None]):
             self.refresh_board()
 
     def action_toggle_clock(self) -> None:
+        if not self.editable():
+            return
         running = self.session.clock.toggle(self.now())
         self.session.touch(self.now())
         self.save()
@@ -300,10 +378,17 @@ class BoardScreen(Screen[None]):
         self.notify("Klok loopt." if running else "Klok gepauzeerd.", timeout=2)
 
     def action_save_now(self) -> None:
-        if self.writer is not None and self.writer.write_now(self.session.to_record()):
+        if not self.editable() or self.writer is None:
+            return
+        if self.writer.write_now(self.session.to_record()):
             self.notify("Opgeslagen. (Dat gebeurt ook vanzelf.)", timeout=2)
+        else:
+            self.notify("Opslaan lukt nu niet; het wordt steeds opnieuw geprobeerd.",
+                        severity="error", timeout=4)
 
     def action_undo(self) -> None:
+        if not self.editable():
+            return
         if not self._undo:
             self.notify("Er is niets om terug te zetten.", timeout=2)
             return
@@ -317,8 +402,24 @@ class BoardScreen(Screen[None]):
         self.notify("Notitie teruggezet.", timeout=2)
 
     def action_go_home(self) -> None:
-        self.shutdown()
+        if not self.shutdown():
+            self.app.confirm_unsaved(self, then=self.app.pop_screen)  # type: ignore[attr-defined]
+            return
         self.app.pop_screen()
+
+    def action_consent(self) -> None:
+        from arrangeren_tui.ui.consent import ConsentDialog
+
+        self.app.push_screen(
+            ConsentDialog(
+                self.session,
+                self.app.today(),  # type: ignore[attr-defined]
+                self.now,
+                self.save,
+                read_only=bool(self.read_only),
+            ),
+            lambda _: self.query_one("#capture", CaptureInput).focus(),
+        )
 
     def action_overview(self) -> None:
         from arrangeren_tui.ui.overview import OverviewScreen
@@ -335,7 +436,9 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(OverviewScreen(self.session), jump)
 
-    def action_long_note(self) -> None:
+    def action_long_note(self, pasted: str = "") -> None:
+        if not self.editable():
+            return
         capture = self.query_one("#capture", CaptureInput)
         session = self.session
 
@@ -356,7 +459,7 @@ class BoardScreen(Screen[None]):
             NoteDialog(
                 session.veld,
                 title="Lange notitie",
-                text=capture.value,
+                text=capture.value + pasted,
                 party=session.selected_party,
                 step=session.current_step,
             ),
@@ -367,6 +470,8 @@ class BoardScreen(Screen[None]):
         message.stop()
         if message.action == "leave" or message.note_id is None:
             self.query_one("#capture", CaptureInput).focus()
+            return
+        if not self.editable():
             return
         note = self.session.note(message.note_id)
         now = self.now()

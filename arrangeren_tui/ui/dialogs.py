@@ -1,4 +1,4 @@
-"""Modal questions: a note (long, edit, move) and a yes/no confirmation."""
+"""Modal questions: a note (long, edit, move), yes/no, and leaving unsaved."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from arrangeren_tui.core.veld import Veld
+
+
+# Longer notes are edited without soft wrap: wrapping a huge line costs seconds per key.
+SOFT_WRAP_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,12 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
             yield Label(self.dialog_title, classes="dialog-title")
-            yield TextArea(self.initial.text, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield TextArea(
+                self.initial.text,
+                id="note-text",
+                soft_wrap=len(self.initial.text) <= SOFT_WRAP_LIMIT,
+                show_line_numbers=False,
+            )
             with Horizontal(classes="dialog-row"):
                 yield Select(
                     [(p.label, p.key) for p in self.veld.parties],
@@ -149,3 +158,67 @@ class TooSmallScreen(ModalScreen[None]):
             "Er gaat niets verloren.",
             id="too-small",
         )
+
+
+@dataclass(frozen=True)
+class UnsavedChoice:
+    """What to do with a session that could not be saved: retry, write elsewhere, or stop."""
+
+    action: str  # "retry", "elsewhere", "discard"
+    path: str = ""
+
+
+class UnsavedDialog(ModalScreen[UnsavedChoice | None]):
+    """Leaving while the last save failed: never lose notes without a clear choice."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "choose('retry')", "Opnieuw proberen", key_display="^R",
+                priority=True, id="unsaved.retry"),
+        Binding("ctrl+e", "choose('elsewhere')", "Elders opslaan", key_display="^E",
+                priority=True, id="unsaved.elsewhere"),
+        Binding("escape", "back", "Terug", key_display="Esc", id="unsaved.back"),
+    ]
+
+    def __init__(self, problem: str, default_path: str) -> None:
+        super().__init__()
+        self.problem = problem
+        self.default_path = default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unsaved-dialog", classes="dialog"):
+            yield Label("⚠ Niet opgeslagen", classes="dialog-title")
+            yield Static(
+                f"Het gesprek kon niet worden opgeslagen ({self.problem}). Je notities staan "
+                "nog in het geheugen. Sla ze elders op (bv. een USB-stick) of probeer opnieuw.",
+                classes="dialog-question",
+            )
+            yield Label("Elders opslaan als:", classes="field-label")
+            yield Input(self.default_path, id="unsaved-path", compact=True)
+            with Horizontal(classes="dialog-row"):
+                yield Button("Elders opslaan ^E", variant="primary", id="unsaved-elsewhere",
+                             compact=True)
+                yield Button("Opnieuw ^R", id="unsaved-retry", compact=True)
+                yield Button("Toch stoppen, notities kwijt", variant="error",
+                             id="unsaved-discard", compact=True)
+            yield Static("Esc: terug naar het gesprek", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#unsaved-path", Input).focus()
+
+    def action_choose(self, action: str) -> None:
+        path = self.query_one("#unsaved-path", Input).value.strip()
+        if action == "elsewhere" and not path:
+            self.notify("Vul een bestandsnaam in.", severity="warning")
+            return
+        self.dismiss(UnsavedChoice(action, path))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_choose("elsewhere")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        action = (event.button.id or "").removeprefix("unsaved-")
+        self.action_choose(action)

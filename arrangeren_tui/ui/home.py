@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,9 +13,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from arrangeren_tui.core.model import STATUS_CLOSED, Participant, SessionMeta
-from arrangeren_tui.core.store import SessionStore, StoreError
+from arrangeren_tui.core.retention import DEFAULT_MONTHS, Expired, expired
+from arrangeren_tui.core.store import Recovery, SessionStore, StoreError
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui.dialogs import ConfirmDialog
 from arrangeren_tui.ui.widgets import KeyBar
 
 MAX_PUPIL_LENGTH = 60
@@ -27,12 +30,19 @@ class HomeScreen(Screen[None]):
         Binding("n", "new_session", "Nieuw gesprek", key_display="n", id="home.new"),
         Binding("enter", "open_session", "Openen", key_display="Enter", id="home.open"),
         Binding("r", "reload", "Vernieuwen", key_display="r", id="home.reload"),
+        Binding("delete,d", "delete_session", "Verwijderen", key_display="Del",
+                id="home.delete"),
+        Binding("b", "retention", "Bewaartermijn", key_display="b", id="home.retention"),
     ]
 
-    def __init__(self, store: SessionStore, veld: Veld) -> None:
+    def __init__(self, store: SessionStore, veld: Veld, retention_months: int = DEFAULT_MONTHS
+                 ) -> None:
         super().__init__()
         self.store = store
         self.veld = veld
+        self.retention_months = retention_months
+        self.expired: list[Expired] = []
+        self._told_expired = False
 
     def compose(self) -> ComposeResult:
         yield Static(" arrangeren · Arrangeergesprekken", id="home-title")
@@ -51,6 +61,27 @@ class HomeScreen(Screen[None]):
         table.add_column("Code", key="code", width=13)
         self.action_reload()
         table.focus()
+        self._scan_for_damage()
+
+    @work(thread=True, exclusive=True, group="damage-scan", exit_on_error=False)
+    def _scan_for_damage(self) -> None:
+        """Read every session file once, off the event loop; set damaged ones aside."""
+        recoveries = self.store.recover_damaged()
+        orphans = self.store.orphan_backups()
+        if recoveries or orphans:
+            self.app.call_from_thread(self._report_damage, recoveries, orphans)
+
+    def _report_damage(self, recoveries: list[Recovery], orphans: list) -> None:  # type: ignore[type-arg]
+        self.action_reload()
+        for info in orphans:
+            if any(r.session_id == info.session_id for r in recoveries):
+                continue
+            self.notify(
+                f"Van gesprek {info.session_id} is alleen een vorige versie over. "
+                f"Terugzetten: arrangeren herstel {info.session_id}",
+                severity="warning", timeout=12,
+            )
+        self.app.offer_recoveries(recoveries)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         self.action_reload()
@@ -70,6 +101,31 @@ class HomeScreen(Screen[None]):
         empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen.")
         for problem in problems:
             self.notify(problem, severity="warning", timeout=8)
+        self.expired = expired(summaries, self.app.today(), self.retention_months)  # type: ignore[attr-defined]
+        if self.expired and not self._told_expired:
+            self._told_expired = True
+            count = len(self.expired)
+            self.notify(
+                f"{count} gesprek{'' if count == 1 else 'ken'} {'is' if count == 1 else 'zijn'} "
+                f"over de bewaartermijn ({self.retention_months} maanden). "
+                "Druk b om ze te bekijken; er wordt niets vanzelf gewist.",
+                severity="warning", timeout=12,
+            )
+
+    def _selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def action_delete_session(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            confirm_delete(self, self.store, session_id, self.action_reload)
+
+    def action_retention(self) -> None:
+        self.app.push_screen(RetentionScreen(self.store, self.retention_months))
 
     def action_open_session(self) -> None:
         table = self.query_one(DataTable)
@@ -99,6 +155,117 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(
             NewSessionScreen(self.veld, self.app.today()), created  # type: ignore[attr-defined]
         )
+
+
+def confirm_delete(screen: Screen, store: SessionStore, session_id: str, done) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Ask, then remove a session completely (file, backups, damaged copies, index entry)."""
+    try:
+        summary = next(s for s in store.list()[0] if s.id == session_id)
+        what = f"{one_line(summary.pupil, 30)}, {summary.date}"
+    except StopIteration:
+        what = "onleesbaar"
+
+    def answer(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            removed = store.delete(session_id)
+        except StoreError as error:
+            screen.notify(f"Niet verwijderd: {error}", severity="error", timeout=10)
+            return
+        screen.notify(f"Gesprek {session_id} is verwijderd ({len(removed)} bestanden).",
+                      timeout=5)
+        done()
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            f"Gesprek {session_id} ({what}) definitief verwijderen?\n\n"
+            "Het bestand, de vorige versie en de regel in de lijst verdwijnen. "
+            "Dit kan niet ongedaan worden gemaakt.",
+            yes="Verwijderen",
+            no="Bewaren",
+        ),
+        answer,
+    )
+
+
+class RetentionScreen(Screen[None]):
+    """Sessions past their bewaartermijn, for review; deleting is a choice per session."""
+
+    BINDINGS = [
+        Binding("delete,d", "delete_session", "Verwijderen", key_display="Del",
+                id="retention.delete"),
+        Binding("enter", "open_session", "Openen", key_display="Enter", id="retention.open"),
+        Binding("escape", "back", "Terug", key_display="Esc", id="retention.back"),
+    ]
+
+    def __init__(self, store: SessionStore, months: int) -> None:
+        super().__init__()
+        self.store = store
+        self.months = months
+
+    def compose(self) -> ComposeResult:
+        yield Static(f" Over de bewaartermijn ({self.months} maanden na de evaluatie)",
+                     id="home-title")
+        yield Static(" Bekijk ze en verwijder wat weg mag. Er wordt niets vanzelf gewist.",
+                     id="home-store")
+        yield DataTable(id="expired", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-empty")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Datum", width=10)
+        table.add_column("Leerling", width=16)
+        table.add_column("School", width=9)
+        table.add_column("Verlopen", width=10)
+        table.add_column("Vanaf", width=9)
+        table.add_column("Code", width=13)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        summaries, _problems = self.store.list()
+        rows = expired(summaries, self.app.today(), self.months)  # type: ignore[attr-defined]
+        for item in rows:
+            s = item.summary
+            table.add_row(
+                s.date, one_line(s.pupil, 16), one_line(s.school, 9),
+                item.since.isoformat(), "evaluatie" if item.basis == "evaluatiedatum"
+                else "gesprek", s.id, key=s.id,
+            )
+        empty = self.query_one("#home-empty", Static)
+        empty.display = not rows
+        empty.update("Geen gesprekken over de bewaartermijn.")
+
+    def _selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def action_delete_session(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            confirm_delete(self, self.store, session_id, self.reload)
+
+    def action_open_session(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            self.app.open_session(session_id)  # type: ignore[attr-defined]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_session()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
 
 class ParticipantRow(Horizontal):

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.model import Note
-from arrangeren_tui.core.text import one_line, safe_text
+from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Step
 
 
@@ -142,10 +142,10 @@ def note_prompt(note: Note) -> Text:
     text = Text()
     if note.important:
         text.append("★ ", style="bold yellow")
-        text.append(safe_text(note.text, keep_newlines=True), style="bold")
+        text.append(safe_text(clip(note.text), keep_newlines=True), style="bold")
     else:
         text.append("• ", style="dim")
-        text.append(safe_text(note.text, keep_newlines=True))
+        text.append(safe_text(clip(note.text), keep_newlines=True))
     return text
 
 
@@ -190,7 +190,25 @@ class PartyPane(Vertical):
 
 
 class CaptureInput(Input):
-    """The one-line capture bar (one line keeps repaint per keystroke small)."""
+    """The one-line capture bar (one line keeps repaint per keystroke small).
+
+    A paste with several lines, or a long one, is handed to the board instead of
+    being cut to its first line (Textual's Input keeps only that).
+    """
+
+    PASTE_LIMIT = 500
+
+    @dataclass
+    class LongPaste(Message):
+        text: str
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\n" in text.strip("\n") or len(text) > self.PASTE_LIMIT:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.LongPaste(text.strip("\n")))
+        # Otherwise Textual goes on to Input._on_paste (handlers run along the MRO).
 
 
 class CaptureBar(Horizontal):
