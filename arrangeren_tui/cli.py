@@ -20,7 +20,13 @@ from typing import NoReturn
 from arrangeren_tui import __version__
 from arrangeren_tui.core.crashlog import write_crash_log
 from arrangeren_tui.core.model import SessionMeta
-from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path, user_config_dir
+from arrangeren_tui.core.decks import check_paths, load_decks
+from arrangeren_tui.core.paths import (
+    resolve_deck_dirs,
+    resolve_store_dir,
+    resolve_veld_path,
+    user_config_dir,
+)
 from arrangeren_tui.core.retention import SETTINGS_FILENAME, RetentionError, expired, resolve_months
 from arrangeren_tui.core.store import DamagedSessionError, SessionStore, StoreError
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
@@ -86,6 +92,10 @@ def build_parser() -> DutchParser:
     parser.add_argument("--store", metavar="MAP", help="map met gesprekken (anders: zie README)")
     parser.add_argument("--veld", metavar="BESTAND", help="eigen arrangeerveld (veld.toml)")
     parser.add_argument(
+        "--decks", metavar="MAP", action="append",
+        help="eigen map met kaarten (mag vaker; gaat voor de meegeleverde kaarten)",
+    )
+    parser.add_argument(
         "--bewaartermijn", metavar="MAANDEN",
         help="bewaartermijn na de evaluatiedatum (standaard 24 maanden)",
     )
@@ -119,6 +129,15 @@ def build_parser() -> DutchParser:
         "herstel", help="zet de vorige versie terug van een beschadigd gesprek"
     )
     restore.add_argument("id", metavar="CODE", help="gesprekscode")
+
+    decks = commands.add_parser("decks", help="werk met de kaartenstapels")
+    deck_commands = decks.add_subparsers(dest="deck_command", metavar="COMMANDO",
+                                         parser_class=DutchParser, required=True)
+    check = deck_commands.add_parser(
+        "check", help="controleer kaartbestanden en toon elk probleem als bestand:regel"
+    )
+    check.add_argument("paths", nargs="*", metavar="PAD",
+                       help="bestanden of mappen (standaard: alle kaartmappen)")
 
     retention = commands.add_parser(
         "bewaartermijn", help="toon gesprekken die over de bewaartermijn zijn"
@@ -255,6 +274,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_decks(args: argparse.Namespace) -> int:
+    veld = _load_veld(args)
+    if args.paths:
+        problems = check_paths([Path(p).expanduser() for p in args.paths], veld)
+        checked = ", ".join(args.paths)
+        count = None
+    else:
+        dirs = resolve_deck_dirs(args.decks)
+        deck, problems = load_decks(dirs, veld)
+        checked = ", ".join(str(d) for d in dirs)
+        count = len(deck)
+    for problem in problems:
+        print(problem)
+    if problems:
+        sys.stderr.write(f"arrangeren: {len(problems)} probleem/problemen gevonden\n")
+        return EXIT_ERROR
+    loaded = f" ({count} kaarten)" if count is not None else ""
+    print(f"Geen problemen in {checked}{loaded}.")
+    return 0
+
+
 def cmd_retention(args: argparse.Namespace) -> int:
     months = _retention_months(args)
     summaries, problems = _store(args).list()
@@ -296,8 +336,9 @@ def run_app(args: argparse.Namespace, session_id: str | None) -> int:
             fail(f"{error}; {hint}")
     from arrangeren_tui.ui.app import ArrangerenApp
 
+    deck, deck_problems = load_decks(resolve_deck_dirs(args.decks), veld)
     app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
-                        retention_months=months)
+                        retention_months=months, deck=deck, deck_problems=deck_problems)
     return app.run_guarded()
 
 
@@ -307,6 +348,7 @@ COMMANDS = {
     "delete": cmd_delete,
     "herstel": cmd_restore,
     "bewaartermijn": cmd_retention,
+    "decks": cmd_decks,
 }
 
 

@@ -55,3 +55,46 @@ def test_overview(snap_compare, snapshot_store, veld):
 
 def test_new_session_form(snap_compare, snapshot_store, veld):
     assert snap_compare(build_app(snapshot_store, veld), terminal_size=(80, 24), press=["n"])
+
+
+def _deck(veld):  # type: ignore[no-untyped-def]
+    from arrangeren_tui.core.decks import load_decks
+    from arrangeren_tui.core.paths import shipped_decks_dir
+
+    return load_decks([shipped_decks_dir()], veld)[0]
+
+
+def test_card_picker(snap_compare, snapshot_store, veld):
+    app = ArrangerenApp(store=snapshot_store, veld=veld, open_session="20261123-demo",
+                        now=FakeClock(demo_now()), today=lambda: TODAY, deck=_deck(veld))
+
+    async def open_picker(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        await pilot.press(*"routine")
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_picker)
+
+
+def test_afspraken_step(snap_compare, tmp_path, monkeypatch, veld):
+    from conftest import T0
+
+    monkeypatch.chdir(tmp_path)
+    store = SessionStore(Path("store"))
+    store.ensure()
+    session = demo_session(veld)
+    first = session.lay_card(T0, card_id="ouders-avondroutine", title="Vaste avondroutine",
+                             party="ouders", step="arrangeren", intensity="licht")
+    session.update_afspraak(first.id, T0, wie="Sanne de Jong", wanneer="2026-12-15",
+                            status="loopt")
+    session.lay_card(T0, card_id="swv-observatie", title="Observatie in de klas",
+                     party="swv", step="arrangeren", intensity="middel")
+    session.set_agreements(T0, casusregie="Iris Bakker", evaluation_date="2027-03-01")
+    session.go_to_step("afspraken", T0)
+    store.save(session)
+    app = ArrangerenApp(store=store, veld=veld, open_session=session.id,
+                        now=FakeClock(demo_now()), today=lambda: TODAY, deck=_deck(veld))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=no_blink)

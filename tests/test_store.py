@@ -111,7 +111,7 @@ def test_file_is_plain_tinydb_json(store: SessionStore, veld, tmp_path: Path) ->
     copy.write_bytes(store.path_for(session.id).read_bytes())
     db = tinydb.TinyDB(copy)
     try:
-        assert db.tables() == {"session", "notes"}
+        assert db.tables() == {"session", "notes", "arrangement"}
         head = db.table("session").get(doc_id=1)
         assert head["id"] == session.id
         assert head["meta"]["pupil"] == "Anna Smit"

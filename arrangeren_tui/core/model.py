@@ -145,6 +145,71 @@ class Consent:
         )
 
 
+AFSPRAAK_STATUSES = ("open", "loopt", "gedaan", "vervallen")
+ARRANGE_STEP = "arrangeren"
+AGREE_STEP = "afspraken"
+
+
+@dataclass
+class LaidCard:
+    """A card laid on the veld: part of the arrangement, with its afspraak.
+
+    The card's text is copied in, so the session reads the same after a deck
+    changes. ``wat`` starts as the card's title; ``wie`` names a participant.
+    """
+
+    id: int
+    card_id: str
+    party: str
+    step: str
+    title: str
+    description: str = ""
+    intensity: str = ""
+    domains: tuple[str, ...] = ()
+    blank: bool = False
+    wie: str = ""
+    wat: str = ""
+    wanneer: str = ""
+    status: str = "open"
+    created: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "card_id": self.card_id,
+            "party": self.party,
+            "step": self.step,
+            "title": self.title,
+            "description": self.description,
+            "intensity": self.intensity,
+            "domains": list(self.domains),
+            "blank": self.blank,
+            "wie": self.wie,
+            "wat": self.wat,
+            "wanneer": self.wanneer,
+            "status": self.status,
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_record(cls, laid_id: int, record: dict[str, Any]) -> LaidCard:
+        return cls(
+            id=laid_id,
+            card_id=str(record.get("card_id", "")),
+            party=str(record["party"]),
+            step=str(record["step"]),
+            title=str(record["title"]),
+            description=str(record.get("description", "")),
+            intensity=str(record.get("intensity", "")),
+            domains=tuple(str(d) for d in record.get("domains", [])),
+            blank=bool(record.get("blank", False)),
+            wie=str(record.get("wie", "")),
+            wat=str(record.get("wat", "")),
+            wanneer=str(record.get("wanneer", "")),
+            status=str(record.get("status", "open")),
+            created=str(record.get("created", "")),
+        )
+
+
 @dataclass
 class Draft:
     """The half-typed text in the capture bar, kept across restarts."""
@@ -185,6 +250,9 @@ class Session:
     updated: str = ""
     consents: list[Consent] = field(default_factory=list)
     evaluation_date: str = ""
+    arrangement: list[LaidCard] = field(default_factory=list)
+    next_card_id: int = 1
+    casusregie: str = ""
 
     @classmethod
     def new(cls, session_id: str, meta: SessionMeta, veld: Veld, now: float) -> Session:
@@ -341,6 +409,105 @@ class Session:
         self.touch(now)
         return deleted.note
 
+    # -- the arrangement -----------------------------------------------------------
+
+    def lay_card(
+        self,
+        now: float,
+        *,
+        card_id: str,
+        title: str,
+        party: str | None = None,
+        step: str | None = None,
+        description: str = "",
+        intensity: str = "",
+        domains: tuple[str, ...] = (),
+        blank: bool = False,
+    ) -> LaidCard:
+        """Lay a card for a party in a step; its afspraak starts with the title as 'wat'."""
+        party = party or self.selected_party
+        step = step or self.current_step
+        self.veld.party(party)
+        self.veld.step(step)
+        laid = LaidCard(
+            id=self.next_card_id, card_id=card_id, party=party, step=step, title=title,
+            description=description, intensity=intensity, domains=tuple(domains),
+            blank=blank, wat=title, created=iso(now),
+        )
+        self.next_card_id += 1
+        self.arrangement.append(laid)
+        self.touch(now)
+        return laid
+
+    def laid(self, laid_id: int) -> LaidCard:
+        for laid in self.arrangement:
+            if laid.id == laid_id:
+                return laid
+        raise SessionError(f"onbekende kaart: {laid_id}")
+
+    def update_afspraak(self, laid_id: int, now: float, **changes: str) -> LaidCard:
+        """Change wie, wat, wanneer or status of one laid card."""
+        unknown = set(changes) - {"wie", "wat", "wanneer", "status"}
+        if unknown:
+            raise SessionError(f"onbekend veld: {', '.join(sorted(unknown))}")
+        if "status" in changes and changes["status"] not in AFSPRAAK_STATUSES:
+            raise SessionError(f"onbekende status: {changes['status']}")
+        if changes.get("wanneer"):
+            dt.date.fromisoformat(changes["wanneer"])  # ValueError for a bad date
+        laid = self.laid(laid_id)
+        updated = replace(laid, **changes)
+        self.arrangement[self.arrangement.index(laid)] = updated
+        self.touch(now)
+        return updated
+
+    def remove_card(self, laid_id: int, now: float) -> tuple[LaidCard, int]:
+        laid = self.laid(laid_id)
+        position = self.arrangement.index(laid)
+        del self.arrangement[position]
+        self.touch(now)
+        return laid, position
+
+    def restore_card(self, laid: LaidCard, position: int, now: float) -> None:
+        self.arrangement.insert(min(position, len(self.arrangement)), laid)
+        self.touch(now)
+
+    def cards_for(self, step: str, party: str) -> list[LaidCard]:
+        return [c for c in self.arrangement if c.step == step and c.party == party]
+
+    def set_agreements(self, now: float, *, casusregie: str | None = None,
+                       evaluation_date: str | None = None) -> None:
+        if evaluation_date:
+            dt.date.fromisoformat(evaluation_date)
+        if casusregie is not None:
+            self.casusregie = casusregie
+        if evaluation_date is not None:
+            self.evaluation_date = evaluation_date
+        self.touch(now)
+
+    def parties_at_table(self) -> list[str]:
+        """The parties of the participants, else those that have notes or cards."""
+        present = {p.party for p in self.meta.participants}
+        if not present:
+            present = {n.party for n in self.notes} | {c.party for c in self.arrangement}
+        return [p.key for p in self.veld.parties if p.key in present]
+
+    def missing(self) -> list[str]:
+        """What the arrangement still lacks, in Dutch; advice, never a block."""
+        problems: list[str] = []
+        committed = {c.party for c in self.arrangement}
+        without = [self.veld.party(k).label for k in self.parties_at_table() if k not in committed]
+        if without:
+            problems.append(f"nog geen afspraak voor {', '.join(without)}")
+        for laid in self.arrangement:
+            lacking = [name for name in ("wie", "wanneer") if not getattr(laid, name).strip()]
+            if lacking:
+                problems.append(f"‘{laid.title}’ mist {' en '.join(lacking)}")
+        if not self.casusregie.strip():
+            problems.append("niemand heeft de casusregie")
+        if not self.evaluation_date:
+            problems.append("geen evaluatiedatum")
+        return problems
+
     # -- consent ---------------------------------------------------------------
 
     def add_consent(self, consent: Consent, now: float) -> None:
@@ -402,9 +569,12 @@ class Session:
                     "next_note_id": self.next_note_id,
                     "consents": [c.to_record() for c in self.consents],
                     "evaluation_date": self.evaluation_date,
+                    "casusregie": self.casusregie,
+                    "next_card_id": self.next_card_id,
                 }
             },
             "notes": {str(n.id): n.to_record() for n in self.notes},
+            "arrangement": {str(c.id): c.to_record() for c in self.arrangement},
         }
 
     @classmethod
@@ -418,6 +588,11 @@ class Session:
         notes = [
             Note.from_record(int(key), value)
             for key, value in sorted(record.get("notes", {}).items(), key=lambda kv: int(kv[0]))
+        ]
+        arrangement = [
+            LaidCard.from_record(int(key), value)
+            for key, value in sorted(record.get("arrangement", {}).items(),
+                                     key=lambda kv: int(kv[0]))
         ]
         draft = head.get("draft") or {}
         session = cls(
@@ -439,6 +614,11 @@ class Session:
             ),
             consents=[Consent.from_record(c) for c in head.get("consents", [])],
             evaluation_date=str(head.get("evaluation_date", "")),
+            arrangement=arrangement,
+            next_card_id=max(
+                int(head.get("next_card_id", 1)), max((c.id for c in arrangement), default=0) + 1
+            ),
+            casusregie=str(head.get("casusregie", "")),
         )
         veld.step(session.current_step)
         veld.party(session.selected_party)

@@ -177,6 +177,9 @@ class SessionStore:
             try:
                 head = db.table("session").get(doc_id=1)
                 notes = {str(doc.doc_id): dict(doc) for doc in db.table("notes").all()}
+                arrangement = {
+                    str(doc.doc_id): dict(doc) for doc in db.table("arrangement").all()
+                }
             finally:
                 db.close()
         except CorruptFileError as error:
@@ -190,7 +193,7 @@ class SessionStore:
             raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
         if not isinstance(head, dict):
             raise DamagedSessionError(session_id, "het bevat geen gesprek")
-        return {"session": {"1": dict(head)}, "notes": notes}
+        return {"session": {"1": dict(head)}, "notes": notes, "arrangement": arrangement}
 
     def load(self, session_id: str) -> Session:
         return self._session_from(session_id, self.read_record(session_id))
@@ -406,6 +409,21 @@ class SessionStore:
         session = self.load(session_id)
         self._update_index(SessionSummary.of(session))
         return session
+
+    def remove_temp_files(self, session_id: str) -> int:
+        """Remove half-written temporary files of a session; call only while holding its lock.
+
+        A process killed during a save leaves them; they hold session data, so
+        they must not linger. Returns how many were removed.
+        """
+        removed = 0
+        for path in self.root.glob(f".{self.path_for(session_id).name}.*.tmp"):
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
 
     # -- deleting ----------------------------------------------------------------
 

@@ -19,6 +19,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from arrangeren_tui.core.crashlog import write_crash_log
+from arrangeren_tui.core.decks import (
+    Deck,
+    DeckError,
+    DeckProblem,
+    append_card,
+    new_card,
+    own_deck_path,
+)
 from arrangeren_tui.core.retention import DEFAULT_MONTHS
 from arrangeren_tui.core.storage import atomic_write_bytes, encode_json
 from arrangeren_tui.core.store import (
@@ -29,6 +37,7 @@ from arrangeren_tui.core.store import (
 )
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.board import BoardScreen
+from arrangeren_tui.ui.cardsearch import CardIndex
 from arrangeren_tui.ui.dialogs import ConfirmDialog, TooSmallScreen, UnsavedChoice, UnsavedDialog
 from arrangeren_tui.ui.home import HomeScreen
 
@@ -67,10 +76,17 @@ class ArrangerenApp(App[int]):
         now: Callable[[], float] = time.time,
         today: Callable[[], dt.date] = dt.date.today,
         retention_months: int = DEFAULT_MONTHS,
+        deck: Deck | None = None,
+        deck_problems: list[DeckProblem] | None = None,
+        own_decks: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.veld = veld
+        self.deck = deck if deck is not None else Deck([], veld)
+        self.deck_problems = deck_problems or []
+        self.own_decks = own_decks
+        self._card_index: CardIndex | None = None
         self.initial_session = open_session
         self.retention_months = retention_months
         self._now = now
@@ -88,6 +104,42 @@ class ArrangerenApp(App[int]):
         if self.initial_session:
             self.open_session(self.initial_session)
         self._check_size(self.size.width, self.size.height)
+        if self.deck_problems:
+            files = len({p.path for p in self.deck_problems})
+            self.notify(
+                f"{len(self.deck_problems)} probleem/problemen in {files} kaartbestand(en); "
+                f"die kaarten ontbreken. {len(self.deck)} kaarten zijn geladen. "
+                "Zie: arrangeren decks check",
+                severity="warning", timeout=12,
+            )
+
+    # -- cards ----------------------------------------------------------------------
+
+    def card_index(self) -> CardIndex:
+        """The searchable deck, built on first use and after a card is added."""
+        if self._card_index is None:
+            self._card_index = CardIndex(list(self.deck), self.veld)
+        return self._card_index
+
+    def keep_blank_card(self, blank: object) -> str:
+        """Write a blanco kaart to the user's own deck; its id, or "" if that failed."""
+        party = self.veld.party(blank.party)  # type: ignore[attr-defined]
+        try:
+            card = new_card(
+                party.key, blank.title, blank.description,  # type: ignore[attr-defined]
+                blank.domains, blank.intensity,  # type: ignore[attr-defined]
+                taken=self.deck.by_id,
+            )
+            path = own_deck_path(party.key, self.own_decks)
+            card = append_card(path, card, party.label)
+        except (DeckError, ValueError, OSError) as error:
+            self.notify(f"De kaart ligt op het veld, maar is niet bewaard: {error}",
+                        severity="warning", timeout=8)
+            return ""
+        self.deck = Deck([*self.deck, card], self.veld)
+        self._card_index = None
+        self.notify(f"Kaart bewaard in {path}.", timeout=4)
+        return card.id
 
     # -- sessions ---------------------------------------------------------------
 
@@ -114,6 +166,8 @@ class ArrangerenApp(App[int]):
             return
         if read_only:
             lock.release()
+        else:
+            self.store.remove_temp_files(session_id)  # left by a killed instance
         self.push_screen(
             BoardScreen(session, self.store, lock=None if read_only else lock,
                         read_only=read_only)
@@ -299,7 +353,7 @@ class ArrangerenApp(App[int]):
             os._exit(128 + signum)  # the terminal is gone; nothing left to restore
         loop = self._loop
         if loop is not None and loop.is_running():
-            loop.call_soon_threadsafe(self.exit, 128 + signum)
+            loop.call_soon_threadsafe(partial(self.exit, return_code=128 + signum))
         else:
             os._exit(128 + signum)
 

@@ -16,10 +16,18 @@ from textual.widgets import Input, Static
 from arrangeren_tui.core.capture import parse_capture
 from arrangeren_tui.core.clock import format_remaining
 from arrangeren_tui.core.lock import SessionLock
-from arrangeren_tui.core.model import STATUS_CLOSED, DeletedNote, Session
+from arrangeren_tui.core.model import (
+    AGREE_STEP,
+    ARRANGE_STEP,
+    STATUS_CLOSED,
+    DeletedNote,
+    LaidCard,
+    Session,
+)
 from arrangeren_tui.core.store import SessionStore
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.writer import SaveWriter
+from arrangeren_tui.ui.afspraken import AfspraakCommand, AfsprakenPanel, AfsprakenTable
 from arrangeren_tui.ui.dialogs import ConfirmDialog, NoteDialog, NoteEdit
 from arrangeren_tui.ui.widgets import (
     CaptureBar,
@@ -80,6 +88,12 @@ class BoardScreen(Screen[None]):
         Binding("f6", "select_party(5)", "Partij 6", show=False, id="board.party6"),
         Binding("f7", "consent", "Toestemming", key_display="F7", show=False, priority=True,
                 id="board.consent"),
+        Binding("ctrl+k", "pick_card", "Kaart", key_display="^K", priority=True,
+                id="board.card"),
+        Binding("f8", "close_session", "Gesprek afsluiten", key_display="F8", show=False,
+                id="board.close"),
+        Binding("f9", "reopen_session", "Gesprek heropenen", key_display="F9", show=False,
+                id="board.reopen"),
     ]
 
     def __init__(
@@ -97,7 +111,7 @@ class BoardScreen(Screen[None]):
         self.lock = lock
         self.read_only = read_only
         self.writer: SaveWriter | None = None
-        self._undo: list[DeletedNote] = []
+        self._undo: list[DeletedNote | tuple[LaidCard, int]] = []
         self._alerted: set[str] = set()
         self._draft_timer = None
         self._writer_closed = False
@@ -112,6 +126,7 @@ class BoardScreen(Screen[None]):
         with Grid(id="panes"):
             for party in veld.parties:
                 yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
+        yield AfsprakenPanel(id="afspraken")
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
         yield CaptureBar(id="capturebar")
@@ -124,6 +139,7 @@ class BoardScreen(Screen[None]):
         panes.styles.grid_size_columns = columns
         panes.styles.grid_size_rows = math.ceil(parties / columns)
         capture = self.query_one("#capture", CaptureInput)
+        capture.submit_handler = self.submit_capture
         banner = self.query_one("#readonly-banner", Static)
         banner.display = bool(self.read_only)
         if self.read_only:
@@ -210,14 +226,24 @@ class BoardScreen(Screen[None]):
 
     # -- display --------------------------------------------------------------
 
-    def refresh_board(self, keep: int | None = None) -> None:
+    def refresh_board(self, keep: int | None = None, keep_card: int | None = None) -> None:
         session = self.session
         veld = session.veld
         step_index = veld.step_index(session.current_step)
         self.query_one(StepBar).current = step_index
+        agreements = session.current_step == AGREE_STEP
+        self.query_one("#panes").display = not agreements
+        panel = self.query_one(AfsprakenPanel)
+        panel.display = agreements
+        if agreements:
+            panel.show(session, keep=keep_card)
         for party in veld.parties:
             pane = self.query_one(f"#pane-{party.key}", PartyPane)
-            pane.show_notes(session.notes_for(session.current_step, party.key), keep=keep)
+            pane.show_notes(
+                session.notes_for(session.current_step, party.key),
+                keep=keep if keep_card is None else f"k{keep_card}",
+                cards=session.cards_for(session.current_step, party.key),
+            )
             pane.set_class(party.key == session.selected_party, "-selected")
         self.query_one(CaptureBar).set_party(session.party.label)
         clockbar = self.query_one(ClockBar)
@@ -227,6 +253,11 @@ class BoardScreen(Screen[None]):
             who += f" · gr. {one_line(meta.group, 6)}"
         closed = " · gesloten" if session.status == STATUS_CLOSED else ""
         clockbar.title = f" {who} · stap {step_index + 1}/{len(veld.steps)}{closed}"
+        keys = [s.key for s in veld.steps]
+        checking = bool(session.arrangement) or (
+            ARRANGE_STEP in keys and step_index >= keys.index(ARRANGE_STEP)
+        )
+        clockbar.set_check(len(session.missing()) if checking else None)
 
     def _tick(self) -> None:
         now = self.now()
@@ -264,19 +295,23 @@ class BoardScreen(Screen[None]):
         self._draft_timer = None
         self.save()
 
-    @on(Input.Submitted, "#capture")
-    def _capture_submitted(self, event: Input.Submitted) -> None:
+    def submit_capture(self, value: str) -> bool:
+        """Lay the typed text as a note; True if it was taken (the capture bar empties).
+
+        Called by the capture bar on Enter, synchronously, so that keys arriving
+        right behind the Enter go into the next note (see CaptureInput).
+        """
         if not self.editable():
-            return
+            return False
         if self.session.status == STATUS_CLOSED:
-            self.notify("Dit gesprek is gesloten. Heropen het via ^P.", severity="warning")
-            return
-        if not event.value.strip():
-            return
-        capture = parse_capture(event.value, self.session.veld)
+            self.notify("Dit gesprek is afgesloten. Heropen het met F9.", severity="warning")
+            return False
+        if not value.strip():
+            return False
+        capture = parse_capture(value, self.session.veld)
         if capture.problem:
             self.notify(capture.problem, severity="warning")
-            return
+            return False
         was_running = self.session.clock.started
         note = self.session.add_note(
             capture.text, self.now(), party=capture.party, important=capture.important
@@ -285,11 +320,11 @@ class BoardScreen(Screen[None]):
             self.notify(f"Genoteerd bij {self.session.veld.party(capture.party).label}.", timeout=2)
         if not was_running:
             self.notify("De klok loopt (^T pauzeert).", timeout=3)
-        event.input.value = ""
         self.session.set_draft("", 0)
         self.save()
         self.refresh_board(keep=note.id)
         self._tick()
+        return True
 
     def on_capture_input_long_paste(self, message: CaptureInput.LongPaste) -> None:
         """A multi-line or long paste goes into a note dialog, or whole into one note."""
@@ -353,6 +388,11 @@ class BoardScreen(Screen[None]):
             self.query_one("#capture", CaptureInput).focus()
 
     def action_focus_notes(self) -> None:
+        if self.session.current_step == AGREE_STEP:
+            table = self.query_one(AfsprakenTable)
+            if table.row_count:
+                table.focus()
+                return
         self._focus_pane(self.session.selected_party)
 
     def _focus_pane(self, party: str) -> None:
@@ -393,6 +433,15 @@ class BoardScreen(Screen[None]):
             self.notify("Er is niets om terug te zetten.", timeout=2)
             return
         deleted = self._undo.pop()
+        if isinstance(deleted, tuple):
+            laid, position = deleted
+            self.session.restore_card(laid, position, self.now())
+            self.save()
+            if laid.step != self.session.current_step:
+                self.session.go_to_step(laid.step, self.now())
+            self.refresh_board(keep_card=laid.id)
+            self.notify(f"Kaart ‘{laid.title}’ teruggelegd.", timeout=2)
+            return
         note = self.session.restore_note(deleted, self.now())
         self.save()
         if note.step != self.session.current_step:
@@ -406,6 +455,155 @@ class BoardScreen(Screen[None]):
             self.app.confirm_unsaved(self, then=self.app.pop_screen)  # type: ignore[attr-defined]
             return
         self.app.pop_screen()
+
+    # -- cards and afspraken ---------------------------------------------------------
+
+    def action_pick_card(self) -> None:
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.picker import CardPicker
+
+        app = self.app
+        self.app.push_screen(
+            CardPicker(app.card_index(), self.session.veld,  # type: ignore[attr-defined]
+                       self.session.selected_party, self.session.step.name),
+            self._card_picked,
+        )
+
+    def _card_picked(self, result: object) -> None:
+        from arrangeren_tui.ui.picker import PickResult
+
+        self.query_one("#capture", CaptureInput).focus()
+        if not isinstance(result, PickResult):
+            return
+        now = self.now()
+        if result.card is not None:
+            card = result.card
+            laid = self.session.lay_card(
+                now, card_id=card.id, title=card.title, party=result.party,
+                description=card.description, intensity=card.intensity, domains=card.domains,
+            )
+        else:
+            blank = result.blank
+            assert blank is not None
+            card_id = ""
+            if blank.keep:
+                card_id = self.app.keep_blank_card(blank)  # type: ignore[attr-defined]
+            laid = self.session.lay_card(
+                now, card_id=card_id, title=blank.title, party=blank.party,
+                description=blank.description, intensity=blank.intensity,
+                domains=blank.domains, blank=True,
+            )
+        self.save()
+        label = self.session.veld.party(laid.party).label
+        self.notify(f"Kaart ‘{one_line(laid.title, 40)}’ ligt bij {label}.", timeout=3)
+        self.refresh_board(keep_card=laid.id)
+
+    def _people(self) -> list[str]:
+        people = [p.name for p in self.session.meta.participants if p.name]
+        people += [p.role for p in self.session.meta.participants if p.role]
+        if self.session.meta.facilitator:
+            people.append(self.session.meta.facilitator)
+        return list(dict.fromkeys(people))
+
+    def _card_command(self, action: str, laid_id: int) -> None:
+        if action in ("edit", "move", "important"):
+            self._edit_afspraak(laid_id)
+        elif action in ("delete", "remove"):
+            laid, position = self.session.remove_card(laid_id, self.now())
+            self._undo.append((laid, position))
+            self.save()
+            self.refresh_board()
+            self.notify(f"Kaart ‘{one_line(laid.title, 40)}’ weggelegd. ^Z legt hem terug.",
+                        timeout=4)
+
+    def _edit_afspraak(self, laid_id: int) -> None:
+        from arrangeren_tui.ui.picker import AfspraakDialog, AfspraakEdit
+
+        laid = self.session.laid(laid_id)
+
+        def done(edit: AfspraakEdit | None) -> None:
+            self._refocus_after_afspraak(laid.party)
+            if edit is None:
+                return
+            self.session.update_afspraak(laid_id, self.now(), wie=edit.wie, wat=edit.wat,
+                                         wanneer=edit.wanneer, status=edit.status)
+            self.save()
+            self.refresh_board(keep_card=laid_id)
+
+        label = self.session.veld.party(laid.party).label
+        self.app.push_screen(AfspraakDialog(laid, label, self._people()), done)
+
+    def _refocus_after_afspraak(self, party: str) -> None:
+        if self.session.current_step == AGREE_STEP:
+            self.query_one(AfsprakenTable).focus()
+        else:
+            self._focus_pane(party)
+
+    def on_afspraak_command(self, message: AfspraakCommand) -> None:
+        message.stop()
+        if message.action == "leave":
+            self.query_one("#capture", CaptureInput).focus()
+            return
+        if not self.editable():
+            return
+        if message.action == "regie":
+            self.action_regie()
+        elif message.laid_id is not None:
+            self._card_command(message.action, message.laid_id)
+            if message.action == "remove":
+                self.query_one(AfsprakenTable).focus()
+
+    def action_regie(self) -> None:
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.picker import RegieDialog
+
+        def done(result: tuple[str, str] | None) -> None:
+            self._refocus_after_afspraak(self.session.selected_party)
+            if result is None:
+                return
+            self.session.set_agreements(self.now(), casusregie=result[0],
+                                        evaluation_date=result[1])
+            self.save()
+            self.refresh_board()
+
+        self.app.push_screen(
+            RegieDialog(self.session.casusregie, self.session.evaluation_date, self._people()),
+            done,
+        )
+
+    def action_close_session(self) -> None:
+        if not self.editable():
+            return
+        if self.session.status == STATUS_CLOSED:
+            self.notify("Dit gesprek is al afgesloten.", timeout=3)
+            return
+        missing = self.session.missing()
+        question = "Het gesprek afsluiten? De klok stopt; heropenen kan met F9."
+        if missing:
+            question = "Nog open:\n• " + "\n• ".join(missing) + "\n\n" + question
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.session.close(self.now())
+                self.save()
+                self.refresh_board()
+                self._tick()
+                self.notify("Gesprek afgesloten.", timeout=3)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Afsluiten", no="Nog niet"), answer)
+
+    def action_reopen_session(self) -> None:
+        if not self.editable():
+            return
+        if self.session.status != STATUS_CLOSED:
+            self.notify("Dit gesprek is open.", timeout=2)
+            return
+        self.session.reopen(self.now())
+        self.save()
+        self.refresh_board()
+        self.notify("Gesprek heropend.", timeout=2)
 
     def action_consent(self) -> None:
         from arrangeren_tui.ui.consent import ConsentDialog
@@ -468,10 +666,13 @@ class BoardScreen(Screen[None]):
 
     def on_note_command(self, message: NoteCommand) -> None:
         message.stop()
-        if message.action == "leave" or message.note_id is None:
+        if message.action == "leave" or (message.note_id is None and message.card_id is None):
             self.query_one("#capture", CaptureInput).focus()
             return
         if not self.editable():
+            return
+        if message.card_id is not None:
+            self._card_command(message.action, message.card_id)
             return
         note = self.session.note(message.note_id)
         now = self.now()

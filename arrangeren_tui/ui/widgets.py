@@ -7,6 +7,7 @@ other.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -20,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from arrangeren_tui.core.model import Note
+from arrangeren_tui.core.model import LaidCard, Note
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Step
 
@@ -34,8 +35,17 @@ class ClockBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(id="cb-title")
+        yield Label(id="cb-check")
         yield Label(id="cb-save")
         yield Label(id="cb-clock")
+
+    def set_check(self, missing: int | None) -> None:
+        """The completeness check: hidden (None), complete (0) or the number of open points."""
+        label = self.query_one("#cb-check", Label)
+        label.display = missing is not None
+        if missing is not None:
+            label.update(Text("✓ compleet" if not missing else f"⚑ {missing} open"))
+            label.set_class(bool(missing), "-open")
 
     def watch_title(self, value: str) -> None:
         self.query_one("#cb-title", Label).update(Text(value))
@@ -107,6 +117,7 @@ class NoteCommand(Message):
     action: str  # edit | delete | important | move | leave
     note_id: int | None
     party: str
+    card_id: int | None = None  # set instead of note_id for a laid card
 
 
 class NoteList(OptionList):
@@ -126,16 +137,27 @@ class NoteList(OptionList):
 
     def action_command(self, action: str) -> None:
         note_id = self.highlighted_note_id
-        if note_id is None and action != "leave":
+        card_id = self.highlighted_card_id
+        if note_id is None and card_id is None and action != "leave":
             return
-        self.post_message(NoteCommand(action=action, note_id=note_id, party=self.party))
+        self.post_message(
+            NoteCommand(action=action, note_id=note_id, party=self.party, card_id=card_id)
+        )
+
+    def _highlighted_id(self) -> str:
+        if self.highlighted is None or not self.option_count:
+            return ""
+        return self.get_option_at_index(self.highlighted).id or ""
 
     @property
     def highlighted_note_id(self) -> int | None:
-        if self.highlighted is None or not self.option_count:
-            return None
-        option_id = self.get_option_at_index(self.highlighted).id
-        return int(option_id) if option_id is not None else None
+        option_id = self._highlighted_id()
+        return int(option_id) if option_id.isdigit() else None
+
+    @property
+    def highlighted_card_id(self) -> int | None:
+        option_id = self._highlighted_id()
+        return int(option_id[1:]) if option_id.startswith("k") else None
 
 
 def note_prompt(note: Note) -> Text:
@@ -146,6 +168,16 @@ def note_prompt(note: Note) -> Text:
     else:
         text.append("• ", style="dim")
         text.append(safe_text(clip(note.text), keep_newlines=True))
+    return text
+
+
+def card_prompt(card: LaidCard) -> Text:
+    text = Text("▣ ", style="bold cyan")
+    text.append(safe_text(clip(card.title, 200)), style="cyan")
+    if card.intensity:
+        text.append(f" ({card.intensity})", style="dim")
+    if card.wie or card.wanneer:
+        text.append(f" → {safe_text(clip(card.wie, 60))} {card.wanneer}".rstrip(), style="dim")
     return text
 
 
@@ -161,7 +193,7 @@ class PartyPane(Vertical):
         self.party = party
         self.label = label
         self.border_title = label
-        self._shown: list[tuple[int, str, bool]] = []
+        self._shown: list[tuple[object, ...]] = []
 
     def compose(self) -> ComposeResult:
         yield NoteList(self.party, id=f"notes-{self.party}")
@@ -170,20 +202,30 @@ class PartyPane(Vertical):
     def note_list(self) -> NoteList:
         return self.query_one(NoteList)
 
-    def show_notes(self, notes: list[Note], keep: int | None = None) -> None:
-        """Show these notes; repaint only if they differ from what is shown."""
-        shown = [(n.id, n.text, n.important) for n in notes]
-        self.border_title = f"{self.label} ({len(notes)})" if notes else self.label
+    def show_notes(self, notes: list[Note], keep: int | str | None = None,
+                   cards: Sequence[LaidCard] = ()) -> None:
+        """Show these notes and laid cards; repaint only if they differ from what is shown.
+
+        ``keep`` is a note id, or ``"k<id>"`` for a card, to keep highlighted.
+        """
+        shown: list[tuple[object, ...]] = [(n.id, n.text, n.important) for n in notes]
+        shown += [(f"k{c.id}", c.title, c.intensity, c.wie, c.wanneer) for c in cards]
+        count = len(notes) + len(cards)
+        self.border_title = f"{self.label} ({count})" if count else self.label
         if shown == self._shown:
             return
         self._shown = shown
         note_list = self.note_list
-        previous = keep if keep is not None else note_list.highlighted_note_id
+        previous = keep if keep is not None else note_list._highlighted_id()
         note_list.clear_options()
-        note_list.add_options([Option(note_prompt(n), id=str(n.id)) for n in notes])
-        if notes:
-            ids = [n.id for n in notes]
-            note_list.highlighted = ids.index(previous) if previous in ids else len(notes) - 1
+        note_list.add_options(
+            [Option(note_prompt(n), id=str(n.id)) for n in notes]
+            + [Option(card_prompt(c), id=f"k{c.id}") for c in cards]
+        )
+        if count:
+            ids = [str(n.id) for n in notes] + [f"k{c.id}" for c in cards]
+            previous = str(previous) if previous is not None else ""
+            note_list.highlighted = ids.index(previous) if previous in ids else count - 1
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.post_message(self.Focused(self.party))
@@ -198,9 +240,23 @@ class CaptureInput(Input):
 
     PASTE_LIMIT = 500
 
+    # Set by the board: takes the text on Enter, says whether to empty the bar.
+    submit_handler: Callable[[str], bool] | None = None
+
     @dataclass
     class LongPaste(Message):
         text: str
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual's Input types characters at once but handles Enter through a
+        # binding, later: with "a\rb" in one read, "b" lands before the submit
+        # (textual#6605). Submitting here keeps notes apart however fast keys come.
+        if event.key == "enter" and self.submit_handler is not None:
+            event.stop()
+            event.prevent_default()
+            if self.submit_handler(self.value):
+                self.value = ""
+        # Otherwise Textual goes on to Input._on_key (handlers run along the MRO).
 
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")

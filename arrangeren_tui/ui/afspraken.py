@@ -1,0 +1,104 @@
+"""The Afspraken step: every afspraak of the arrangement in one table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.text import one_line
+
+STATUS_STYLE = {"open": "", "loopt": "yellow", "gedaan": "green", "vervallen": "dim"}
+
+
+@dataclass
+class AfspraakCommand(Message):
+    """A key pressed on a row: edit, remove, regie, or leave."""
+
+    action: str
+    laid_id: int | None
+
+
+class AfsprakenTable(DataTable):  # type: ignore[type-arg]
+    BINDINGS = [
+        Binding("enter", "command('edit')", "Afspraak", key_display="Enter",
+                id="afspraken.edit"),
+        Binding("delete", "command('remove')", "Kaart weg", key_display="Del",
+                id="afspraken.remove"),
+        Binding("c", "command('regie')", "Regie/evaluatie", key_display="c",
+                id="afspraken.regie"),
+        Binding("escape", "command('leave')", "Terug naar typen", key_display="Esc",
+                id="afspraken.leave"),
+    ]
+
+    def action_command(self, action: str) -> None:
+        laid_id = None
+        if self.row_count:
+            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+            laid_id = int(str(row_key.value))
+        if laid_id is None and action in ("edit", "remove"):
+            return
+        self.post_message(AfspraakCommand(action, laid_id))
+
+
+class AfsprakenPanel(Vertical):
+    """Casusregie and evaluation on top, the table, then what is still missing."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="afspraken-head")
+        yield AfsprakenTable(id="afspraken-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="afspraken-missing")
+
+    def on_mount(self) -> None:
+        table = self.query_one(AfsprakenTable)
+        table.add_column("Partij", width=8)
+        table.add_column("Kaart", width=14)
+        table.add_column("Int.", width=6)
+        table.add_column("Wie", width=11)
+        table.add_column("Wat", width=9)
+        table.add_column("Wanneer", width=10)
+        table.add_column("Status", width=6)
+
+    def show(self, session: Session, keep: int | None = None) -> None:
+        table = self.query_one(AfsprakenTable)
+        labels = {p.key: p.label for p in session.veld.parties}
+        table.clear()
+        for laid in session.arrangement:
+            table.add_row(
+                one_line(labels.get(laid.party, laid.party), 8),
+                one_line(laid.title, 14),
+                laid.intensity,
+                Text(one_line(laid.wie, 11)) if laid.wie else Text("?", style="bold red"),
+                one_line(laid.wat, 9),
+                laid.wanneer or Text("?", style="bold red"),
+                Text(laid.status, style=STATUS_STYLE.get(laid.status, "")),
+                key=str(laid.id),
+            )
+        if keep is not None:
+            ids = [c.id for c in session.arrangement]
+            if keep in ids:
+                table.move_cursor(row=ids.index(keep))
+        head = Text("Casusregie: ", style="bold")
+        head.append(one_line(session.casusregie, 28) or "—")
+        head.append("   Evaluatie: ", style="bold")
+        head.append(session.evaluation_date or "—")
+        head.append("   (c: wijzigen)", style="dim")
+        self.query_one("#afspraken-head", Static).update(head)
+        missing = session.missing()
+        text = (
+            Text("✓ Compleet: elke partij heeft een afspraak.", style="green")
+            if not missing
+            else Text("Nog open: " + " · ".join(missing), style="yellow")
+        )
+        if not session.arrangement:
+            text = Text(
+                "Nog geen kaarten; ^K kiest er een (in elke stap). Open: " + " · ".join(missing),
+                style="yellow",
+            )
+        self.query_one("#afspraken-missing", Static).update(text)
