@@ -130,6 +130,14 @@ def build_parser() -> DutchParser:
     )
     restore.add_argument("id", metavar="CODE", help="gesprekscode")
 
+    export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
+    export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+    export.add_argument("--format", choices=["md"], default="md",
+                        help="md: Markdown (standaard)")
+    export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
+    export.add_argument("--pseudoniem", action="store_true",
+                        help="leerling als initialen, deelnemers als hun rol")
+
     decks = commands.add_parser("decks", help="werk met de kaartenstapels")
     deck_commands = decks.add_subparsers(dest="deck_command", metavar="COMMANDO",
                                          parser_class=DutchParser, required=True)
@@ -274,6 +282,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from arrangeren_tui.core.storage import atomic_write_bytes
+    from arrangeren_tui.core.verslag import render_markdown
+
+    store = _store(args)
+    session = store.load(store.resolve_id(args.id))
+    text = render_markdown(session, now=time.time(), pseudonymise=args.pseudoniem)
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output).expanduser()
+    if target.is_dir():
+        suffix = "-pseudoniem" if args.pseudoniem else ""
+        target = target / f"verslag-{session.id}{suffix}.md"  # never a child's name
+    atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
+    print(f"Verslag geschreven: {target}")
+    return 0
+
+
 def cmd_decks(args: argparse.Namespace) -> int:
     veld = _load_veld(args)
     if args.paths:
@@ -349,6 +376,7 @@ COMMANDS = {
     "herstel": cmd_restore,
     "bewaartermijn": cmd_retention,
     "decks": cmd_decks,
+    "export": cmd_export,
 }
 
 

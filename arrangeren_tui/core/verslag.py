@@ -1,0 +1,185 @@
+"""The verslag: a session as Markdown for the leerlingdossier. A pure function, no Textual.
+
+Whatever people typed is escaped so that it can never change the document's
+structure: no heading, list, table cell, code span or HTML can come out of a
+note. Control characters are shown as visible stand-ins. The pseudonymised
+variant replaces the pupil's name by initials and every participant's name by
+their role, in the header and inside the text of notes and afspraken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.text import initials, safe_text
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+# Markers that only count at the start of a line: lists, quotes, setext underlines.
+_LEADING = re.compile(r"^(\s*)([-+=>]|\d{1,9}(?=[.)]))")
+
+
+def escape_inline(text: str) -> str:
+    """Text that renders literally on one line: every Markdown marker is escaped."""
+    flat = " ⏎ ".join(part.strip() for part in text.split("\n")) if "\n" in text else text
+    # Leading spaces would make an indented code block; trailing ones a line break.
+    flat = safe_text(flat).strip()
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", flat)
+    return _LEADING.sub(_escape_leading, escaped)
+
+
+def _escape_leading(match: re.Match[str]) -> str:
+    spaces, marker = match.group(1), match.group(2)
+    if marker.isdigit():
+        return f"{spaces}{marker}\\"  # "1." -> "1\." (the dot follows)
+    return f"{spaces}\\{marker}"
+
+
+def escape_block(text: str, indent: str = "  ") -> str:
+    """Multi-line text for a list item: each line escaped, joined by hard line breaks."""
+    lines = [escape_inline(line) for line in text.strip("\n").split("\n") if line.strip()]
+    return ("\\\n" + indent).join(lines)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What to write instead of a name; empty when not pseudonymised."""
+
+    replacements: tuple[tuple[re.Pattern[str], str], ...] = ()
+
+    def apply(self, text: str) -> str:
+        for pattern, stand_in in self.replacements:
+            text = pattern.sub(stand_in, text)
+        return text
+
+
+def pseudonyms(session: Session) -> Names:
+    """Pupil -> initials, participant and facilitator -> role; full names and name parts."""
+    pairs: list[tuple[str, str]] = []
+    pupil = session.meta.pupil.strip()
+    if pupil:
+        pairs.append((pupil, initials(pupil) or "de leerling"))
+    for person in session.meta.participants:
+        if person.name.strip():
+            label = person.role or session.veld.party(person.party).label
+            pairs.append((person.name.strip(), f"de {label}"))
+    facilitator = session.meta.facilitator.strip()
+    if facilitator:
+        base = re.sub(r"\s*\(.*\)\s*$", "", facilitator).strip()
+        pairs.append((facilitator, "de gespreksleider"))
+        if base and base != facilitator:
+            pairs.append((base, "de gespreksleider"))
+    # Name parts (first name, surname) of three letters or more, written with a capital.
+    parts: list[tuple[str, str]] = []
+    for name, stand_in in pairs:
+        for part in re.split(r"[\s'’-]+", name):
+            if len(part) >= 3 and part[0].isupper():
+                parts.append((part, stand_in))
+    replacements = []
+    for name, stand_in in sorted(pairs, key=lambda p: -len(p[0])):
+        replacements.append((re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE),
+                             stand_in))
+    for part, stand_in in sorted(parts, key=lambda p: -len(p[0])):
+        replacements.append((re.compile(rf"(?<!\w){re.escape(part)}(?!\w)"), stand_in))
+    return Names(tuple(replacements))
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cell or " " for cell in cells) + " |"
+
+
+def render_markdown(session: Session, *, now: float, pseudonymise: bool = False) -> str:
+    """The verslag of one session as Markdown (``now`` is the wall time for a running clock)."""
+    names = pseudonyms(session) if pseudonymise else Names()
+
+    def text(value: str) -> str:
+        return escape_inline(names.apply(value))
+
+    meta = session.meta
+    veld = session.veld
+    labels = {p.key: p.label for p in veld.parties}
+    out: list[str] = ["# Verslag arrangeergesprek", ""]
+    actual = session.clock.elapsed(now) if session.clock.started else None
+    rows = [
+        ("Leerling", text(meta.pupil)),
+        ("Datum", text(meta.date)),
+        ("Plaats", text(meta.place)),
+        ("School", text(meta.school)),
+        ("Groep", text(meta.group)),
+        ("Gespreksleider", text(meta.facilitator)),
+        ("Geplande duur", f"{meta.planned_minutes} minuten"),
+    ]
+    if actual is not None:
+        rows.append(("Werkelijke duur", f"{round(actual / 60)} minuten"))
+    rows.append(("Status", text(session.status)))
+    out += [_row(["Gegeven", "Waarde"]), _row(["---", "---"])]
+    out += [_row([key, value]) for key, value in rows]
+    out.append("")
+
+    out += ["## Deelnemers", ""]
+    if meta.participants:
+        out += [_row(["Naam", "Rol", "Partij"]), _row(["---", "---", "---"])]
+        for person in meta.participants:
+            out.append(_row([text(person.name), text(person.role),
+                             text(labels.get(person.party, person.party))]))
+    else:
+        out.append("Geen deelnemers vastgelegd.")
+    out.append("")
+
+    for number, step in enumerate(veld.steps, start=1):
+        out += [f"## {number}. {escape_inline(step.name)}", ""]
+        any_note = False
+        for party in veld.parties:
+            notes = session.notes_for(step.key, party.key)
+            if not notes:
+                continue
+            any_note = True
+            out += [f"### {escape_inline(party.label)}", ""]
+            for note in notes:
+                mark = "**Belangrijk:** " if note.important else ""
+                out.append(f"- {mark}{escape_block(names.apply(note.text))}")
+            out.append("")
+        if not any_note:
+            out += ["Geen notities.", ""]
+
+    out += ["## Arrangement en afspraken", ""]
+    if session.arrangement:
+        out += [
+            _row(["Partij", "Kaart", "Intensiteit", "Wie", "Wat", "Wanneer", "Status"]),
+            _row(["---"] * 7),
+        ]
+        for laid in session.arrangement:
+            out.append(_row([
+                text(labels.get(laid.party, laid.party)), text(laid.title),
+                text(laid.intensity), text(laid.wie), text(laid.wat), text(laid.wanneer),
+                text(laid.status),
+            ]))
+    else:
+        out.append("Geen kaarten gelegd.")
+    out.append("")
+    out += [
+        f"- Casusregie: {text(session.casusregie) or 'niet vastgelegd'}",
+        f"- Evaluatiedatum: {text(session.evaluation_date) or 'niet vastgelegd'}",
+        "",
+    ]
+
+    out += ["## Toestemming", ""]
+    if session.consents:
+        out += [_row(["Partij", "Mag ontvangen", "Wat", "Gegeven door", "Datum"]),
+                _row(["---"] * 5)]
+        for consent in session.consents:
+            out.append(_row([
+                text(labels.get(consent.party, consent.party)),
+                "ja" if consent.granted else "nee", text(consent.scope),
+                text(consent.given_by), text(consent.date),
+            ]))
+    else:
+        out.append("Geen toestemming vastgelegd.")
+    out.append("")
+    missing = session.missing()
+    if missing:
+        out += ["## Nog open", ""]
+        out += [f"- {escape_inline(names.apply(item))}" for item in missing]
+        out.append("")
+    return "\n".join(out)
