@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup clean
+.PHONY: run test bench setup clean
 
 setup: $(STAMP)
 
@@ -20,6 +20,10 @@ run: $(STAMP)
 ## Set up (once) and run the whole test suite.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## Measure (see README, "Benchmarks"); BENCH_ARGS=--quick for a short run.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_cards.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

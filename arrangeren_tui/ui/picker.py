@@ -22,6 +22,7 @@ from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.cardsearch import CardIndex, Filters
 
 ANY = ""  # the filter value for "alle"
+SHOWN = 60  # results listed at most: a screen shows ~15; fewer options repaint faster
 INTENSITY_MARK = {"licht": "○", "middel": "◐", "zwaar": "●"}
 
 
@@ -134,7 +135,7 @@ class CardPicker(ModalScreen[PickResult | None]):
 
     def refresh_results(self) -> None:
         query = self.query_one("#picker-search", Input).value
-        self.results = self.index.search(query, self.filters())
+        self.results = self.index.search(query, self.filters(), limit=SHOWN)
         results = self.query_one("#picker-results", OptionList)
         results.clear_options()
         show_party = self.filters().party is None
@@ -175,7 +176,7 @@ class CardPicker(ModalScreen[PickResult | None]):
         preview = self.query_one("#picker-preview", Static)
         help_line = self.query_one("#picker-help", Static)
         found = len(self.results)
-        count = f"{found}{'+' if found >= 200 else ''} kaart{'' if found == 1 else 'en'}"
+        count = f"{found}{'+' if found >= SHOWN else ''} kaart{'' if found == 1 else 'en'}"
         if card is None:
             preview.update(Text("Geen kaart gevonden. ^N: schrijf een blanco kaart.",
                                 style="italic"))
