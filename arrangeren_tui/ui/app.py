@@ -40,6 +40,7 @@ from arrangeren_tui.ui.board import BoardScreen
 from arrangeren_tui.ui.cardsearch import CardIndex
 from arrangeren_tui.ui.dialogs import ConfirmDialog, TooSmallScreen, UnsavedChoice, UnsavedDialog
 from arrangeren_tui.ui.home import HomeScreen
+from arrangeren_tui.ui.picker import BlankCard
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WATCHDOG_SECONDS = 3.0
@@ -121,15 +122,12 @@ class ArrangerenApp(App[int]):
             self._card_index = CardIndex(list(self.deck), self.veld)
         return self._card_index
 
-    def keep_blank_card(self, blank: object) -> str:
+    def keep_blank_card(self, blank: BlankCard) -> str:
         """Write a blanco kaart to the user's own deck; its id, or "" if that failed."""
-        party = self.veld.party(blank.party)  # type: ignore[attr-defined]
+        party = self.veld.party(blank.party)
         try:
-            card = new_card(
-                party.key, blank.title, blank.description,  # type: ignore[attr-defined]
-                blank.domains, blank.intensity,  # type: ignore[attr-defined]
-                taken=self.deck.by_id,
-            )
+            card = new_card(party.key, blank.title, blank.description, blank.domains,
+                            blank.intensity, taken=self.deck.by_id)
             path = own_deck_path(party.key, self.own_decks)
             card = append_card(path, card, party.label)
         except (DeckError, ValueError, OSError) as error:

@@ -268,6 +268,8 @@ class BlankCardDialog(ModalScreen[BlankCard | None]):
                                compact=True)
                 yield Button("Neerleggen ^S", variant="primary", id="blank-save", compact=True)
             yield Label("", id="blank-error", classes="field-error")
+            yield Static("Tab: volgend veld · Spatie: vinkje aan/uit · ^S: neerleggen · Esc",
+                         classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one("#blank-error", Label).display = False
