@@ -119,6 +119,10 @@ def build_parser() -> DutchParser:
     open_.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
 
     list_ = commands.add_parser("list", help="toon alle gesprekken, nieuwste eerst")
+    list_.add_argument("--leerling", metavar="TEKST", help="alleen leerlingen met deze tekst")
+    list_.add_argument("--school", metavar="TEKST", help="alleen scholen met deze tekst")
+    list_.add_argument("--sinds", type=_date, metavar="JJJJ-MM-DD",
+                       help="alleen gesprekken op of na deze datum")
     list_.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
     delete = commands.add_parser("delete", help="verwijder een gesprek helemaal")
@@ -132,8 +136,8 @@ def build_parser() -> DutchParser:
 
     export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
     export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
-    export.add_argument("--format", choices=["md"], default="md",
-                        help="md: Markdown (standaard)")
+    export.add_argument("--format", choices=["md", "html"], default="md",
+                        help="md: Markdown (standaard), html: om af te drukken")
     export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
     export.add_argument("--pseudoniem", action="store_true",
                         help="leerling als initialen, deelnemers als hun rol")
@@ -194,6 +198,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     summaries, problems = _store(args).list()
     for problem in problems:
         sys.stderr.write(f"arrangeren: let op: {problem}\n")
+    if args.leerling:
+        summaries = [s for s in summaries if args.leerling.casefold() in s.pupil.casefold()]
+    if args.school:
+        summaries = [s for s in summaries if args.school.casefold() in s.school.casefold()]
+    if args.sinds:
+        summaries = [s for s in summaries if s.date >= args.sinds]
     if args.json:
         rows = [
             {
@@ -203,6 +213,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "school": s.school,
                 "groep": s.group,
                 "status": s.status,
+                "evaluatiedatum": s.evaluation,
             }
             for s in summaries
         ]
@@ -284,18 +295,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from arrangeren_tui.core.storage import atomic_write_bytes
-    from arrangeren_tui.core.verslag import render_markdown
+    from arrangeren_tui.core.verslag import render_html, render_markdown
 
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
-    text = render_markdown(session, now=time.time(), pseudonymise=args.pseudoniem)
+    render = render_html if args.format == "html" else render_markdown
+    text = render(session, now=time.time(), pseudonymise=args.pseudoniem)
     if not args.output:
         sys.stdout.write(text)
         return 0
     target = Path(args.output).expanduser()
     if target.is_dir():
         suffix = "-pseudoniem" if args.pseudoniem else ""
-        target = target / f"verslag-{session.id}{suffix}.md"  # never a child's name
+        target = target / f"verslag-{session.id}{suffix}.{args.format}"  # never a child's name
     atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
     print(f"Verslag geschreven: {target}")
     return 0

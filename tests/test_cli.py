@@ -127,6 +127,7 @@ def test_list_json_shows_the_new_session(capsys, store_dir: Path) -> None:
             "school": "",
             "groep": "5",
             "status": "open",
+            "evaluatiedatum": "",
         }
     ]
 
@@ -543,3 +544,26 @@ def test_unexpected_error_is_one_line_and_logged_without_data(capsys, store_dir:
     assert "onverwachte fout (ZeroDivisionError)" in line and "geheime" not in line
     log = (store_dir / "fouten.log").read_text("utf-8")
     assert "ZeroDivisionError" in log and "geheime" not in log
+
+
+def test_list_filters(capsys, store_dir: Path) -> None:
+    def make(pupil: str, school: str, date: str) -> str:
+        out = run_ok(capsys, ["--store", str(store_dir), "new", "--leerling", pupil,
+                              "--school", school, "--datum", date, "--json"])
+        return json.loads(out)["id"]
+
+    a = make("Tessa de Jong", "De Linde", "2026-09-01")
+    b = make("Sem Bakker", "De Linde", "2026-11-02")
+    c = make("Tess van Dam", "Het Anker", "2026-11-20")
+
+    def ids(*extra: str) -> list[str]:
+        out = run_ok(capsys, ["--store", str(store_dir), "list", "--json", *extra])
+        return [row["id"] for row in json.loads(out)]
+
+    assert ids() == [c, b, a]
+    assert ids("--leerling", "tess") == [c, a]
+    assert ids("--school", "linde") == [b, a]
+    assert ids("--sinds", "2026-11-01") == [c, b]
+    assert ids("--leerling", "tess", "--school", "anker", "--sinds", "2026-01-01") == [c]
+    code, line = run_fail(capsys, ["--store", str(store_dir), "list", "--sinds", "gisteren"])
+    assert code == 2 and "JJJJ-MM-DD" in line

@@ -185,3 +185,44 @@ def test_export_command_to_a_folder(capsys, tmp_path, veld):
     assert "Tessa" not in text and "## Toestemming" in text
     assert main(["--store", str(store.root), "export", "20261123"]) == 0
     assert "# Verslag arrangeergesprek" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_html_has_no_raw_html_from_typed_text(veld, hostile):
+    from html.parser import HTMLParser
+
+    from arrangeren_tui.core.verslag import render_html
+
+    session = full_session(veld)
+    session.add_note(hostile + " <img src=x onerror=alert(1)>", T0, party="school")
+    page = render_html(session, now=demo_now())
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: set[str] = set()
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            self.tags.add(tag)
+            assert not any(name.startswith("on") for name, _ in attrs), (tag, attrs)
+
+    parser = Tags()
+    parser.feed(page)
+    allowed = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "ul",
+               "li", "strong", "table", "thead", "tbody", "tr", "th", "td", "br"}
+    assert parser.tags <= allowed, parser.tags - allowed
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;img src=x" in page  # shown as text, faithfully
+
+
+def test_export_html_command(tmp_path, veld, capsys):
+    from arrangeren_tui.core.store import SessionStore
+
+    store = SessionStore(tmp_path / "store")
+    store.ensure()
+    store.save(full_session(veld))
+    assert main(["--store", str(store.root), "export", "20261123-demo", "--format", "html",
+                 "-o", str(tmp_path)]) == 0
+    page = (tmp_path / "verslag-20261123-demo.html").read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "@media print" in page
+    assert "<h2>Toestemming</h2>" in page

@@ -183,3 +183,39 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
         out += [f"- {escape_inline(names.apply(item))}" for item in missing]
         out.append("")
     return "\n".join(out)
+
+
+PRINT_CSS = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.4;
+       max-width: 48em; margin: 2em auto; color: #111; }
+h1 { font-size: 18pt; border-bottom: 2px solid #333; padding-bottom: .2em; }
+h2 { font-size: 14pt; margin-top: 1.4em; border-bottom: 1px solid #999; }
+h3 { font-size: 12pt; margin-bottom: .2em; }
+table { border-collapse: collapse; width: 100%; margin: .5em 0; }
+th, td { border: 1px solid #999; padding: .2em .4em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; }
+               tr { page-break-inside: avoid; } }
+"""
+
+
+def render_html(session: Session, *, now: float, pseudonymise: bool = False) -> str:
+    """The verslag as one self-contained HTML file, rendered from the Markdown.
+
+    markdown-it-py's ``js-default`` preset leaves raw HTML off, so nothing typed
+    can become markup (the default preset would pass ``<script>`` through).
+    """
+    from html import escape
+
+    from markdown_it import MarkdownIt
+
+    markdown = render_markdown(session, now=now, pseudonymise=pseudonymise)
+    body = MarkdownIt("js-default").render(markdown)
+    title = "Verslag arrangeergesprek"
+    if not pseudonymise:
+        title += f" {session.meta.date}"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{escape(title)}</title>\n<style>{PRINT_CSS}</style>\n</head>\n"
+        f"<body>\n{body}</body>\n</html>\n"
+    )
