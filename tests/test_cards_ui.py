@@ -300,3 +300,31 @@ def test_decks_check_cli(capsys, tmp_path):
         f"{bad}:8: onbekend domein 'eten' (kies uit: leren, werkhouding, gedrag, gezondheid)"
     ]
     assert "1 probleem" in err
+
+
+async def test_closed_session_opens_for_review_and_changes_nothing(store, veld, deck):
+    session = _with_cards(veld)
+    session.close(T0 + 3600)
+    store.save(session)
+    before = store.path_for(session.id).read_bytes()
+    app = make_app(store, veld, deck, open_session=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.screen
+        assert board.review and board.writer is None
+        assert "AFGESLOTEN" in str(board.query_one("#readonly-banner").render())
+        await pilot.press("x", "enter", "pageup", "tab", "ctrl+k", "ctrl+t", "f7")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("ctrl+q")
+    assert store.path_for(session.id).read_bytes() == before
+    # Editing needs the explicit action: F9 reopens, then typing works and is saved.
+    app = make_app(store, veld, deck, open_session=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        board = app.screen
+        assert not board.review and board.session.status != STATUS_CLOSED
+        await type_text(pilot, "na heropenen")
+        await pilot.press("enter", "ctrl+q")
+    reopened = store.load(session.id)
+    assert reopened.notes[-1].text == "na heropenen" and reopened.status != STATUS_CLOSED

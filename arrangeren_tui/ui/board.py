@@ -30,6 +30,7 @@ from arrangeren_tui.core.writer import SaveWriter
 from arrangeren_tui.ui.afspraken import AfspraakCommand, AfsprakenPanel, AfsprakenTable
 from arrangeren_tui.ui.dialogs import ConfirmDialog, NoteDialog, NoteEdit
 from arrangeren_tui.ui.widgets import (
+    CAPTURE_PLACEHOLDER,
     CaptureBar,
     CaptureInput,
     ClockBar,
@@ -116,6 +117,7 @@ class BoardScreen(Screen[None]):
         self._draft_timer = None
         self._writer_closed = False
         self.last_problem = ""
+        self.review = False
 
     # -- set-up ---------------------------------------------------------------
 
@@ -141,15 +143,19 @@ class BoardScreen(Screen[None]):
         capture = self.query_one("#capture", CaptureInput)
         capture.submit_handler = self.submit_capture
         banner = self.query_one("#readonly-banner", Static)
-        banner.display = bool(self.read_only)
+        # A closed session opens for review: nothing is written until F9 reopens it.
+        self.review = not self.read_only and self.session.status == STATUS_CLOSED
+        banner.display = bool(self.read_only) or self.review
         if self.read_only:
             banner.update(f"ALLEEN LEZEN: {self.read_only}")
             capture.placeholder = "Alleen lezen: hier kun je niets toevoegen"
             capture.disabled = True
+        elif self.review:
+            banner.update("AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
+            capture.placeholder = "Afgesloten: F9 heropent het gesprek"
+            capture.disabled = True
         else:
-            self.writer = SaveWriter(self.store.save_record, self._save_reported)
-            capture.value = self.session.draft.text
-            capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
+            self._start_writing()
         self._alerted = {
             s.key for s in self.session.veld.steps if self.session.step_used(self.now(), s.key) >=
             s.minutes * 60
@@ -161,6 +167,14 @@ class BoardScreen(Screen[None]):
 
     def now(self) -> float:
         return self.app.now()  # type: ignore[attr-defined,no-any-return]
+
+    def _start_writing(self) -> None:
+        capture = self.query_one("#capture", CaptureInput)
+        capture.disabled = False
+        capture.placeholder = CAPTURE_PLACEHOLDER
+        self.writer = SaveWriter(self.store.save_record, self._save_reported)
+        capture.value = self.session.draft.text
+        capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
 
     # -- saving ---------------------------------------------------------------
 
@@ -221,6 +235,10 @@ class BoardScreen(Screen[None]):
         """True if changes are allowed here; otherwise say why, once per attempt."""
         if self.read_only:
             self.notify(f"Alleen lezen: {self.read_only}", severity="warning", timeout=4)
+            return False
+        if self.review:
+            self.notify("Dit gesprek is afgesloten. F9 heropent het om te bewerken.",
+                        severity="warning", timeout=4)
             return False
         return True
 
@@ -595,6 +613,11 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(question, yes="Afsluiten", no="Nog niet"), answer)
 
     def action_reopen_session(self) -> None:
+        if self.review:
+            self.review = False
+            self.query_one("#readonly-banner", Static).display = False
+            self._start_writing()
+            self.query_one("#capture", CaptureInput).focus()
         if not self.editable():
             return
         if self.session.status != STATUS_CLOSED:
@@ -614,7 +637,7 @@ class BoardScreen(Screen[None]):
                 self.app.today(),  # type: ignore[attr-defined]
                 self.now,
                 self.save,
-                read_only=bool(self.read_only),
+                read_only=bool(self.read_only) or self.review,
             ),
             lambda _: self.query_one("#capture", CaptureInput).focus(),
         )

@@ -231,6 +231,9 @@ class PartyPane(Vertical):
         self.post_message(self.Focused(self.party))
 
 
+CAPTURE_PLACEHOLDER = "Typ een notitie, Enter legt hem neer (@partij of ! vooraan mag)"
+
+
 class CaptureInput(Input):
     """The one-line capture bar (one line keeps repaint per keystroke small).
 
@@ -273,7 +276,7 @@ class CaptureBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(id="capture-party")
         yield CaptureInput(
-            placeholder="Typ een notitie, Enter legt hem neer (@partij of ! vooraan mag)",
+            placeholder=CAPTURE_PLACEHOLDER,
             id="capture",
         )
 
