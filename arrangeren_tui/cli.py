@@ -136,8 +136,9 @@ def build_parser() -> DutchParser:
 
     export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
     export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
-    export.add_argument("--format", choices=["md", "html"], default="md",
-                        help="md: Markdown (standaard), html: om af te drukken")
+    export.add_argument("--format", choices=["md", "html", "svg"], default="md",
+                        help="md: Markdown (standaard), html: om af te drukken, svg: foto van "
+                             "het veld")
     export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
     export.add_argument("--pseudoniem", action="store_true",
                         help="leerling als initialen, deelnemers als hun rol")
@@ -299,15 +300,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
-    render = render_html if args.format == "html" else render_markdown
-    text = render(session, now=time.time(), pseudonymise=args.pseudoniem)
+    if args.format == "svg":
+        from arrangeren_tui.core.foto import render_svg
+
+        text = render_svg(session, pseudonymise=args.pseudoniem)
+    else:
+        render = render_html if args.format == "html" else render_markdown
+        text = render(session, now=time.time(), pseudonymise=args.pseudoniem)
     if not args.output:
         sys.stdout.write(text)
         return 0
     target = Path(args.output).expanduser()
     if target.is_dir():
         suffix = "-pseudoniem" if args.pseudoniem else ""
-        target = target / f"verslag-{session.id}{suffix}.{args.format}"  # never a child's name
+        kind = "foto" if args.format == "svg" else "verslag"
+        target = target / f"{kind}-{session.id}{suffix}.{args.format}"  # never a child's name
     atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
     print(f"Verslag geschreven: {target}")
     return 0

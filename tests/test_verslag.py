@@ -226,3 +226,33 @@ def test_export_html_command(tmp_path, veld, capsys):
     page = (tmp_path / "verslag-20261123-demo.html").read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "@media print" in page
     assert "<h2>Toestemming</h2>" in page
+
+
+# -- the foto (SVG) --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pseudonymise", [False, True])
+def test_foto_is_valid_svg_with_every_note_and_card(veld, pseudonymise):
+    import xml.etree.ElementTree as ET
+
+    from arrangeren_tui.core.foto import render_svg
+
+    session = full_session(veld)
+    for hostile in HOSTILE:
+        session.add_note(hostile, T0, party="jeugdhulp", step="behoeften")
+    session.add_note("nul\x00byte en \ud800 half", T0, party="swv", step="behoeften")
+    svg = render_svg(session, pseudonymise=pseudonymise)
+    root = ET.fromstring(svg.encode("utf-8"))  # parses: valid XML whatever was typed
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg"
+    assert not root.findall(f".//{ns}script") and not root.findall(f".//{ns}foreignObject")
+    texts = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
+    for step in veld.steps:
+        assert step.name.split()[0][:15] in texts
+    assert "Observatie in de klas kan" in texts and "Vaste avondroutine" in texts
+    assert "+ " in texts and "meer" in texts  # a full square says how many are not shown
+    if pseudonymise:
+        for name in ["Tessa", "Sanne", "Iris Bakker", "de Jong"]:
+            assert name not in svg, name
+    else:
+        assert "Tessa de Jong" in texts
