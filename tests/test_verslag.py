@@ -256,3 +256,41 @@ def test_foto_is_valid_svg_with_every_note_and_card(veld, pseudonymise):
             assert name not in svg, name
     else:
         assert "Tessa de Jong" in texts
+
+
+async def test_verslag_from_the_app_preview_and_write(tmp_path, veld):
+    from conftest import TODAY, FakeClock
+    from textual.widgets import Markdown
+
+    from arrangeren_tui.core.store import SessionStore
+    from arrangeren_tui.ui.app import ArrangerenApp
+    from arrangeren_tui.ui.exportscreen import ExportScreen
+
+    store = SessionStore(tmp_path / "store")
+    store.ensure()
+    session = full_session(veld)
+    store.save(session)
+    out = tmp_path / "verslagen"
+    app = ArrangerenApp(store=store, veld=veld, open_session=session.id,
+                        now=FakeClock(demo_now()), today=lambda: TODAY, export_dir=out)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        preview = screen.query_one(Markdown)
+        assert "Tessa de Jong" in preview.source and "## Toestemming" in preview.source
+        await pilot.press("m", "h", "f")
+        await pilot.press("p")
+        await pilot.pause()
+        assert "Tessa" not in preview.source and "T.d.J." in preview.source
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen is not app.screen
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["foto-20261123-demo.svg", "verslag-20261123-demo-pseudoniem.md",
+                     "verslag-20261123-demo.html", "verslag-20261123-demo.md"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.iterdir())
+    assert "Tessa" not in (out / "verslag-20261123-demo-pseudoniem.md").read_text("utf-8")

@@ -80,6 +80,7 @@ class ArrangerenApp(App[int]):
         deck: Deck | None = None,
         deck_problems: list[DeckProblem] | None = None,
         own_decks: Path | None = None,
+        export_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -87,6 +88,7 @@ class ArrangerenApp(App[int]):
         self.deck = deck if deck is not None else Deck([], veld)
         self.deck_problems = deck_problems or []
         self.own_decks = own_decks
+        self.export_dir = export_dir
         self._card_index: CardIndex | None = None
         self.initial_session = open_session
         self.retention_months = retention_months

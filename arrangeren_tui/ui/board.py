@@ -91,6 +91,8 @@ class BoardScreen(Screen[None]):
                 id="board.consent"),
         Binding("ctrl+k", "pick_card", "Kaart", key_display="^K", priority=True,
                 id="board.card"),
+        Binding("ctrl+r", "verslag", "Verslag", key_display="^R", show=False, priority=True,
+                id="board.verslag"),
         Binding("f8", "close_session", "Gesprek afsluiten", key_display="F8", show=False,
                 id="board.close"),
         Binding("f9", "reopen_session", "Gesprek heropenen", key_display="F9", show=False,
@@ -627,6 +629,12 @@ class BoardScreen(Screen[None]):
         self.save()
         self.refresh_board()
         self.notify("Gesprek heropend.", timeout=2)
+
+    def action_verslag(self) -> None:
+        from arrangeren_tui.ui.exportscreen import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.session, self.now,
+                                          self.app.export_dir))  # type: ignore[attr-defined]
 
     def action_consent(self) -> None:
         from arrangeren_tui.ui.consent import ConsentDialog

@@ -1,0 +1,88 @@
+"""The verslag on screen (Textual's Markdown viewer), and writing it for the leerlingdossier."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Markdown, Static
+
+from arrangeren_tui.core.foto import render_svg
+from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.storage import DIR_MODE, atomic_write_bytes
+from arrangeren_tui.core.verslag import render_html, render_markdown
+from arrangeren_tui.ui.widgets import KeyBar
+
+
+def default_export_dir() -> Path:
+    return Path.home() / "arrangeren-verslagen"
+
+
+class ExportScreen(Screen[None]):
+    """Preview, toggle the pseudonymised variant, write md / html / svg."""
+
+    BINDINGS = [
+        Binding("p", "toggle_pseudonym", "Pseudoniem aan/uit", key_display="p",
+                id="export.pseudonym"),
+        Binding("m", "write('md')", "Markdown", key_display="m", id="export.md"),
+        Binding("h", "write('html')", "HTML", key_display="h", id="export.html"),
+        Binding("f", "write('svg')", "Foto (SVG)", key_display="f", id="export.svg"),
+        Binding("escape", "back", "Terug", key_display="Esc", id="export.back"),
+    ]
+
+    def __init__(self, session: Session, now: Callable[[], float],
+                 folder: Path | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.now = now
+        self.folder = folder or default_export_dir()
+        self.pseudonymise = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="export-title")
+        with VerticalScroll(id="export-scroll"):
+            yield Markdown("", id="export-preview")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._show()
+        self.query_one("#export-scroll").focus()
+
+    def _show(self) -> None:
+        variant = "pseudoniem" if self.pseudonymise else "met namen"
+        self.query_one("#export-title", Static).update(
+            f" Verslag ({variant}) · schrijft naar {self.folder}"
+        )
+        markdown = render_markdown(self.session, now=self.now(),
+                                   pseudonymise=self.pseudonymise)
+        self.query_one("#export-preview", Markdown).update(markdown)
+
+    def action_toggle_pseudonym(self) -> None:
+        self.pseudonymise = not self.pseudonymise
+        self._show()
+
+    def action_write(self, kind: str) -> None:
+        if kind == "svg":
+            text = render_svg(self.session, pseudonymise=self.pseudonymise)
+            name = "foto"
+        else:
+            render = render_html if kind == "html" else render_markdown
+            text = render(self.session, now=self.now(), pseudonymise=self.pseudonymise)
+            name = "verslag"
+        suffix = "-pseudoniem" if self.pseudonymise else ""
+        target = self.folder / f"{name}-{self.session.id}{suffix}.{kind}"  # never a child's name
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
+        except OSError as error:
+            self.notify(f"Niet geschreven: {error.strerror} ({target})", severity="error",
+                        timeout=8)
+            return
+        self.notify(f"Geschreven: {target}", timeout=6)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
