@@ -334,7 +334,9 @@ def cmd_decks(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        sys.stderr.write(f"arrangeren: {len(problems)} probleem/problemen gevonden\n")
+        count = len(problems)
+        sys.stderr.write(f"arrangeren: {count} {'probleem' if count == 1 else 'problemen'} "
+                         "gevonden\n")
         return EXIT_ERROR
     loaded = f" ({count} kaarten)" if count is not None else ""
     print(f"Geen problemen in {checked}{loaded}.")

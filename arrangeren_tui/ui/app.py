@@ -109,10 +109,11 @@ class ArrangerenApp(App[int]):
         self._check_size(self.size.width, self.size.height)
         if self.deck_problems:
             files = len({p.path for p in self.deck_problems})
+            count = len(self.deck_problems)
             self.notify(
-                f"{len(self.deck_problems)} probleem/problemen in {files} kaartbestand(en); "
-                f"die kaarten ontbreken. {len(self.deck)} kaarten zijn geladen. "
-                "Zie: arrangeren decks check",
+                f"{count} {'probleem' if count == 1 else 'problemen'} in {files} "
+                f"{'kaartbestand' if files == 1 else 'kaartbestanden'}; die kaarten ontbreken. "
+                f"{len(self.deck)} kaarten zijn geladen. Zie: arrangeren decks check",
                 severity="warning", timeout=12,
             )
 
