@@ -96,6 +96,7 @@ class SessionSummary:
     status: str
     created: str
     evaluation: str = ""
+    agreements: str = "0"  # how many afspraken (a string, like every index field)
 
     @classmethod
     def of(cls, session: Session) -> SessionSummary:
@@ -114,6 +115,7 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         status=str(head.get("status", "open")),
         created=str(head.get("created", "")),
         evaluation=str(head.get("evaluation_date", "")),
+        agreements=str(len(record.get("arrangement", {}))),
     )
 
 

@@ -33,6 +33,7 @@ class HomeScreen(Screen[None]):
         Binding("delete,d", "delete_session", "Verwijderen", key_display="Del",
                 id="home.delete"),
         Binding("b", "retention", "Bewaartermijn", key_display="b", id="home.retention"),
+        Binding("slash,z", "history", "Zoeken", key_display="/", id="home.history"),
     ]
 
     def __init__(self, store: SessionStore, veld: Veld, retention_months: int = DEFAULT_MONTHS
@@ -123,6 +124,11 @@ class HomeScreen(Screen[None]):
         session_id = self._selected_id()
         if session_id is not None:
             confirm_delete(self, self.store, session_id, self.action_reload)
+
+    def action_history(self) -> None:
+        from arrangeren_tui.ui.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.store))
 
     def action_retention(self) -> None:
         self.app.push_screen(RetentionScreen(self.store, self.retention_months))
