@@ -24,6 +24,7 @@ test: $(STAMP)
 ## Measure (see README, "Benchmarks"); BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cards.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench_history.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
