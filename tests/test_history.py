@@ -74,3 +74,51 @@ async def test_history_search_as_you_type_and_open_read_only(store, veld):
         await pilot.pause()
         board = app.screen
         assert isinstance(board, BoardScreen) and board.review  # closed: review only
+
+
+async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
+    from markdown_it import MarkdownIt
+
+    from arrangeren_tui.core.verslag import render_markdown
+    from arrangeren_tui.ui.evaluation import EvaluationDialog
+
+    ids = fill(store, veld)
+    previous = store.load(ids["demo"])
+    second = previous.lay_card(T0, card_id="swv-obs", title="Observatie in de klas",
+                               party="swv", step="arrangeren")
+    previous.update_afspraak(second.id, T0, wie="Pieter Kok", wanneer="2026-12-01")
+    store.save(previous)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now() + 86400 * 60),
+                        today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")  # the newest session (the demo) is highlighted
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen) and not board.review
+        session = board.session
+        assert session.previous == ids["demo"] and session.id != ids["demo"]
+        assert session.meta.participants == previous.meta.participants
+        assert [e.wat for e in session.evaluations] == ["Vaste avondroutine",
+                                                        "Observatie in de klas"]
+        assert session.current_step == veld.steps[0].key  # the Opening
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, EvaluationDialog)
+        await pilot.press(*"loopt goed")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("escape", "ctrl+q")
+    saved = store.load(session.id)
+    assert [(e.outcome, e.note) for e in saved.evaluations] == [("gedaan", "loopt goed"),
+                                                                 ("deels", "")]
+    assert store.load(ids["demo"]).arrangement == previous.arrangement  # untouched
+    markdown = render_markdown(saved, now=demo_now())
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert f"Evaluatie van de vorige afspraken ({ids['demo']})" in headings
+    assert "| Ouders | Vaste avondroutine | Sanne de Jong | 2026-12-15 | gedaan | loopt goed |" \
+        in markdown

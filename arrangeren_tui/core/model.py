@@ -210,6 +210,31 @@ class LaidCard:
         )
 
 
+EVALUATION_OUTCOMES = ("gedaan", "deels", "niet")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """An afspraak from the previous session, evaluated in a vervolggesprek."""
+
+    party: str
+    wat: str
+    wie: str = ""
+    wanneer: str = ""
+    outcome: str = ""  # "" (not yet), gedaan, deels, niet
+    note: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {"party": self.party, "wat": self.wat, "wie": self.wie,
+                "wanneer": self.wanneer, "outcome": self.outcome, "note": self.note}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Evaluation:
+        return cls(party=str(record["party"]), wat=str(record.get("wat", "")),
+                   wie=str(record.get("wie", "")), wanneer=str(record.get("wanneer", "")),
+                   outcome=str(record.get("outcome", "")), note=str(record.get("note", "")))
+
+
 @dataclass
 class Draft:
     """The half-typed text in the capture bar, kept across restarts."""
@@ -253,6 +278,8 @@ class Session:
     arrangement: list[LaidCard] = field(default_factory=list)
     next_card_id: int = 1
     casusregie: str = ""
+    previous: str = ""  # the session this one follows up (vervolggesprek)
+    evaluations: list[Evaluation] = field(default_factory=list)
 
     @classmethod
     def new(cls, session_id: str, meta: SessionMeta, veld: Veld, now: float) -> Session:
@@ -508,6 +535,31 @@ class Session:
             problems.append("geen evaluatiedatum")
         return problems
 
+    # -- vervolggesprek -----------------------------------------------------------
+
+    @classmethod
+    def follow_up(cls, session_id: str, previous: Session, veld: Veld, now: float,
+                  date: str) -> Session:
+        """A new session after ``previous``: same pupil and people, its afspraken to evaluate."""
+        meta = replace(previous.meta, date=date)
+        session = cls.new(session_id, meta, veld, now)
+        session.previous = previous.id
+        session.evaluations = [
+            Evaluation(party=laid.party, wat=laid.wat or laid.title, wie=laid.wie,
+                       wanneer=laid.wanneer)
+            for laid in previous.arrangement
+            if laid.party in {p.key for p in veld.parties}
+        ]
+        return session
+
+    def evaluate(self, index: int, now: float, *, outcome: str, note: str = "") -> Evaluation:
+        if outcome not in EVALUATION_OUTCOMES:
+            raise SessionError(f"onbekende uitkomst: {outcome}")
+        evaluation = replace(self.evaluations[index], outcome=outcome, note=note)
+        self.evaluations[index] = evaluation
+        self.touch(now)
+        return evaluation
+
     # -- consent ---------------------------------------------------------------
 
     def add_consent(self, consent: Consent, now: float) -> None:
@@ -571,6 +623,8 @@ class Session:
                     "evaluation_date": self.evaluation_date,
                     "casusregie": self.casusregie,
                     "next_card_id": self.next_card_id,
+                    "previous": self.previous,
+                    "evaluations": [e.to_record() for e in self.evaluations],
                 }
             },
             "notes": {str(n.id): n.to_record() for n in self.notes},
@@ -619,6 +673,8 @@ class Session:
                 int(head.get("next_card_id", 1)), max((c.id for c in arrangement), default=0) + 1
             ),
             casusregie=str(head.get("casusregie", "")),
+            previous=str(head.get("previous", "")),
+            evaluations=[Evaluation.from_record(e) for e in head.get("evaluations", [])],
         )
         veld.step(session.current_step)
         veld.party(session.selected_party)

@@ -170,6 +170,14 @@ class SessionStore:
         self.save_record(session.to_record())
         return session
 
+    def create_follow_up(self, previous_id: str, veld: Veld, now: float, date: str) -> Session:
+        """A vervolggesprek: a new session carrying the people and afspraken of a past one."""
+        previous = self.load(previous_id)
+        self.ensure()
+        session = Session.follow_up(self.new_id(date), previous, veld, now, date)
+        self.save_record(session.to_record())
+        return session
+
     def read_record(self, session_id: str) -> dict[str, Any]:
         path = self.path_for(session_id)
         if not path.exists():

@@ -127,6 +127,18 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
         out.append("Geen deelnemers vastgelegd.")
     out.append("")
 
+    if session.evaluations:
+        out += [f"## Evaluatie van de vorige afspraken ({escape_inline(session.previous)})", ""]
+        out += [_row(["Partij", "Afspraak", "Wie", "Wanneer", "Uitkomst", "Toelichting"]),
+                _row(["---"] * 6)]
+        for evaluation in session.evaluations:
+            out.append(_row([
+                text(labels.get(evaluation.party, evaluation.party)), text(evaluation.wat),
+                text(evaluation.wie), text(evaluation.wanneer),
+                text(evaluation.outcome or "nog niet besproken"), text(evaluation.note),
+            ]))
+        out.append("")
+
     for number, step in enumerate(veld.steps, start=1):
         out += [f"## {number}. {escape_inline(step.name)}", ""]
         any_note = False

@@ -93,6 +93,8 @@ class BoardScreen(Screen[None]):
                 id="board.card"),
         Binding("ctrl+r", "verslag", "Verslag", key_display="^R", show=False, priority=True,
                 id="board.verslag"),
+        Binding("ctrl+e", "evaluate", "Vorige afspraken", key_display="^E", show=False,
+                priority=True, id="board.evaluate"),
         Binding("f8", "close_session", "Gesprek afsluiten", key_display="F8", show=False,
                 id="board.close"),
         Binding("f9", "reopen_session", "Gesprek heropenen", key_display="F9", show=False,
@@ -165,6 +167,11 @@ class BoardScreen(Screen[None]):
         self.refresh_board()
         self._tick()
         self.set_interval(1.0, self._tick)
+        open_ones = sum(1 for e in self.session.evaluations if not e.outcome)
+        if open_ones and not self.read_only and not self.review:
+            what = "afspraak" if open_ones == 1 else "afspraken"
+            self.notify(f"Vervolggesprek: {open_ones} {what} uit het vorige gesprek om te "
+                        "evalueren. ^E opent ze, één voor één.", timeout=10)
         capture.focus()
 
     def now(self) -> float:
@@ -629,6 +636,19 @@ class BoardScreen(Screen[None]):
         self.save()
         self.refresh_board()
         self.notify("Gesprek heropend.", timeout=2)
+
+    def action_evaluate(self) -> None:
+        if not self.session.evaluations:
+            self.notify("Dit is geen vervolggesprek: er zijn geen vorige afspraken.", timeout=3)
+            return
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.evaluation import EvaluationDialog
+
+        self.app.push_screen(
+            EvaluationDialog(self.session, self.now, self.save),
+            lambda _: self.query_one("#capture", CaptureInput).focus(),
+        )
 
     def action_verslag(self) -> None:
         from arrangeren_tui.ui.exportscreen import ExportScreen

@@ -34,6 +34,7 @@ class HomeScreen(Screen[None]):
                 id="home.delete"),
         Binding("b", "retention", "Bewaartermijn", key_display="b", id="home.retention"),
         Binding("slash,z", "history", "Zoeken", key_display="/", id="home.history"),
+        Binding("v", "follow_up", "Vervolggesprek", key_display="v", id="home.follow_up"),
     ]
 
     def __init__(self, store: SessionStore, veld: Veld, retention_months: int = DEFAULT_MONTHS
@@ -124,6 +125,21 @@ class HomeScreen(Screen[None]):
         session_id = self._selected_id()
         if session_id is not None:
             confirm_delete(self, self.store, session_id, self.action_reload)
+
+    def action_follow_up(self) -> None:
+        previous = self._selected_id()
+        if previous is None:
+            return
+        app = self.app
+        try:
+            session = self.store.create_follow_up(
+                previous, self.veld, app.now(), app.today().isoformat()  # type: ignore[attr-defined]
+            )
+        except StoreError as error:
+            self.notify(f"Geen vervolggesprek: {error}", severity="error", timeout=8)
+            return
+        self.notify(f"Vervolggesprek {session.id} na {previous}.", timeout=4)
+        app.open_session(session.id)  # type: ignore[attr-defined]
 
     def action_history(self) -> None:
         from arrangeren_tui.ui.history import HistoryScreen
