@@ -21,6 +21,7 @@ from arrangeren_tui import __version__
 from arrangeren_tui.core.crashlog import write_crash_log
 from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.decks import check_paths, load_decks
+from arrangeren_tui.core.export import FORMATS, export_filename, render_export
 from arrangeren_tui.core.paths import (
     resolve_deck_dirs,
     resolve_store_dir,
@@ -136,7 +137,7 @@ def build_parser() -> DutchParser:
 
     export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
     export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
-    export.add_argument("--format", choices=["md", "html", "svg"], default="md",
+    export.add_argument("--format", choices=list(FORMATS), default="md",
                         help="md: Markdown (standaard), html: om af te drukken, svg: foto van "
                              "het veld")
     export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
@@ -296,25 +297,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from arrangeren_tui.core.storage import atomic_write_bytes
-    from arrangeren_tui.core.verslag import render_html, render_markdown
 
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
-    if args.format == "svg":
-        from arrangeren_tui.core.foto import render_svg
-
-        text = render_svg(session, pseudonymise=args.pseudoniem)
-    else:
-        render = render_html if args.format == "html" else render_markdown
-        text = render(session, now=time.time(), pseudonymise=args.pseudoniem)
+    text = render_export(session, args.format, now=time.time(), pseudonymise=args.pseudoniem)
     if not args.output:
         sys.stdout.write(text)
         return 0
     target = Path(args.output).expanduser()
     if target.is_dir():
-        suffix = "-pseudoniem" if args.pseudoniem else ""
-        kind = "foto" if args.format == "svg" else "verslag"
-        target = target / f"{kind}-{session.id}{suffix}.{args.format}"  # never a child's name
+        target = target / export_filename(session.id, args.format,
+                                          pseudonymise=args.pseudoniem)
     atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
     print(f"Verslag geschreven: {target}")
     return 0

@@ -11,10 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
-from arrangeren_tui.core.foto import render_svg
+from arrangeren_tui.core.export import export_filename, render_export
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.storage import DIR_MODE, atomic_write_bytes
-from arrangeren_tui.core.verslag import render_html, render_markdown
+from arrangeren_tui.core.verslag import render_markdown
 from arrangeren_tui.ui.widgets import KeyBar
 
 
@@ -66,15 +66,9 @@ class ExportScreen(Screen[None]):
         self._show()
 
     def action_write(self, kind: str) -> None:
-        if kind == "svg":
-            text = render_svg(self.session, pseudonymise=self.pseudonymise)
-            name = "foto"
-        else:
-            render = render_html if kind == "html" else render_markdown
-            text = render(self.session, now=self.now(), pseudonymise=self.pseudonymise)
-            name = "verslag"
-        suffix = "-pseudoniem" if self.pseudonymise else ""
-        target = self.folder / f"{name}-{self.session.id}{suffix}.{kind}"  # never a child's name
+        text = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise)
+        target = self.folder / export_filename(self.session.id, kind,
+                                               pseudonymise=self.pseudonymise)
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
             atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
