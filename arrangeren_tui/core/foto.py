@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from xml.sax.saxutils import escape
+from html import escape
 
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import safe_text
@@ -26,7 +26,8 @@ _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 def xml_text(text: str) -> str:
     """Text safe inside an SVG <text>: controls visible, XML-invalid characters replaced."""
-    return escape(_NOT_XML.sub("\ufffd", safe_text(text)), {'"': "&quot;"})
+    # html.escape, not xml.sax.saxutils: the latter imports urllib.request (a network client).
+    return escape(_NOT_XML.sub("\ufffd", safe_text(text)), quote=True)
 
 
 def _lines(text: str, limit: int = LINES_PER_ITEM, width: int = WRAP) -> list[str]:
