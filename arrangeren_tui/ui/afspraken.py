@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui.widgets import cursor_row_key
 
 STATUS_STYLE = {"open": "", "loopt": "yellow", "gedaan": "green", "vervallen": "dim"}
 
@@ -38,10 +39,8 @@ class AfsprakenTable(DataTable):  # type: ignore[type-arg]
     ]
 
     def action_command(self, action: str) -> None:
-        laid_id = None
-        if self.row_count:
-            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-            laid_id = int(str(row_key.value))
+        key = cursor_row_key(self)
+        laid_id = None if key is None else int(key)
         if laid_id is None and action in ("edit", "remove"):
             return
         self.post_message(AfspraakCommand(action, laid_id))

@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from arrangeren_tui.core.model import Consent, Session
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui.widgets import cursor_row_key
 
 DEFAULT_SCOPE = "het verslag van dit gesprek"
 # Parties that do not receive anything under the parents' consent.
@@ -163,10 +164,10 @@ class ConsentDialog(ModalScreen[None]):
 
     def action_remove(self) -> None:
         table = self.query_one(DataTable)
-        if self.read_only or not table.has_focus or not table.row_count:
+        key = cursor_row_key(table)
+        if self.read_only or not table.has_focus or key is None:
             return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        self.session.remove_consent(int(str(row_key.value)), self.now())
+        self.session.remove_consent(int(key), self.now())
         self.changed()
         self._fill()
         self.notify("Regel gewist.", timeout=2)

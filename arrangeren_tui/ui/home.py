@@ -18,7 +18,7 @@ from arrangeren_tui.core.store import Recovery, SessionStore, StoreError
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.dialogs import ConfirmDialog
-from arrangeren_tui.ui.widgets import KeyBar
+from arrangeren_tui.ui.widgets import KeyBar, cursor_row_key
 
 MAX_PUPIL_LENGTH = 60
 
@@ -115,11 +115,7 @@ class HomeScreen(Screen[None]):
             )
 
     def _selected_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+        return cursor_row_key(self.query_one(DataTable))
 
     def action_delete_session(self) -> None:
         session_id = self._selected_id()
@@ -150,13 +146,11 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(RetentionScreen(self.store, self.retention_months))
 
     def action_open_session(self) -> None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
+        session_id = self._selected_id()
+        if session_id is None:
             self.action_new_session()
-            return
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        if row_key.value:
-            self.app.open_session(row_key.value)  # type: ignore[attr-defined]
+        else:
+            self.app.open_session(session_id)  # type: ignore[attr-defined]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -266,11 +260,7 @@ class RetentionScreen(Screen[None]):
         empty.update("Geen gesprekken over de bewaartermijn.")
 
     def _selected_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+        return cursor_row_key(self.query_one(DataTable))
 
     def action_delete_session(self) -> None:
         session_id = self._selected_id()

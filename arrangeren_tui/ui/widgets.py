@@ -18,12 +18,20 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.model import LaidCard, Note
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Step
+
+
+def cursor_row_key(table: DataTable) -> str | None:  # type: ignore[type-arg]
+    """The key of the row under a DataTable's cursor, None for an empty table."""
+    if not table.row_count:
+        return None
+    row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+    return row_key.value
 
 
 class ClockBar(Horizontal):
