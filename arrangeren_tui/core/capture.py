@@ -2,13 +2,15 @@
 
 ``@ouders tekst`` routes the note to a party (any unique start of a party's key
 or label works: ``@o``, ``@swv``); ``!`` in front marks it important (the big
-post-it). Both may be combined in either order.
+post-it); ``#leren`` (or ``#le``, ``#wh``, ``#gd``, ``#gz``, or a unique start)
+tags it with a domain of the Dialooginstrument. They may be combined in any order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from arrangeren_tui.core.domains import DOMAIN_SHORT, DOMAINS, match_domain
 from arrangeren_tui.core.veld import Veld
 
 
@@ -20,13 +22,15 @@ class Capture:
     party: str | None = None
     important: bool = False
     problem: str | None = None
+    domain: str = ""
 
 
 def parse_capture(line: str, veld: Veld) -> Capture:
     text = line.strip()
     party: str | None = None
     important = False
-    for _ in range(2):
+    domain = ""
+    for _ in range(3):
         if text.startswith("!"):
             important = True
             text = text[1:].lstrip()
@@ -43,6 +47,18 @@ def parse_capture(line: str, veld: Veld) -> Capture:
                 return Capture(text=line, problem=f"‘@{word}’ kan {names} zijn; typ meer letters")
             party = matches[0].key
             text = rest.lstrip()
+        elif text.startswith("#") and not domain:
+            word, _, rest = text[1:].partition(" ")
+            if not word:
+                break
+            found = match_domain(word)
+            if len(found) != 1:
+                short = " ".join(f"#{DOMAIN_SHORT[d]}" for d in (found or DOMAINS))
+                what = "is geen domein" if not found else "is niet eenduidig"
+                return Capture(text=line, problem=f"‘#{word}’ {what} (typ {short})")
+            domain = found[0]
+            text = rest.lstrip()
     if not text:
-        return Capture(text="", party=party, important=important, problem="de notitie is leeg")
-    return Capture(text=text, party=party, important=important)
+        return Capture(text="", party=party, important=important, domain=domain,
+                       problem="de notitie is leeg")
+    return Capture(text=text, party=party, important=important, domain=domain)

@@ -49,11 +49,11 @@ from types import MappingProxyType
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from arrangeren_tui.core.domains import DOMAINS
 from arrangeren_tui.core.paths import shipped_decks_dir, user_decks_dir
 from arrangeren_tui.core.storage import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.core.veld import Veld
 
-DOMAINS = ("leren", "werkhouding", "gedrag", "gezondheid")
 INTENSITIES = ("licht", "middel", "zwaar")
 META_KEYS = ("domein", "intensiteit", "id")
 DECK_SUFFIX = ".md"

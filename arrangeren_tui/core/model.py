@@ -11,11 +11,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from arrangeren_tui.core.clock import Clock
+from arrangeren_tui.core.domains import DOMAINS
 from arrangeren_tui.core.veld import Party, Step, Veld
 
 FORMAT_VERSION = 1
 STATUS_OPEN = "open"
 STATUS_CLOSED = "gesloten"
+STATUS_PLANNED = "gepland"
+# Parties that sit at every table; the others are invited only with the parents' consent.
+HOME_PARTIES = ("leerling", "ouders", "school")
 
 
 def iso(now: float) -> str:
@@ -44,6 +48,8 @@ class SessionMeta:
     place: str = ""
     participants: tuple[Participant, ...] = ()
     planned_minutes: int = 90
+    time: str = ""  # HH:MM, for a planned meeting
+    invited: tuple[str, ...] = ()  # party keys invited to a planned meeting
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -57,6 +63,8 @@ class SessionMeta:
                 {"name": p.name, "role": p.role, "party": p.party} for p in self.participants
             ],
             "planned_minutes": self.planned_minutes,
+            "time": self.time,
+            "invited": list(self.invited),
         }
 
     @classmethod
@@ -73,6 +81,8 @@ class SessionMeta:
                 for p in record.get("participants", [])
             ),
             planned_minutes=int(record.get("planned_minutes", 90)),
+            time=str(record.get("time", "")),
+            invited=tuple(str(p) for p in record.get("invited", [])),
         )
 
 
@@ -87,6 +97,7 @@ class Note:
     important: bool = False
     created: str = ""
     updated: str = ""
+    domain: str = ""  # one of DOMAINS, or ""
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -96,6 +107,7 @@ class Note:
             "important": self.important,
             "created": self.created,
             "updated": self.updated,
+            "domain": self.domain,
         }
 
     @classmethod
@@ -108,6 +120,89 @@ class Note:
             important=bool(record.get("important", False)),
             created=str(record.get("created", "")),
             updated=str(record.get("updated", "")),
+            domain=str(record.get("domain", "")),
+        )
+
+
+DOCUMENTS = ("groeidocument", "groepsoverzicht", "handelingsplannen", "onderzoeksverslagen")
+DOCUMENT_LABELS = {
+    "groeidocument": "Groeidocument",
+    "groepsoverzicht": "Groepsoverzicht",
+    "handelingsplannen": "Handelingsplannen",
+    "onderzoeksverslagen": "Onderzoeksverslagen",
+}
+INVITE_ANSWERS = ("ja", "nee")
+
+
+@dataclass(frozen=True)
+class DomainPrep:
+    """The earlier Dialooginstrument outcome for one domain."""
+
+    needs: str = ""  # what the pupil needs
+    tried: str = ""  # what was tried
+    effect: str = ""  # with what effect
+
+    def is_empty(self) -> bool:
+        return not (self.needs.strip() or self.tried.strip() or self.effect.strip())
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """The voorbereiding of a meeting, gathered before it is held.
+
+    ``pupil_wants`` and ``pupil_ideas`` are the kindperspectief, in the pupil's
+    own words; ``invite_consent`` maps an external party to "ja" or "nee": did
+    the parents agree that it is invited.
+    """
+
+    puzzle: str = ""
+    pupil_wants: str = ""
+    pupil_ideas: str = ""
+    domains: dict[str, DomainPrep] = field(default_factory=dict)
+    documents: tuple[str, ...] = ()
+    other_documents: str = ""
+    invite_consent: dict[str, str] = field(default_factory=dict)
+
+    def domain(self, key: str) -> DomainPrep:
+        return self.domains.get(key, DomainPrep())
+
+    def is_empty(self) -> bool:
+        return not (
+            self.puzzle.strip() or self.pupil_wants.strip() or self.pupil_ideas.strip()
+            or any(not d.is_empty() for d in self.domains.values())
+            or self.documents or self.other_documents.strip() or self.invite_consent
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "puzzle": self.puzzle,
+            "pupil_wants": self.pupil_wants,
+            "pupil_ideas": self.pupil_ideas,
+            "domains": {
+                key: {"needs": d.needs, "tried": d.tried, "effect": d.effect}
+                for key, d in self.domains.items() if not d.is_empty()
+            },
+            "documents": list(self.documents),
+            "other_documents": self.other_documents,
+            "invite_consent": dict(self.invite_consent),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any] | None) -> Preparation:
+        record = record or {}
+        return cls(
+            puzzle=str(record.get("puzzle", "")),
+            pupil_wants=str(record.get("pupil_wants", "")),
+            pupil_ideas=str(record.get("pupil_ideas", "")),
+            domains={
+                str(key): DomainPrep(needs=str(value.get("needs", "")),
+                                     tried=str(value.get("tried", "")),
+                                     effect=str(value.get("effect", "")))
+                for key, value in (record.get("domains") or {}).items()
+            },
+            documents=tuple(str(d) for d in record.get("documents", [])),
+            other_documents=str(record.get("other_documents", "")),
+            invite_consent={str(k): str(v) for k, v in (record.get("invite_consent") or {}).items()},
         )
 
 
@@ -280,11 +375,15 @@ class Session:
     casusregie: str = ""
     previous: str = ""  # the session this one follows up (vervolggesprek)
     evaluations: list[Evaluation] = field(default_factory=list)
+    preparation: Preparation = field(default_factory=Preparation)
 
     @classmethod
-    def new(cls, session_id: str, meta: SessionMeta, veld: Veld, now: float) -> Session:
+    def new(cls, session_id: str, meta: SessionMeta, veld: Veld, now: float,
+            *, planned: bool = False) -> Session:
+        """A new session; ``planned`` makes it gepland: prepared now, held later."""
         stamp = iso(now)
         return cls(
+            status=STATUS_PLANNED if planned else STATUS_OPEN,
             id=session_id,
             meta=meta,
             veld=veld,
@@ -364,6 +463,7 @@ class Session:
         party: str | None = None,
         step: str | None = None,
         important: bool = False,
+        domain: str = "",
     ) -> Note:
         """Add a note (to the selected party in the current step unless told otherwise).
 
@@ -374,6 +474,8 @@ class Session:
         step = step or self.current_step
         self.veld.party(party)
         self.veld.step(step)
+        if domain and domain not in DOMAINS:
+            raise SessionError(f"onbekend domein: {domain}")
         stamp = iso(now)
         note = Note(
             id=self.next_note_id,
@@ -383,6 +485,7 @@ class Session:
             important=important,
             created=stamp,
             updated=stamp,
+            domain=domain,
         )
         self.next_note_id += 1
         self.notes.append(note)
@@ -400,8 +503,9 @@ class Session:
         important: bool | None = None,
         party: str | None = None,
         step: str | None = None,
+        domain: str | None = None,
     ) -> Note:
-        """Change a note's text, mark, party or step (a move)."""
+        """Change a note's text, mark, party, step (a move) or domain ("" for none)."""
         note = self.note(note_id)
         changes: dict[str, Any] = {}
         if text is not None:
@@ -414,6 +518,10 @@ class Session:
         if step is not None:
             self.veld.step(step)
             changes["step"] = step
+        if domain is not None:
+            if domain and domain not in DOMAINS:
+                raise SessionError(f"onbekend domein: {domain}")
+            changes["domain"] = domain
         if not changes:
             return note
         updated = replace(note, **changes, updated=iso(now))
@@ -560,6 +668,68 @@ class Session:
         self.touch(now)
         return evaluation
 
+    # -- planning and voorbereiding ----------------------------------------------
+
+    @property
+    def planned(self) -> bool:
+        return self.status == STATUS_PLANNED
+
+    def begin(self, now: float) -> bool:
+        """The planned meeting is being held now; True if it was gepland."""
+        if self.status != STATUS_PLANNED:
+            return False
+        self.status = STATUS_OPEN
+        self.touch(now)
+        return True
+
+    def set_preparation(self, preparation: Preparation, now: float) -> None:
+        unknown = set(preparation.domains) - set(DOMAINS)
+        if unknown:
+            raise SessionError(f"onbekend domein: {', '.join(sorted(unknown))}")
+        for party, answer in preparation.invite_consent.items():
+            self.veld.party(party)
+            if answer not in INVITE_ANSWERS:
+                raise SessionError(f"toestemming om uit te nodigen is ja of nee, niet {answer}")
+        self.preparation = preparation
+        self.touch(now)
+
+    def set_plan(self, now: float, **changes: Any) -> None:
+        """Change date, time, place, planned_minutes or invited parties of the meeting."""
+        unknown = set(changes) - {"date", "time", "place", "planned_minutes", "invited"}
+        if unknown:
+            raise SessionError(f"onbekend veld: {', '.join(sorted(unknown))}")
+        if changes.get("date"):
+            dt.date.fromisoformat(changes["date"])
+        if changes.get("time"):
+            dt.time.fromisoformat(changes["time"])
+        for party in changes.get("invited", ()):
+            self.veld.party(party)
+        if "invited" in changes:
+            changes["invited"] = tuple(changes["invited"])
+        self.meta = replace(self.meta, **changes)
+        if "planned_minutes" in changes and not self.clock.started:
+            self.clock = Clock(planned_seconds=self.meta.planned_minutes * 60)
+        self.touch(now)
+
+    def external_parties(self) -> list[str]:
+        """Parties invited only with the parents' consent (all but leerling, ouders, school)."""
+        return [p.key for p in self.veld.parties if p.key not in HOME_PARTIES]
+
+    def invite_allowed(self, party: str) -> bool:
+        """May this party be invited? Yes for the home parties; others need the parents' ja."""
+        if party not in self.external_parties():
+            return True
+        return self.preparation.invite_consent.get(party) == "ja"
+
+    def notes_by_domain(self) -> dict[str, list[Note]]:
+        """Notes tagged with a domain, per domain in the fixed order (empty ones left out)."""
+        grouped: dict[str, list[Note]] = {}
+        for domain in DOMAINS:
+            tagged = [n for n in self.notes if n.domain == domain]
+            if tagged:
+                grouped[domain] = tagged
+        return grouped
+
     # -- consent ---------------------------------------------------------------
 
     def add_consent(self, consent: Consent, now: float) -> None:
@@ -625,6 +795,7 @@ class Session:
                     "next_card_id": self.next_card_id,
                     "previous": self.previous,
                     "evaluations": [e.to_record() for e in self.evaluations],
+                    "preparation": self.preparation.to_record(),
                 }
             },
             "notes": {str(n.id): n.to_record() for n in self.notes},
@@ -675,6 +846,7 @@ class Session:
             casusregie=str(head.get("casusregie", "")),
             previous=str(head.get("previous", "")),
             evaluations=[Evaluation.from_record(e) for e in head.get("evaluations", [])],
+            preparation=Preparation.from_record(head.get("preparation")),
         )
         veld.step(session.current_step)
         veld.party(session.selected_party)

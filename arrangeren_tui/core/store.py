@@ -97,6 +97,8 @@ class SessionSummary:
     created: str
     evaluation: str = ""
     agreements: str = "0"  # how many afspraken (a string, like every index field)
+    time: str = ""  # HH:MM of a planned meeting
+    place: str = ""
 
     @classmethod
     def of(cls, session: Session) -> SessionSummary:
@@ -116,6 +118,8 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         created=str(head.get("created", "")),
         evaluation=str(head.get("evaluation_date", "")),
         agreements=str(len(record.get("arrangement", {}))),
+        time=str(meta.get("time", "")),
+        place=str(meta.get("place", "")),
     )
 
 
@@ -164,9 +168,11 @@ class SessionStore:
             if not self.path_for(candidate).exists():
                 return candidate
 
-    def create(self, meta: SessionMeta, veld: Veld, now: float) -> Session:
+    def create(self, meta: SessionMeta, veld: Veld, now: float, *, planned: bool = False
+               ) -> Session:
+        """A new session (``planned``: gepland, to be prepared and held later)."""
         self.ensure()
-        session = Session.new(self.new_id(meta.date), meta, veld, now)
+        session = Session.new(self.new_id(meta.date), meta, veld, now, planned=planned)
         self.save_record(session.to_record())
         return session
 
