@@ -1,7 +1,8 @@
 """The ``arrangeren`` command line.
 
 ``arrangeren`` alone opens the home screen; ``new``, ``open``, ``list``,
-``delete``, ``herstel`` and ``bewaartermijn`` work on the store. Errors are one Dutch line on stderr and a non-zero exit, never a
+``delete``, ``herstel``, ``bewaartermijn``, ``export``, ``uitnodiging`` and
+``plan`` work on the store. Errors are one Dutch line on stderr and a non-zero exit, never a
 traceback. Textual is imported only when a screen is needed, so the other
 commands start fast.
 """
@@ -78,6 +79,13 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     raise SystemExit(code)
 
 
+def _time(text: str) -> str:
+    try:
+        return dt.time.fromisoformat(text).strftime("%H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen tijd als UU:MM") from None
+
+
 def _date(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
@@ -114,6 +122,12 @@ def build_parser() -> DutchParser:
     new.add_argument(
         "--duur", type=int, default=None, metavar="MIN", help="geplande duur (standaard: veld)"
     )
+    new.add_argument("--gepland", action="store_true",
+                     help="plan het gesprek: voorbereiden en uitnodigen, later houden")
+    new.add_argument("--tijd", type=_time, default="", metavar="UU:MM", help="begintijd")
+    new.add_argument("--plaats", default="", metavar="PLAATS")
+    new.add_argument("--uitnodigen", default="", metavar="PARTIJEN",
+                     help="externe partijen, met komma's (bv. swv,jgz)")
     new.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
     open_ = commands.add_parser("open", help="open een gesprek direct op het arrangeerveld")
@@ -143,6 +157,17 @@ def build_parser() -> DutchParser:
     export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
     export.add_argument("--pseudoniem", action="store_true",
                         help="leerling als initialen, deelnemers als hun rol")
+
+    invite = commands.add_parser("uitnodiging", help="schrijf de uitnodiging voor één rol")
+    invite.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+    invite.add_argument("--rol", required=True, metavar="ROL",
+                        help="leraar, ouders of een externe partij (bv. swv)")
+    invite.add_argument("--formaat", choices=["md", "tekst", "ics"], default="md",
+                        help="md: Markdown (standaard), tekst: om in een mail te plakken, "
+                             "ics: agenda-afspraak")
+    invite.add_argument("-o", "--output", metavar="PAD", help="bestand of map (anders: scherm)")
+    invite.add_argument("--met-naam", action="store_true",
+                        help="naam van de leerling in de agenda-afspraak (standaard: initialen)")
 
     decks = commands.add_parser("decks", help="werk met de kaartenstapels")
     deck_commands = decks.add_subparsers(dest="deck_command", metavar="COMMANDO",
@@ -187,12 +212,69 @@ def cmd_new(args: argparse.Namespace) -> int:
         group=args.groep.strip(),
         facilitator=args.gespreksleider.strip(),
         planned_minutes=minutes,
+        time=args.tijd,
+        place=args.plaats.strip(),
+        invited=_invited(args.uitnodigen, veld),
     )
-    session = _store(args).create(meta, veld, time.time())
+    session = _store(args).create(meta, veld, time.time(), planned=args.gepland)
     if args.json:
-        print(json.dumps({"id": session.id, "leerling": meta.pupil, "datum": meta.date}))
+        print(json.dumps({"id": session.id, "leerling": meta.pupil, "datum": meta.date,
+                          "status": session.status}))
     else:
         print(session.id)
+    return 0
+
+
+def _invited(text: str, veld: Veld) -> tuple[str, ...]:
+    from arrangeren_tui.core.model import HOME_PARTIES
+
+    external = [p.key for p in veld.parties if p.key not in HOME_PARTIES]
+    chosen: list[str] = []
+    for word in (w.strip() for w in text.split(",")):
+        if not word:
+            continue
+        matches = [p.key for p in veld.match_party(word) if p.key in external]
+        if len(matches) != 1:
+            fail(f"--uitnodigen: '{word}' is geen externe partij (kies uit: "
+                 f"{', '.join(external)})", EXIT_USAGE)
+        chosen.append(matches[0])
+    return tuple(dict.fromkeys(chosen))
+
+
+def cmd_invitation(args: argparse.Namespace) -> int:
+    from arrangeren_tui.core.calendar import CalendarError, calendar_bytes
+    from arrangeren_tui.core.invitations import (
+        InvitationError,
+        invitation_event,
+        invitation_filename,
+        render_invitation,
+        resolve_template_dirs,
+    )
+    from arrangeren_tui.core.storage import atomic_write_bytes
+
+    store = _store(args)
+    session = store.load(store.resolve_id(args.id))
+    dirs = resolve_template_dirs(args.decks)
+    try:
+        if args.formaat == "ics":
+            event = invitation_event(session, args.rol, dirs, with_names=args.met_naam)
+            data = calendar_bytes([event], name="Arrangeergesprek",
+                                  stamp=dt.datetime.now(dt.timezone.utc))
+        else:
+            invitation = render_invitation(session, args.rol, dirs)
+            text = invitation.markdown if args.formaat == "md" else invitation.text
+            data = text.encode("utf-8")
+    except (InvitationError, CalendarError) as error:
+        fail(str(error))
+    if not args.output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output).expanduser()
+    if target.is_dir():
+        target = target / invitation_filename(session.id, args.rol, args.formaat)
+    atomic_write_bytes(target, data, keep_backup=False)
+    print(f"Uitnodiging geschreven: {target}")
     return 0
 
 
@@ -324,6 +406,10 @@ def cmd_decks(args: argparse.Namespace) -> int:
         deck, problems = load_decks(dirs, veld)
         checked = ", ".join(str(d) for d in dirs)
         count = len(deck)
+    if not args.paths:
+        from arrangeren_tui.core.invitations import check_templates, resolve_template_dirs
+
+        problems = [*problems, *check_templates(resolve_template_dirs(args.decks))]
     for problem in problems:
         print(problem)
     if problems:
@@ -391,6 +477,7 @@ COMMANDS = {
     "bewaartermijn": cmd_retention,
     "decks": cmd_decks,
     "export": cmd_export,
+    "uitnodiging": cmd_invitation,
 }
 
 

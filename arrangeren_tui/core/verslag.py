@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAINS
+from arrangeren_tui.core.model import DOCUMENT_LABELS, Session
 from arrangeren_tui.core.text import initials, safe_text
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
@@ -104,6 +105,7 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
     rows = [
         ("Leerling", text(meta.pupil)),
         ("Datum", text(meta.date)),
+        *([("Tijd", text(meta.time))] if meta.time else []),
         ("Plaats", text(meta.place)),
         ("School", text(meta.school)),
         ("Groep", text(meta.group)),
@@ -126,6 +128,8 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
     else:
         out.append("Geen deelnemers vastgelegd.")
     out.append("")
+
+    out += _preparation_lines(session, text, labels)
 
     if session.evaluations:
         out += [f"## Evaluatie van de vorige afspraken ({escape_inline(session.previous)})", ""]
@@ -150,10 +154,22 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
             out += [f"### {escape_inline(party.label)}", ""]
             for note in notes:
                 mark = "**Belangrijk:** " if note.important else ""
-                out.append(f"- {mark}{escape_block(names.apply(note.text))}")
+                tag = f" *({note.domain})*" if note.domain else ""
+                out.append(f"- {mark}{escape_block(names.apply(note.text))}{tag}")
             out.append("")
         if not any_note:
             out += ["Geen notities.", ""]
+
+    by_domain = session.notes_by_domain()
+    if by_domain:
+        out += ["## Per domein", ""]
+        steps = {s.key: s.short for s in veld.steps}
+        for domain, notes in by_domain.items():
+            out += [f"### {DOMAIN_LABELS[domain]}", ""]
+            for note in notes:
+                where = f"{labels.get(note.party, note.party)}, {steps.get(note.step, note.step)}"
+                out.append(f"- {escape_block(names.apply(note.text))} ({escape_inline(where)})")
+            out.append("")
 
     out += ["## Arrangement en afspraken", ""]
     if session.arrangement:
@@ -195,6 +211,54 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
         out += [f"- {escape_inline(names.apply(item))}" for item in missing]
         out.append("")
     return "\n".join(out)
+
+
+def _preparation_lines(session: Session, text, labels: dict[str, str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The voorbereiding: puzzel, kindperspectief, dialooginstrument, documents, invitations."""
+    prep = session.preparation
+    if prep.is_empty():
+        return []
+
+    out = ["## Voorbereiding", ""]
+    if prep.puzzle.strip():
+        out += ["### Puzzel van de leraar", "", _paragraph_with(text, prep.puzzle), ""]
+    if prep.pupil_wants.strip() or prep.pupil_ideas.strip():
+        out += ["### Kindperspectief", ""]
+        if prep.pupil_wants.strip():
+            out.append(f"- Wil opgelost zien: {_block_with(text, prep.pupil_wants)}")
+        if prep.pupil_ideas.strip():
+            out.append(f"- Eigen ideeën: {_block_with(text, prep.pupil_ideas)}")
+        out.append("")
+    filled = [(d, prep.domain(d)) for d in DOMAINS if not prep.domain(d).is_empty()]
+    if filled:
+        out += ["### Uitkomst dialooginstrument", "",
+                _row(["Domein", "Wat nodig is", "Geprobeerd", "Effect"]), _row(["---"] * 4)]
+        out += [_row([DOMAIN_LABELS[d], text(p.needs), text(p.tried), text(p.effect)])
+                for d, p in filled]
+        out.append("")
+    if prep.documents or prep.other_documents.strip():
+        out += ["### Meegebrachte documenten", ""]
+        out += [f"- {DOCUMENT_LABELS.get(d, escape_inline(d))}" for d in prep.documents]
+        if prep.other_documents.strip():
+            out.append(f"- Anders: {text(prep.other_documents)}")
+        out.append("")
+    if prep.invite_consent:
+        out += ["### Toestemming om uit te nodigen", "",
+                _row(["Partij", "Ouders akkoord"]), _row(["---", "---"])]
+        for key in session.external_parties():
+            answer = prep.invite_consent.get(key, "niet gevraagd")
+            out.append(_row([text(labels.get(key, key)), answer]))
+        out.append("")
+    return out
+
+
+def _paragraph_with(text, value: str) -> str:  # type: ignore[no-untyped-def]
+    """Each line through ``text`` (escape, and pseudonymise when asked), hard breaks between."""
+    return "\\\n".join(text(line) for line in value.strip("\n").split("\n") if line.strip())
+
+
+def _block_with(text, value: str) -> str:  # type: ignore[no-untyped-def]
+    return "\\\n  ".join(text(line) for line in value.strip("\n").split("\n") if line.strip())
 
 
 PRINT_CSS = """
