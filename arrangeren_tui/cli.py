@@ -80,6 +80,8 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
 
 def _time(text: str) -> str:
+    if not text:
+        return ""  # argparse passes a string default through the type too
     try:
         return dt.time.fromisoformat(text).strftime("%H:%M")
     except ValueError:

@@ -102,3 +102,40 @@ def demo(veld: Veld, store: SessionStore) -> Session:
 def demo_now() -> float:
     """The moment the demo session is 'now': 27 minutes into the meeting."""
     return T0 + 27 * 60
+
+
+PLANNED_ID = "20261208-plan"
+
+
+def planned_session(veld: Veld, now: float = T0, session_id: str = PLANNED_ID) -> Session:
+    """A fictional gepland session two weeks ahead, with its voorbereiding filled in."""
+    from arrangeren_tui.core.model import DomainPrep, Preparation
+
+    meta = SessionMeta(
+        pupil="Sem Visser",
+        date="2026-12-08",
+        group="6",
+        school="Basisschool De Wilg",
+        facilitator="Anna Smit",
+        place="De Wilg, kamer 2",
+        planned_minutes=90,
+        time="13:30",
+        invited=("swv", "jeugdhulp", "jgz"),
+    )
+    session = Session.new(session_id, meta, veld, now, planned=True)
+    session.set_preparation(Preparation(
+        puzzle="Sem werkt goed in de ochtend, maar na de pauze lukt niets meer.\n"
+               "Wat heeft hij dan nodig?",
+        pupil_wants="Dat het na de pauze niet zo druk is in mijn hoofd",
+        pupil_ideas="Even naar buiten; een eigen plekje achter in de klas",
+        domains={
+            "leren": DomainPrep("korte instructie, daarna zelf", "verlengde instructie",
+                                "beter in de ochtend"),
+            "gedrag": DomainPrep("voorspelbaarheid na de pauze", "dagplanning op tafel",
+                                 "helpt een beetje"),
+        },
+        documents=("groeidocument", "groepsoverzicht"),
+        other_documents="tekening van Sem",
+        invite_consent={"swv": "ja", "jeugdhulp": "ja", "jgz": "nee"},
+    ), now)
+    return session
