@@ -27,6 +27,8 @@ from arrangeren_tui.core.decks import (
     new_card,
     own_deck_path,
 )
+from arrangeren_tui.core.lock import SessionLock
+from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.retention import DEFAULT_MONTHS
 from arrangeren_tui.core.storage import atomic_write_bytes, encode_json
 from arrangeren_tui.core.store import (
@@ -81,6 +83,7 @@ class ArrangerenApp(App[int]):
         deck_problems: list[DeckProblem] | None = None,
         own_decks: Path | None = None,
         export_dir: Path | None = None,
+        template_dirs: list[Path] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -89,6 +92,7 @@ class ArrangerenApp(App[int]):
         self.deck_problems = deck_problems or []
         self.own_decks = own_decks
         self.export_dir = export_dir
+        self.template_dirs = template_dirs
         self._card_index: CardIndex | None = None
         self.initial_session = open_session
         self.retention_months = retention_months
@@ -146,6 +150,72 @@ class ArrangerenApp(App[int]):
 
     def open_session(self, session_id: str) -> None:
         """Open a session on the board: for writing if we get its lock, else read-only."""
+        claimed = self.claim_session(session_id)
+        if claimed is None:
+            return
+        session, lock, read_only = claimed
+        self.push_screen(BoardScreen(session, self.store, lock=lock, read_only=read_only))
+        if read_only:
+            self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
+                        severity="warning", timeout=10)
+
+    def prepare_session(self, session_id: str) -> None:
+        """Open the voorbereiding of a session, holding its lock while it is open."""
+        from arrangeren_tui.ui.preparation import PreparationScreen
+
+        claimed = self.claim_session(session_id)
+        if claimed is None:
+            return
+        session, lock, read_only = claimed
+
+        def save() -> None:
+            self.store.save(session)
+
+        self.push_screen(PreparationScreen(
+            session, save, read_only=read_only,
+            on_close=lock.release if lock is not None else None,
+        ))
+
+    def plan_session(self, preset: SessionMeta | None = None,
+                     then: Callable[[Session], None] | None = None) -> None:
+        """Ask for a planned meeting; create it (gepland) and open its voorbereiding."""
+        from arrangeren_tui.ui.home import NewSessionScreen
+
+        def planned(meta: SessionMeta | None) -> None:
+            if meta is None:
+                return
+            try:
+                session = self.store.create(meta, self.veld, self.now(), planned=True)
+            except (StoreError, OSError) as error:
+                self.notify(f"Niet gepland: {error}", severity="error", timeout=10)
+                return
+            if then is not None:
+                then(session)
+            self.notify(f"Gepland: {session.meta.date} {session.meta.time}. Vul nu de "
+                        "voorbereiding in; Esc als je klaar bent.", timeout=6)
+            self.prepare_session(session.id)
+
+        self.push_screen(NewSessionScreen(self.veld, self.today(), planned=True, preset=preset),
+                         planned)
+
+    def plan_in_slot(self, slot) -> None:  # type: ignore[no-untyped-def]
+        """Plan a meeting in a free slot of the jaarplanning and assign the slot to it."""
+        from arrangeren_tui.core.planning import PlanningError, PlanningStore
+
+        preset = SessionMeta(pupil="", date=slot.date, time=slot.time, place=slot.place,
+                             school=slot.school, planned_minutes=slot.minutes)
+
+        def assign(session: Session) -> None:
+            try:
+                PlanningStore(self.store.root).assign(slot.id, session.id)
+            except (PlanningError, OSError) as error:
+                self.notify(f"Gepland, maar niet aan het tijdstip gekoppeld: {error}",
+                            severity="warning", timeout=10)
+
+        self.plan_session(preset, then=assign)
+
+    def claim_session(self, session_id: str) -> tuple[Session, SessionLock | None, str] | None:
+        """Load a session with its lock; ("" or) the reason it is read-only; None if unreadable."""
         lock = self.store.lock(session_id)
         read_only = ""
         try:
@@ -167,15 +237,9 @@ class ArrangerenApp(App[int]):
             return
         if read_only:
             lock.release()
-        else:
-            self.store.remove_temp_files(session_id)  # left by a killed instance
-        self.push_screen(
-            BoardScreen(session, self.store, lock=None if read_only else lock,
-                        read_only=read_only)
-        )
-        if read_only:
-            self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
-                        severity="warning", timeout=10)
+            return session, None, read_only
+        self.store.remove_temp_files(session_id)  # left by a killed instance
+        return session, lock, ""
 
     def _damaged_on_open(self, error: DamagedSessionError) -> None:
         try:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from arrangeren_tui.core.capture import parse_capture
+from arrangeren_tui.core.domains import next_domain
 from arrangeren_tui.core.clock import format_remaining
 from arrangeren_tui.core.lock import SessionLock
 from arrangeren_tui.core.model import (
@@ -37,6 +38,7 @@ from arrangeren_tui.ui.widgets import (
     KeyBar,
     NoteCommand,
     PartyPane,
+    PreparationPanel,
     StepBar,
 )
 
@@ -95,6 +97,10 @@ class BoardScreen(Screen[None]):
                 id="board.verslag"),
         Binding("ctrl+e", "evaluate", "Vorige afspraken", key_display="^E", show=False,
                 priority=True, id="board.evaluate"),
+        Binding("f10", "toggle_preparation", "Voorbereiding", key_display="F10", show=False,
+                priority=True, id="board.preparation"),
+        Binding("f11", "edit_preparation", "Voorbereiding bewerken", key_display="F11",
+                show=False, priority=True, id="board.edit_preparation"),
         Binding("f8", "close_session", "Gesprek afsluiten", key_display="F8", show=False,
                 id="board.close"),
         Binding("f9", "reopen_session", "Gesprek heropenen", key_display="F9", show=False,
@@ -122,6 +128,7 @@ class BoardScreen(Screen[None]):
         self._writer_closed = False
         self.last_problem = ""
         self.review = False
+        self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
 
     # -- set-up ---------------------------------------------------------------
 
@@ -129,6 +136,7 @@ class BoardScreen(Screen[None]):
         veld = self.session.veld
         yield ClockBar(id="clockbar")
         yield StepBar(veld.steps, id="stepbar")
+        yield PreparationPanel(id="prep-panel")
         with Grid(id="panes"):
             for party in veld.parties:
                 yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
@@ -149,6 +157,10 @@ class BoardScreen(Screen[None]):
         banner = self.query_one("#readonly-banner", Static)
         # A closed session opens for review: nothing is written until F9 reopens it.
         self.review = not self.read_only and self.session.status == STATUS_CLOSED
+        began = not self.read_only and self.session.begin(self.now())
+        if began:
+            self.notify("Het geplande gesprek begint nu. De voorbereiding staat bij Puzzel en "
+                        "Beeld; F10 toont of verbergt hem.", timeout=8)
         banner.display = bool(self.read_only) or self.review
         if self.read_only:
             banner.update(f"ALLEEN LEZEN: {self.read_only}")
@@ -165,6 +177,8 @@ class BoardScreen(Screen[None]):
             s.minutes * 60
         }
         self.refresh_board()
+        if began:
+            self.save()  # a planned meeting that began is saved as begun at once
         self._tick()
         self.set_interval(1.0, self._tick)
         open_ones = sum(1 for e in self.session.evaluations if not e.outcome)
@@ -259,7 +273,9 @@ class BoardScreen(Screen[None]):
         step_index = veld.step_index(session.current_step)
         self.query_one(StepBar).current = step_index
         agreements = session.current_step == AGREE_STEP
-        self.query_one("#panes").display = not agreements
+        prep_panel = self.query_one(PreparationPanel)
+        prep_panel.show(session, self.prep_mode)
+        self.query_one("#panes").display = not agreements and not prep_panel.full
         panel = self.query_one(AfsprakenPanel)
         panel.display = agreements
         if agreements:
@@ -309,6 +325,31 @@ class BoardScreen(Screen[None]):
             self._alerted.add(step.key)
             self.notify(f"De {step.minutes} minuten voor ‘{step.name}’ zijn om.", timeout=6)
 
+    # -- voorbereiding ---------------------------------------------------------------
+
+    def action_toggle_preparation(self) -> None:
+        """F10: the voorbereiding short (Puzzel and Beeld), in full, or hidden."""
+        if self.session.preparation.is_empty():
+            self.notify("Er is geen voorbereiding vastgelegd. F11 opent hem om in te vullen.",
+                        timeout=4)
+            return
+        order = ("kort", "vol", "uit")
+        self.prep_mode = order[(order.index(self.prep_mode) + 1) % len(order)]
+        self.refresh_board()
+        what = {"kort": "kort bij Puzzel en Beeld", "vol": "helemaal", "uit": "verborgen"}
+        self.notify(f"Voorbereiding: {what[self.prep_mode]} (F10)", timeout=2)
+
+    def action_edit_preparation(self) -> None:
+        """F11: change the voorbereiding without leaving the meeting (saved with the session)."""
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.preparation import PreparationScreen
+
+        def closed() -> None:
+            self.refresh_board()
+
+        self.app.push_screen(PreparationScreen(self.session, self.save, on_close=closed))
+
     # -- capture ----------------------------------------------------------------
 
     @on(Input.Changed, "#capture")
@@ -341,7 +382,8 @@ class BoardScreen(Screen[None]):
             return False
         was_running = self.session.clock.started
         note = self.session.add_note(
-            capture.text, self.now(), party=capture.party, important=capture.important
+            capture.text, self.now(), party=capture.party, important=capture.important,
+            domain=capture.domain,
         )
         if capture.party and capture.party != self.session.selected_party:
             self.notify(f"Genoteerd bij {self.session.veld.party(capture.party).label}.", timeout=2)
@@ -737,6 +779,11 @@ class BoardScreen(Screen[None]):
             self.refresh_board()
             self.notify("Notitie gewist. ^Z zet hem terug.", timeout=4)
             self._focus_pane(message.party)
+        elif message.action == "domain":
+            updated = self.session.update_note(note.id, now, domain=next_domain(note.domain))
+            self.save()
+            self.refresh_board(keep=note.id)
+            self.notify(f"Domein: {updated.domain or 'geen'}", timeout=2)
         elif message.action in ("edit", "move"):
             self._edit_note(note.id, focus="party" if message.action == "move" else "text")
 

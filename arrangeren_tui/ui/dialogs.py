@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui.widgets import Tick
 
 
 # Longer notes are edited without soft wrap: wrapping a huge line costs seconds per key.
@@ -78,7 +79,7 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
                     compact=True,
                 )
             with Horizontal(classes="dialog-row"):
-                yield Checkbox("Belangrijk (grote post-it)", self.initial.important,
+                yield Tick("Belangrijk (grote post-it)", self.initial.important,
                                id="note-important", compact=True)
                 yield Button("Opslaan ^S", variant="primary", id="note-save", compact=True)
                 yield Button("Annuleren", id="note-cancel", compact=True)
@@ -113,19 +114,26 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
             self.action_cancel()
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question; Enter on the focused button answers."""
+class ConfirmDialog(ModalScreen[bool | None]):
+    """A yes/no question; Enter on the focused button answers.
+
+    Esc answers no, unless ``escape_cancels``: then it answers None (neither),
+    for questions whose "no" also does something.
+    """
 
     BINDINGS = [
         Binding("j", "answer(True)", "Ja", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "Nee", id="confirm.no"),
+        Binding("n", "answer(False)", "Nee", id="confirm.no"),
+        Binding("escape", "escape", "Terug", id="confirm.escape"),
     ]
 
-    def __init__(self, question: str, yes: str = "Ja", no: str = "Nee") -> None:
+    def __init__(self, question: str, yes: str = "Ja", no: str = "Nee", *,
+                 escape_cancels: bool = False) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        self.escape_cancels = escape_cancels
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
@@ -139,6 +147,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def action_escape(self) -> None:
+        self.dismiss(None if self.escape_cancels else False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm-yes")

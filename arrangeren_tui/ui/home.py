@@ -10,15 +10,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
-from arrangeren_tui.core.model import STATUS_CLOSED, Participant, SessionMeta
+from arrangeren_tui.core.model import (
+    HOME_PARTIES,
+    STATUS_CLOSED,
+    STATUS_PLANNED,
+    Participant,
+    SessionMeta,
+)
 from arrangeren_tui.core.retention import DEFAULT_MONTHS, Expired, expired
-from arrangeren_tui.core.store import Recovery, SessionStore, StoreError
+from arrangeren_tui.core.store import Recovery, SessionStore, SessionSummary, StoreError
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.dialogs import ConfirmDialog
-from arrangeren_tui.ui.widgets import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets import KeyBar, Tick, cursor_row_key
 
 MAX_PUPIL_LENGTH = 60
 
@@ -35,6 +41,10 @@ class HomeScreen(Screen[None]):
         Binding("b", "retention", "Bewaartermijn", key_display="b", id="home.retention"),
         Binding("slash,z", "history", "Zoeken", key_display="/", id="home.history"),
         Binding("v", "follow_up", "Vervolggesprek", key_display="v", id="home.follow_up"),
+        Binding("p", "plan_session", "Plannen", key_display="p", id="home.plan"),
+        Binding("e", "prepare", "Voorbereiding", key_display="e", id="home.prepare"),
+        Binding("u", "invitations", "Uitnodigingen", key_display="u", id="home.invitations"),
+        Binding("j", "year_plan", "Jaarplanning", key_display="j", id="home.year_plan"),
     ]
 
     def __init__(self, store: SessionStore, veld: Veld, retention_months: int = DEFAULT_MONTHS
@@ -55,9 +65,9 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Datum", key="datum", width=10)
-        table.add_column("Leerling", key="leerling", width=18)
-        table.add_column("School", key="school", width=14)
+        table.add_column("Datum", key="datum", width=16)
+        table.add_column("Leerling", key="leerling", width=15)
+        table.add_column("School", key="school", width=11)
         table.add_column("Gr.", key="groep", width=4)
         table.add_column("Status", key="status", width=8)
         table.add_column("Code", key="code", width=13)
@@ -92,15 +102,18 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         summaries, problems = self.store.list()
         table.clear()
-        for s in summaries:
-            status = Text(s.status, style="dim" if s.status == STATUS_CLOSED else "bold green")
+        for s in upcoming_first(summaries, self.app.today()):  # type: ignore[attr-defined]
+            style = {STATUS_CLOSED: "dim", STATUS_PLANNED: "bold cyan"}.get(s.status,
+                                                                            "bold green")
+            when = f"{s.date} {s.time}" if s.time else s.date
             table.add_row(
-                s.date, one_line(s.pupil, 18), one_line(s.school, 14), one_line(s.group, 4),
-                status, s.id, key=s.id,
+                when, one_line(s.pupil, 15), one_line(s.school, 11), one_line(s.group, 4),
+                Text(s.status, style=style), s.id, key=s.id,
             )
         empty = self.query_one("#home-empty", Static)
         empty.display = not summaries
-        empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen.")
+        empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen, "
+                     "of p om er een te plannen.")
         for problem in problems:
             self.notify(problem, severity="warning", timeout=8)
         self.expired = expired(summaries, self.app.today(), self.retention_months)  # type: ignore[attr-defined]
@@ -150,12 +163,63 @@ class HomeScreen(Screen[None]):
         if session_id is None:
             self.action_new_session()
         else:
-            self.app.open_session(session_id)  # type: ignore[attr-defined]
+            self._open(session_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.app.open_session(event.row_key.value)  # type: ignore[attr-defined]
+            self._open(event.row_key.value)
+
+    def _summary(self, session_id: str) -> SessionSummary | None:
+        return next((s for s in self.store.list()[0] if s.id == session_id), None)
+
+    def _open(self, session_id: str) -> None:
+        """Open on the board; a meeting planned for a later day asks first."""
+        summary = self._summary(session_id)
+        today = self.app.today().isoformat()  # type: ignore[attr-defined]
+        if summary is None or summary.status != STATUS_PLANNED or summary.date <= today:
+            self.app.open_session(session_id)  # type: ignore[attr-defined]
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.open_session(session_id)  # type: ignore[attr-defined]
+            elif yes is False:
+                self.app.prepare_session(session_id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmDialog(
+            f"Dit gesprek is gepland op {summary.date}"
+            f"{' om ' + summary.time if summary.time else ''}.\n\n"
+            "Nu houden? Dan begint het gesprek op het arrangeerveld. "
+            "Anders opent de voorbereiding.",
+            yes="Nu houden", no="Voorbereiding", escape_cancels=True,
+        ), answer)
+
+    def action_prepare(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            self.app.prepare_session(session_id)  # type: ignore[attr-defined]
+
+    def action_invitations(self) -> None:
+        session_id = self._selected_id()
+        if session_id is None:
+            return
+        try:
+            session = self.store.load(session_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return
+        from arrangeren_tui.ui.invitations import InvitationsScreen
+
+        self.app.push_screen(InvitationsScreen(session))
+
+    def action_year_plan(self) -> None:
+        from arrangeren_tui.ui.planning import PlanningScreen
+
+        self.app.push_screen(PlanningScreen(self.store, self.veld))
+
+    def action_plan_session(self) -> None:
+        self.app.plan_session()  # type: ignore[attr-defined]
 
     def action_new_session(self) -> None:
         def created(meta: SessionMeta | None) -> None:
@@ -171,6 +235,15 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(
             NewSessionScreen(self.veld, self.app.today()), created  # type: ignore[attr-defined]
         )
+
+
+def upcoming_first(summaries: list[SessionSummary], today) -> list[SessionSummary]:  # type: ignore[no-untyped-def]
+    """Planned meetings from today on, soonest first; then every other session, newest first."""
+    day = today.isoformat()
+    coming = [s for s in summaries if s.status == STATUS_PLANNED and s.date >= day]
+    coming.sort(key=lambda s: (s.date, s.time, s.id))
+    chosen = {s.id for s in coming}
+    return coming + [s for s in summaries if s.id not in chosen]
 
 
 def confirm_delete(screen: Screen, store: SessionStore, session_id: str, done) -> None:  # type: ignore[no-untyped-def,type-arg]
@@ -318,35 +391,56 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="new.cancel"),
     ]
 
-    def __init__(self, veld: Veld, today: dt.date) -> None:
+    def __init__(self, veld: Veld, today: dt.date, *, planned: bool = False,
+                 preset: SessionMeta | None = None) -> None:
         super().__init__()
         self.veld = veld
         self.today = today
+        self.planned = planned
+        self.preset = preset or SessionMeta(pupil="", date=today.isoformat(),
+                                            planned_minutes=veld.total_minutes)
 
     def compose(self) -> ComposeResult:
+        preset = self.preset
+        title = "Arrangeergesprek plannen" if self.planned else "Nieuw arrangeergesprek"
         with Vertical(id="new-dialog", classes="dialog"):
-            yield Label("Nieuw arrangeergesprek", classes="dialog-title")
+            yield Label(title, classes="dialog-title")
             with VerticalScroll(id="new-form", can_focus=False):
                 yield from self._field("Leerling (naam of initialen) *", "f-leerling",
-                                       placeholder="bv. T.d.J.")
+                                       placeholder="bv. T.d.J.", value=preset.pupil)
                 with Horizontal(classes="form-row"):
                     with Vertical():
-                        yield from self._field("Groep", "f-groep", placeholder="bv. 5")
+                        yield from self._field("Groep", "f-groep", placeholder="bv. 5",
+                                               value=preset.group)
                     with Vertical():
-                        yield from self._field("Datum *", "f-datum", value=self.today.isoformat())
+                        yield from self._field("Datum *", "f-datum", value=preset.date)
+                    with Vertical():
+                        yield from self._field("Tijd", "f-tijd", placeholder="UU:MM",
+                                               value=preset.time)
                     with Vertical():
                         yield from self._field(
-                            "Duur (min) *", "f-duur", value=str(self.veld.total_minutes)
+                            "Duur (min) *", "f-duur", value=str(preset.planned_minutes)
                         )
-                yield from self._field("School", "f-school")
-                yield from self._field("Gespreksleider", "f-gespreksleider")
+                yield from self._field("School", "f-school", value=preset.school)
+                yield from self._field("Plaats", "f-plaats", value=preset.place)
+                yield from self._field("Gespreksleider", "f-gespreksleider",
+                                       value=preset.facilitator)
+                if self.planned:
+                    yield Label("Uitnodigen (alleen met toestemming van de ouders; "
+                                "vast te leggen in de voorbereiding)", classes="field-label")
+                    with Horizontal(classes="form-row"):
+                        for party in self.veld.parties:
+                            if party.key not in HOME_PARTIES:
+                                yield Tick(party.label, party.key in preset.invited,
+                                               id=f"f-inv-{party.key}", compact=True)
                 yield Label("Deelnemers (naam, rol, partij)", classes="field-label")
                 with Vertical(id="participants"):
                     yield ParticipantRow(self.veld, 1)
                 yield Label("", id="err-deelnemers", classes="field-error")
                 yield Button("+ Deelnemer (^N)", id="add-participant", compact=True)
             with Horizontal(classes="dialog-row"):
-                yield Button("Aanmaken ^S", variant="primary", id="new-save", compact=True)
+                yield Button("Plannen ^S" if self.planned else "Aanmaken ^S", variant="primary",
+                             id="new-save", compact=True)
                 yield Button("Annuleren", id="new-cancel", compact=True)
             yield KeyBar()
 
@@ -404,6 +498,14 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
         except ValueError:
             date = ""
             errors["datum"] = "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."
+        clock = value("f-tijd")
+        if clock:
+            try:
+                clock = dt.time.fromisoformat(clock).strftime("%H:%M")
+            except ValueError:
+                errors["tijd"] = "Schrijf de tijd als UU:MM, bv. 13:30."
+        elif self.planned:
+            errors["tijd"] = "Bij een gepland gesprek hoort een begintijd, bv. 13:30."
         minutes = 0
         try:
             minutes = int(value("f-duur"))
@@ -422,7 +524,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                 )
                 continue
             participants.append(Participant(name=name, role=role, party=party))
-        for name in ("leerling", "datum", "duur", "deelnemers"):
+        for name in ("leerling", "datum", "tijd", "duur", "deelnemers"):
             self._show_error(name, errors.get(name, ""))
         if errors:
             first = next(iter(errors))
@@ -434,8 +536,14 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                 group=value("f-groep"),
                 school=value("f-school"),
                 facilitator=value("f-gespreksleider"),
+                place=value("f-plaats"),
                 participants=tuple(participants),
                 planned_minutes=minutes,
+                time=clock,
+                invited=tuple(
+                    box.id.removeprefix("f-inv-") for box in self.query(Checkbox)
+                    if box.id and box.id.startswith("f-inv-") and box.value
+                ),
             ),
             None,
         )

@@ -20,6 +20,7 @@ from arrangeren_tui.core.model import AFSPRAAK_STATUSES, LaidCard
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.cardsearch import CardIndex, Filters
+from arrangeren_tui.ui.widgets import Tick
 
 ANY = ""  # the filter value for "alle"
 SHOWN = 60  # results listed at most: a screen shows ~15; fewer options repaint faster
@@ -262,9 +263,9 @@ class BlankCardDialog(ModalScreen[BlankCard | None]):
                              id="blank-intensity", compact=True)
             with Horizontal(classes="dialog-row", id="blank-domains"):
                 for domain in DOMAINS:
-                    yield Checkbox(domain, id=f"blank-{domain}", compact=True)
+                    yield Tick(domain, id=f"blank-{domain}", compact=True)
             with Horizontal(classes="dialog-row"):
-                yield Checkbox("Bewaar in mijn eigen stapel", True, id="blank-keep",
+                yield Tick("Bewaar in mijn eigen stapel", True, id="blank-keep",
                                compact=True)
                 yield Button("Neerleggen ^S", variant="primary", id="blank-save", compact=True)
             yield Label("", id="blank-error", classes="field-error")

@@ -14,14 +14,22 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from arrangeren_tui.core.model import LaidCard, Note
+from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAIN_SHORT, DOMAINS
+from arrangeren_tui.core.model import (
+    AGREE_STEP,
+    DOCUMENT_LABELS,
+    LaidCard,
+    Note,
+    Preparation,
+    Session,
+)
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Step
 
@@ -122,7 +130,7 @@ class StepBar(Widget):
 class NoteCommand(Message):
     """A party's note list asks the board to do something with a note."""
 
-    action: str  # edit | delete | important | move | leave
+    action: str  # edit | delete | important | move | domain | leave
     note_id: int | None
     party: str
     card_id: int | None = None  # set instead of note_id for a laid card
@@ -136,6 +144,8 @@ class NoteList(OptionList):
         Binding("delete,d,x", "command('delete')", "Wis", id="note.delete"),
         Binding("i,exclamation_mark", "command('important')", "Belangrijk", id="note.important"),
         Binding("m", "command('move')", "Verplaats", id="note.move"),
+        Binding("number_sign", "command('domain')", "Domein", key_display="#",
+                id="note.domain"),
         Binding("escape", "command('leave')", "Terug naar typen", id="note.leave"),
     ]
 
@@ -176,6 +186,8 @@ def note_prompt(note: Note) -> Text:
     else:
         text.append("• ", style="dim")
         text.append(safe_text(clip(note.text), keep_newlines=True))
+    if note.domain:
+        text.append(f" #{DOMAIN_SHORT[note.domain]}", style="italic magenta")
     return text
 
 
@@ -216,7 +228,7 @@ class PartyPane(Vertical):
 
         ``keep`` is a note id, or ``"k<id>"`` for a card, to keep highlighted.
         """
-        shown: list[tuple[object, ...]] = [(n.id, n.text, n.important) for n in notes]
+        shown: list[tuple[object, ...]] = [(n.id, n.text, n.important, n.domain) for n in notes]
         shown += [(f"k{c.id}", c.title, c.intensity, c.wie, c.wanneer) for c in cards]
         count = len(notes) + len(cards)
         self.border_title = f"{self.label} ({count})" if count else self.label
@@ -239,7 +251,7 @@ class PartyPane(Vertical):
         self.post_message(self.Focused(self.party))
 
 
-CAPTURE_PLACEHOLDER = "Typ een notitie, Enter legt hem neer (@partij of ! vooraan mag)"
+CAPTURE_PLACEHOLDER = "Typ een notitie; Enter legt hem neer (@partij ! #domein vooraan mag)"
 
 
 class CaptureInput(Input):
@@ -353,3 +365,121 @@ def pack_keys(parts: list[Text], width: int) -> Text:
     if line:
         lines.append(line)
     return Text("\n").join(lines)
+
+
+PREP_STEPS = ("puzzel", "beeld")
+PREP_LINES = 3  # content lines of the short voorbereiding (plus its heading line)
+
+
+class PreparationPanel(VerticalScroll):
+    """The voorbereiding on the board: short in Puzzel and Beeld, in full on F10, or hidden.
+
+    It never takes focus, so typing stays in the capture bar; the text is rebuilt
+    only when the session's voorbereiding, the step or the mode changed.
+    """
+
+    DEFAULT_CSS = """
+    PreparationPanel { height: auto; max-height: 4; display: none; background: $boost;
+                       padding: 0 1; scrollbar-size-vertical: 1; }
+    PreparationPanel.-full { height: 1fr; max-height: 100%; }
+    PreparationPanel > Static { width: 1fr; }
+    """
+
+    can_focus = False
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.full = False
+        self._shown: tuple[object, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="prep-text")
+
+    def show(self, session: Session, mode: str) -> None:
+        prep = session.preparation
+        step = session.current_step
+        in_step = step in PREP_STEPS and step != AGREE_STEP
+        visible = not prep.is_empty() and (mode == "vol" or (mode == "kort" and in_step))
+        self.full = visible and mode == "vol"
+        self.display = visible
+        self.set_class(self.full, "-full")
+        if not visible:
+            return
+        key = (mode, step if not self.full else "", prep)
+        if key == self._shown:
+            return
+        self._shown = key
+        text = preparation_text(prep, session) if self.full else preparation_short(prep, step)
+        self.query_one("#prep-text", Static).update(text)
+
+
+def preparation_short(prep: Preparation, step: str) -> Text:
+    """Three lines at most: what matters in this step, each clipped to one line."""
+    lines: list[tuple[str, str]] = []
+    if step == "puzzel":
+        lines = [("Puzzel", prep.puzzle), ("Kind wil", prep.pupil_wants),
+                 ("Ideeën kind", prep.pupil_ideas)]
+    else:
+        for domain in DOMAINS:
+            part = prep.domain(domain)
+            if part.is_empty():
+                continue
+            tried = f" · geprobeerd: {part.tried}" if part.tried.strip() else ""
+            effect = f" → {part.effect}" if part.effect.strip() else ""
+            lines.append((DOMAIN_LABELS[domain], f"{part.needs}{tried}{effect}"))
+        docs = [DOCUMENT_LABELS.get(d, d).lower() for d in prep.documents]
+        if prep.other_documents.strip():
+            docs.append(prep.other_documents)
+        if docs:
+            lines.append(("Mee", ", ".join(docs)))
+    lines = [(label, value) for label, value in lines if value.strip()]
+    text = Text("Voorbereiding", style="bold")
+    text.append("  F10 alles · F11 bewerken", style="dim")
+    for label, value in lines[:PREP_LINES]:
+        text.append(f"\n{label}: ", style="bold")
+        text.append(one_line(value, 64))
+    if len(lines) > PREP_LINES:
+        text.append(f"  (+{len(lines) - PREP_LINES})", style="dim")
+    if not lines:
+        text.append("\nNiets voor deze stap; F10 toont de hele voorbereiding.", style="dim")
+    return text
+
+
+def preparation_text(prep: Preparation, session: Session) -> Text:
+    """The whole voorbereiding, wrapped by the widget."""
+    text = Text("Voorbereiding", style="bold")
+    text.append("  F10 verbergen · F11 bewerken", style="dim")
+
+    def section(title: str, body: str) -> None:
+        if body.strip():
+            text.append(f"\n{title}\n", style="bold underline")
+            text.append(safe_text(body.strip(), keep_newlines=True))
+
+    section("Puzzel van de leraar", prep.puzzle)
+    section("Kind wil opgelost zien", prep.pupil_wants)
+    section("Ideeën van de leerling", prep.pupil_ideas)
+    for domain in DOMAINS:
+        part = prep.domain(domain)
+        if not part.is_empty():
+            text.append(f"\n{DOMAIN_LABELS[domain]}", style="bold underline")
+            for label, value in (("Nodig", part.needs), ("Geprobeerd", part.tried),
+                                 ("Effect", part.effect)):
+                if value.strip():
+                    text.append(f"\n{label}: ", style="bold")
+                    text.append(safe_text(value.strip()))
+    docs = [DOCUMENT_LABELS.get(d, d) for d in prep.documents]
+    if prep.other_documents.strip():
+        docs.append(prep.other_documents.strip())
+    section("Documenten", ", ".join(docs))
+    answers = [f"{session.veld.party(k).label}: {prep.invite_consent.get(k, 'niet gevraagd')}"
+               for k in session.external_parties()]
+    section("Ouders akkoord met uitnodigen", " · ".join(answers))
+    return text
+
+
+class Tick(Checkbox):
+    """A checkbox that shows ✓ or nothing, so on and off differ without colour too."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name
+        return "✓" if self.value else " "
