@@ -14,7 +14,8 @@ CORE_MODULES = (
     "arrangeren_tui.core.paths, arrangeren_tui.core.decks, arrangeren_tui.core.lock, "
     "arrangeren_tui.core.retention, arrangeren_tui.core.crashlog, arrangeren_tui.core.verslag, "
     "arrangeren_tui.core.history, arrangeren_tui.core.export, arrangeren_tui.core.domains, "
-    "arrangeren_tui.core.calendar, arrangeren_tui.cli"
+    "arrangeren_tui.core.calendar, arrangeren_tui.core.planning, arrangeren_tui.planning_cli, "
+    "arrangeren_tui.cli"
 )
 
 
