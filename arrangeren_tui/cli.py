@@ -82,10 +82,12 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 def _time(text: str) -> str:
     if not text:
         return ""  # argparse passes a string default through the type too
+    from arrangeren_tui.core.model import clock_time
+
     try:
-        return dt.time.fromisoformat(text).strftime("%H:%M")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is geen tijd als UU:MM") from None
+        return clock_time(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _date(text: str) -> str:

@@ -98,3 +98,34 @@ def test_afspraken_step(snap_compare, tmp_path, monkeypatch, veld):
     app = ArrangerenApp(store=store, veld=veld, open_session=session.id,
                         now=FakeClock(demo_now()), today=lambda: TODAY, deck=_deck(veld))
     assert snap_compare(app, terminal_size=(80, 24), run_before=no_blink)
+
+
+def test_board_with_voorbereiding(snap_compare, snapshot_store, veld):
+    """A planned meeting, held: the voorbereiding is at hand in the Puzzel step."""
+    from conftest import PLANNED_ID, planned_session
+
+    snapshot_store.save(planned_session(veld))
+    app = build_app(snapshot_store, veld, open_session=PLANNED_ID)
+
+    async def to_puzzel(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("pagedown")
+        pilot.app.clear_notifications()
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=to_puzzel)
+
+
+def test_voorbereiding_screen(snap_compare, snapshot_store, veld):
+    from conftest import PLANNED_ID, planned_session
+
+    snapshot_store.save(planned_session(veld))
+    app = build_app(snapshot_store, veld)
+
+    async def prepare(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.prepare_session(PLANNED_ID)
+        await pilot.pause()
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=prepare)

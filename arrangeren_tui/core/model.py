@@ -7,6 +7,7 @@ Pure Python and plain data. Every method that depends on time takes ``now``
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,6 +21,19 @@ STATUS_CLOSED = "gesloten"
 STATUS_PLANNED = "gepland"
 # Parties that sit at every table; the others are invited only with the parents' consent.
 HOME_PARTIES = ("leerling", "ouders", "school")
+
+
+_CLOCK_RE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def clock_time(text: str) -> str:
+    """'9:30', '09:30' or '13.30' as 'HH:MM'; ValueError otherwise."""
+    match = _CLOCK_RE.match(text.strip())
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    raise ValueError(f"'{text.strip()}' is geen tijd als UU:MM, bv. 13:30")
 
 
 def iso(now: float) -> str:
@@ -701,7 +715,7 @@ class Session:
         if changes.get("date"):
             dt.date.fromisoformat(changes["date"])
         if changes.get("time"):
-            dt.time.fromisoformat(changes["time"])
+            changes["time"] = clock_time(changes["time"])
         for party in changes.get("invited", ()):
             self.veld.party(party)
         if "invited" in changes:

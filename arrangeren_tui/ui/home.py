@@ -18,6 +18,7 @@ from arrangeren_tui.core.model import (
     STATUS_PLANNED,
     Participant,
     SessionMeta,
+    clock_time,
 )
 from arrangeren_tui.core.retention import DEFAULT_MONTHS, Expired, expired
 from arrangeren_tui.core.store import Recovery, SessionStore, SessionSummary, StoreError
@@ -501,7 +502,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
         clock = value("f-tijd")
         if clock:
             try:
-                clock = dt.time.fromisoformat(clock).strftime("%H:%M")
+                clock = clock_time(clock)
             except ValueError:
                 errors["tijd"] = "Schrijf de tijd als UU:MM, bv. 13:30."
         elif self.planned:

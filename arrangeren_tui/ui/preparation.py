@@ -26,6 +26,7 @@ from arrangeren_tui.core.model import (
     Preparation,
     Session,
     SessionError,
+    clock_time,
 )
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.widgets import KeyBar, Tick
@@ -183,7 +184,7 @@ class PreparationScreen(Screen[None]):
             changes["time"] = ""
         else:
             try:
-                changes["time"] = dt.time.fromisoformat(clock).strftime("%H:%M")
+                changes["time"] = clock_time(clock)
             except ValueError:
                 problems.append("schrijf de tijd als UU:MM, bv. 13:30")
         changes["invited"] = tuple(
