@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from arrangeren_tui import __version__
+from arrangeren_tui import __version__, planning_cli
 from arrangeren_tui.core.crashlog import write_crash_log
 from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.decks import check_paths, load_decks
@@ -52,7 +52,8 @@ _ARGPARSE_DUTCH = [
 
 class DutchFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, prefix="gebruik: ")
+        super().add_usage(usage, actions, groups,
+                          prefix="gebruik: " if prefix is None else prefix)
 
 
 class DutchParser(argparse.ArgumentParser):
@@ -186,6 +187,7 @@ def build_parser() -> DutchParser:
         "bewaartermijn", help="toon gesprekken die over de bewaartermijn zijn"
     )
     retention.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    planning_cli.add_parser(commands)
     return parser
 
 
@@ -488,6 +490,8 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "plan":
+            return planning_cli.run(args, _store(args))
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
         return run_app(args, args.id if args.command == "open" else None)

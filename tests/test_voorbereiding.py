@@ -335,3 +335,31 @@ def test_cli_refuses_an_invitation_without_consent(tmp_path, capsys, veld):
 def test_session_new_planned_flag(veld):
     session = Session.new("x", planned_session(veld).meta, veld, T0, planned=True)
     assert session.status == STATUS_PLANNED
+
+
+# -- with the jaarplanning ------------------------------------------------------------------
+
+
+def test_deleting_a_session_frees_its_slot(veld, store):
+    from arrangeren_tui.core.planning import PlanningStore, Series
+
+    planning = PlanningStore(store.root)
+    slot = planning.add_series(Series(
+        id="", name="", rule="maand", weekday=1, n=2, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31),
+        time="13:30", minutes=90, place="kamer 2", school="De Wilg"))[0]
+    store.save(planned_session(veld))
+    planning.assign(slot.id, PLANNED_ID)
+    store.delete(PLANNED_ID)
+    assert PlanningStore(store.root).slots()[0].session == ""
+
+
+def test_one_meeting_one_uid_in_invitation_and_year_calendar(veld, store):
+    from arrangeren_tui.core.planning import planning_events
+
+    store.save(planned_session(veld))
+    summaries = store.list()[0]
+    (year_event,) = planning_events([], summaries)
+    invite_event = invitation_event(planned_session(veld), "leraar", SHIPPED)
+    assert year_event.uid == invite_event.uid == f"{PLANNED_ID}@arrangeren"
+    assert (year_event.date, year_event.time, year_event.minutes) == (
+        invite_event.date, invite_event.time, invite_event.minutes)

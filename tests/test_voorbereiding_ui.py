@@ -212,3 +212,37 @@ async def test_voorbereiding_is_read_only_while_another_window_has_it(store, vel
             assert "ALLEEN LEZEN" in str(screen.query_one("#prep-status").render())
     finally:
         other.release()
+
+
+async def test_plan_a_meeting_in_a_free_slot_of_the_year(store, veld, clock):
+    import datetime as dt
+
+    from arrangeren_tui.core.planning import PlanningStore, Series
+    from arrangeren_tui.ui.planning import PlanningScreen
+
+    planning = PlanningStore(store.root)
+    planning.add_series(Series(
+        id="", name="", rule="maand", weekday=1, n=3, start=dt.date(2026, 12, 1),
+        end=dt.date(2027, 1, 31), time="13:30", minutes=75, place="kamer 2", school="De Wilg"))
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanningScreen)
+        await pilot.press("right")  # it opens on today's month (november); december has a slot
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NewSessionScreen) and form.planned
+        assert [form.query_one(f"#f-{name}").value for name in ("datum", "tijd", "duur")] == [
+            "2026-12-15", "13:30", "75"]
+        await type_text(pilot, "Lina Ouali")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PreparationScreen)
+        session_id = app.screen.session.id
+        slot = PlanningStore(store.root).slot_of(session_id)
+        assert slot is not None and slot.date == "2026-12-15"
+        head = on_disk(store, session_id)
+        assert (head["meta"]["place"], head["meta"]["planned_minutes"]) == ("kamer 2", 75)

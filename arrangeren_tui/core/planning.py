@@ -692,7 +692,7 @@ def _row_of_slot(slot: Slot, summary: SessionSummary | None) -> PlanRow:
 
 def _row_of_session(summary: SessionSummary) -> PlanRow:
     return PlanRow(
-        date=summary.date, time=summary.time, minutes=DEFAULT_MINUTES, place=summary.place,
+        date=summary.date, time=summary.time, minutes=_minutes(summary), place=summary.place,
         school=summary.school, slot="", session=summary.id, status=summary.status,
         pupil=summary.pupil,
     )
@@ -735,11 +735,20 @@ def _event_description(row: PlanRow, with_names: bool) -> str:
 
 def _event_of(row: PlanRow, with_names: bool) -> CalendarEvent:
     return CalendarEvent(
-        uid=f"slot-{row.slot}@arrangeren" if row.slot else f"{row.session}@arrangeren",
+        # A meeting has one UID however it is exported (here or as an invitation), so an
+        # agenda that imports both updates one appointment instead of showing two.
+        uid=f"{row.session}@arrangeren" if row.session else f"slot-{row.slot}@arrangeren",
         date=row.date, time=row.time, minutes=row.minutes,
         summary=_event_summary(row, with_names), location=row.place,
         description=_event_description(row, with_names),
     )
+
+
+def _minutes(summary: SessionSummary) -> int:
+    try:
+        return int(summary.minutes) or DEFAULT_MINUTES
+    except ValueError:
+        return DEFAULT_MINUTES
 
 
 def planning_events(slots: Sequence[Slot], summaries: Iterable[SessionSummary], *,

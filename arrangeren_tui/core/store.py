@@ -99,6 +99,7 @@ class SessionSummary:
     agreements: str = "0"  # how many afspraken (a string, like every index field)
     time: str = ""  # HH:MM of a planned meeting
     place: str = ""
+    minutes: str = "90"  # planned duration
 
     @classmethod
     def of(cls, session: Session) -> SessionSummary:
@@ -120,6 +121,7 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         agreements=str(len(record.get("arrangement", {}))),
         time=str(meta.get("time", "")),
         place=str(meta.get("place", "")),
+        minutes=str(meta.get("planned_minutes", 90)),
     )
 
 
@@ -482,7 +484,21 @@ class SessionStore:
                         f"kan {path.name} niet verwijderen ({error.strerror})"
                     ) from None
             self.forget(session_id)
+            self._free_slot(session_id)
         finally:
             lock.release(remove=True)
             fsync_dir(self.root)
         return removed
+
+    def _free_slot(self, session_id: str) -> None:
+        """A deleted session's moment in the jaarplanning becomes free again.
+
+        A planning file that cannot be changed now (damaged, read-only) does not
+        stop the delete: its slot then shows the session as gone ("onbekend").
+        """
+        from arrangeren_tui.core.planning import PlanningStore
+
+        try:
+            PlanningStore(self.root).forget_session(session_id)
+        except (StoreError, OSError):
+            pass
