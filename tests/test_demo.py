@@ -21,7 +21,14 @@ def test_demo_session_loads_and_is_paused():
 
 def test_only_demo_and_readme_are_tracked_in_sessions():
     ignore = (REPO / "sessions" / ".gitignore").read_text("utf-8").split()
-    assert ignore[ignore.index("*") + 1 :] == ["!.gitignore", "!README.md", "!20261123-demo.json"]
+    assert ignore[ignore.index("*") + 1 :] == ["!.gitignore", "!README.md", "!20261123-demo.json",
+                                               "!20261208-plan.json"]
+
+
+def test_planned_demo_has_its_voorbereiding():
+    session = SessionStore(REPO / "sessions").load("20261208-plan")
+    assert session.planned and session.meta.pupil == "Sem Visser"
+    assert session.preparation.puzzle and session.preparation.invite_consent["jgz"] == "nee"
 
 
 def test_demo_file_is_not_world_readable_after_a_save(tmp_path):
