@@ -684,7 +684,7 @@ def test_crash_damaged_file_at_start_offers_previous_version(
     home.expect_text("Terugzetten", 5)
     time.sleep(0.2)
     home.type("j")
-    home.expect_text("Beschadigd Voorbe", 5)  # listed again on the home screen
+    home.expect_text("Beschadigd Vo", 5)  # listed again on the home screen
     home.press("ctrl+q")
     assert home.wait(EXIT_TIMEOUT) == 0
     restored = [n.text for n in load(store_dir, session_id).notes]
