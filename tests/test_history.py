@@ -122,3 +122,13 @@ async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
     assert f"Evaluatie van de vorige afspraken ({ids['demo']})" in headings
     assert "| Ouders | Vaste avondroutine | Sanne de Jong | 2026-12-15 | gedaan | loopt goed |" \
         in markdown
+
+
+def test_full_text_finds_the_voorbereiding(store, veld):
+    from conftest import PLANNED_ID, planned_session
+
+    fill(store, veld)
+    store.save(planned_session(veld))
+    summaries = store.list()[0]
+    for query in ("eigen plekje", "dagplanning tafel", "tekening"):
+        assert [s.id for s in full_text_matches(store, summaries, words(query))] == [PLANNED_ID]

@@ -1,8 +1,8 @@
 """Finding past sessions: by the fields of the list at once, by the full text from the files.
 
 The list fields (date, pupil, school, status, evaluation date) come from the
-index, so they match instantly. The full text of notes, afspraken and consent
-is read from each session file in turn; the caller runs that off the event
+index, so they match instantly. The full text of notes, afspraken, consent and
+the voorbereiding is read from each session file in turn; the caller runs that off the event
 loop and can stop it between files when the query changes.
 """
 
@@ -37,6 +37,12 @@ def record_text(record: dict) -> str:  # type: ignore[type-arg]
     parts.append(str(head.get("casusregie", "")))
     for consent in head.get("consents", []):
         parts += [str(consent.get("scope", "")), str(consent.get("given_by", ""))]
+    prep = head.get("preparation") or {}
+    parts += [str(prep.get(k, "")) for k in ("puzzle", "pupil_wants", "pupil_ideas",
+                                             "other_documents")]
+    for domain in (prep.get("domains") or {}).values():
+        parts += [str(domain.get(k, "")) for k in ("needs", "tried", "effect")]
+    parts.append(str(head.get("meta", {}).get("place", "")))
     return "\n".join(parts).casefold()
 
 
