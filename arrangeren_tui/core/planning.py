@@ -32,7 +32,7 @@ from typing import Any, Protocol, TypeVar
 from tinydb import TinyDB
 
 from arrangeren_tui.core.calendar import CalendarEvent
-from arrangeren_tui.core.model import STATUS_PLANNED
+from arrangeren_tui.core.model import STATUS_PLANNED, clock_time
 from arrangeren_tui.core.storage import (
     DIR_MODE,
     FILE_MODE,
@@ -70,7 +70,6 @@ MAX_SPAN_DAYS = 2 * 366  # a series covers at most two school years
 MAX_TEXT = 120
 SCHOOL_YEAR_START_MONTH = 8  # 1 August
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-_TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _DATE = r"(\d{4}-\d{1,2}-\d{1,2})"
 _RANGE_RE = re.compile(
     rf"\s*{_DATE}(?:\s*(?:tot(?:\s+en\s+met)?|t/m|:|–|\s-)\s*{_DATE})?\s*", re.IGNORECASE
@@ -190,12 +189,10 @@ class Slot:
 
 def parse_time(text: str) -> str:
     """'9:30', '09:30' or '13.30' as 'HH:MM'; PlanningError otherwise."""
-    match = _TIME_RE.match(text.strip())
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if hour < 24 and minute < 60:
-            return f"{hour:02d}:{minute:02d}"
-    raise PlanningError(f"'{text.strip()}' is geen tijd als UU:MM, bv. 13:30", "time")
+    try:
+        return clock_time(text)
+    except ValueError as error:
+        raise PlanningError(str(error), "time") from None
 
 
 def parse_date(text: str, field: str = "") -> dt.date:

@@ -22,6 +22,20 @@ def default_export_dir() -> Path:
     return Path.home() / "arrangeren-verslagen"
 
 
+def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes) -> Path | None:  # type: ignore[type-arg]
+    """Write an export (0600, atomically) into ``folder`` and say where; None if it failed."""
+    target = folder / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        atomic_write_bytes(target, data, keep_backup=False)
+    except OSError as error:
+        screen.notify(f"Niet geschreven: {error.strerror} ({target})", severity="error",
+                      timeout=8)
+        return None
+    screen.notify(f"Geschreven: {target}", timeout=6)
+    return target
+
+
 class ExportScreen(Screen[None]):
     """Preview, toggle the pseudonymised variant, write md / html / svg."""
 
@@ -67,16 +81,8 @@ class ExportScreen(Screen[None]):
 
     def action_write(self, kind: str) -> None:
         text = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise)
-        target = self.folder / export_filename(self.session.id, kind,
-                                               pseudonymise=self.pseudonymise)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
-        except OSError as error:
-            self.notify(f"Niet geschreven: {error.strerror} ({target})", severity="error",
-                        timeout=8)
-            return
-        self.notify(f"Geschreven: {target}", timeout=6)
+        name = export_filename(self.session.id, kind, pseudonymise=self.pseudonymise)
+        write_for_the_file(self, self.folder, name, text.encode("utf-8"))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -28,9 +28,8 @@ from arrangeren_tui.core.invitations import (
     roles_for,
 )
 from arrangeren_tui.core.model import Session
-from arrangeren_tui.core.storage import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.core.text import one_line
-from arrangeren_tui.ui.exportscreen import default_export_dir
+from arrangeren_tui.ui.exportscreen import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets import KeyBar
 
 
@@ -132,15 +131,8 @@ class InvitationsScreen(Screen[None]):
         except (InvitationError, CalendarError) as error:
             self.notify(f"Niet geschreven: {error}", severity="warning", timeout=8)
             return
-        target = self.folder / invitation_filename(self.session.id, role, kind)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            atomic_write_bytes(target, data, keep_backup=False)
-        except OSError as error:
-            self.notify(f"Niet geschreven: {error.strerror} ({target})", severity="error",
-                        timeout=8)
-            return
-        self.notify(f"Geschreven: {target}", timeout=6)
+        write_for_the_file(self, self.folder, invitation_filename(self.session.id, role, kind),
+                           data)
 
     def action_copy(self) -> None:
         """Copy the plain text through the terminal (OSC 52): works over SSH in most terminals."""

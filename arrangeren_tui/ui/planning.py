@@ -46,7 +46,7 @@ from arrangeren_tui.core.store import SessionStore, SessionSummary
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.dialogs import ConfirmDialog
-from arrangeren_tui.ui.exportscreen import default_export_dir
+from arrangeren_tui.ui.exportscreen import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets import KeyBar, cursor_row_key
 
 SESSION_KEY = "gesprek:"  # row key prefix of a planned session without a slot
@@ -340,22 +340,17 @@ class PlanningScreen(Screen[None]):
 
     def action_export_ics(self) -> None:
         from arrangeren_tui.core.calendar import CalendarError, calendar_bytes
-        from arrangeren_tui.core.storage import DIR_MODE, atomic_write_bytes
 
-        folder = getattr(self.app, "export_dir", None) or default_export_dir()
-        target = Path(folder) / ics_filename(self.year_start)
+        folder = Path(getattr(self.app, "export_dir", None) or default_export_dir())
         events = planning_events(self.slots, self.summaries,
                                  between=school_year(self.year_start))
         stamp = dt.datetime.fromtimestamp(self._now()).astimezone()
         try:
             payload = calendar_bytes(events, name=calendar_name(self.year_start), stamp=stamp)
-            Path(folder).mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            atomic_write_bytes(target, payload, keep_backup=False)
-        except (CalendarError, OSError) as error:
+        except CalendarError as error:
             self.notify(f"Agenda niet geschreven: {error}", severity="error", timeout=10)
             return
-        self.notify(f"Agenda geschreven ({len(events)} afspraken, zonder namen): {target}",
-                    timeout=10)
+        write_for_the_file(self, folder, ics_filename(self.year_start), payload)
 
 
 # -- the form for a new series ---------------------------------------------------------
