@@ -712,3 +712,25 @@ def test_crash_escape_sequences_in_notes_never_reach_the_terminal(
     assert b"GEKAAPT\x07" not in output and b"\x1b]0;GEKAAPT" not in output
     assert b"\x1b[31mROOD" not in output and "\u202e".encode() not in output
     assert load(store_dir, session_id).notes[-1].text == hostile  # stored faithfully
+
+
+@pytest.mark.parametrize("how", ["sighup", "ctrl+q"])
+def test_crash_voorbereiding_pending_change_survives(env, spawn, store_dir: Path,
+                                                       how: str) -> None:
+    """Typed into the voorbereiding, then a hang-up or ^Q before the 0.5 s save: it is kept."""
+    done = cli(env, "--store", str(store_dir), "new", "--gepland", "--leerling", "Plan Test",
+               "--datum", "2099-01-06", "--tijd", "13:30", "--json")
+    assert done.returncode == 0, done.stderr
+    session_id = str(json.loads(done.stdout)["id"])
+    app = spawn("--store", str(store_dir))
+    app.expect_text("Plan Test", START_TIMEOUT)
+    app.type("e")
+    app.expect_text("Puzzel van de leraar", 5)
+    app.type("rekenen na de pauze")
+    app.expect_text("rekenen na de pauze", 5)
+    if how == "sighup":
+        app.kill(signal.SIGHUP)
+    else:
+        app.press("ctrl+q")
+    assert app.wait(EXIT_TIMEOUT + 1) is not None
+    assert load(store_dir, session_id).preparation.puzzle == "rekenen na de pauze"

@@ -303,7 +303,24 @@ class ArrangerenApp(App[int]):
     def boards(self) -> list[BoardScreen]:
         return [s for s in self.screen_stack if isinstance(s, BoardScreen)]
 
+    def savers(self) -> list[Screen]:  # type: ignore[type-arg]
+        """Every open screen that holds unsaved work: boards, voorbereidingen."""
+        return [s for s in self.screen_stack if hasattr(s, "emergency_save")]
+
     async def action_quit(self) -> None:
+        from arrangeren_tui.ui.preparation import PreparationScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, PreparationScreen) and not screen.emergency_save():
+                def answer(stop: bool | None) -> None:
+                    if stop:
+                        self.exit(0)
+
+                self.push_screen(ConfirmDialog(
+                    f"De voorbereiding is niet opgeslagen ({screen.problem}). Toch stoppen? "
+                    "Dan gaat de laatste wijziging verloren.",
+                    yes="Toch stoppen", no="Terug"), answer)
+                return
         for board in self.boards():
             if not board.shutdown():
                 self.confirm_unsaved(board, then=lambda: self.call_later(self.action_quit))
@@ -387,9 +404,9 @@ class ArrangerenApp(App[int]):
         text among them) and exits with 0; this one does neither.
         """
         saved = True
-        for board in self.boards():
+        for screen in self.savers():
             try:
-                saved = board.emergency_save(timeout=2.0) and saved
+                saved = screen.emergency_save(timeout=2.0) and saved  # type: ignore[attr-defined]
             except Exception:  # noqa: BLE001 - we are already handling a crash
                 saved = False
         log = write_crash_log(self.store.root, error, context=type(self.screen).__name__)
@@ -412,8 +429,11 @@ class ArrangerenApp(App[int]):
         watchdog = threading.Timer(WATCHDOG_SECONDS, os._exit, args=(128 + signum,))
         watchdog.daemon = True
         watchdog.start()
-        for board in self.boards():
-            board.emergency_save(timeout=WATCHDOG_SECONDS - 1)
+        for screen in self.savers():
+            try:
+                screen.emergency_save(timeout=WATCHDOG_SECONDS - 1)  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - leaving anyway; the board's file is safe
+                pass
         if signum == signal.SIGHUP:
             os._exit(128 + signum)  # the terminal is gone; nothing left to restore
         loop = self._loop

@@ -1,9 +1,10 @@
 """The voorbereiding of a meeting: when and where, the teacher's puzzel, the kindperspectief,
 the earlier Dialooginstrument outcome per domain, the documents and whom to invite.
 
-Every change is kept at once (half a second after the last key), as on the board:
-there is no save key to remember. A field that does not parse (a date, a time)
-says so in red and keeps its old value on disk until it does.
+Every change goes into the session at once and onto disk half a second after the
+last key, as on the board: there is no save key to remember. Quitting, a crash or a
+hang-up writes what is pending first (``emergency_save``). A field that does not
+parse (a date, a time) says so in red and keeps its old value until it does.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class PreparationScreen(Screen[None]):
         self._timer = None
         self._loading = True
         self.problem = ""
+        self.pending = False  # changed in memory, not yet on disk
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -202,15 +204,14 @@ class PreparationScreen(Screen[None]):
     def _changed(self) -> None:
         if self._loading or self.read_only:
             return
+        self._apply()
+        self.pending = True
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(SAVE_DELAY, self.keep)
+        self._timer = self.set_timer(SAVE_DELAY, self._write)
 
-    def keep(self) -> bool:
-        """Put the form into the session and save it; False (with a message) if that failed."""
-        self._timer = None
-        if self.read_only:
-            return True
+    def _apply(self) -> bool:
+        """Put the form into the session (memory only); False if a value was refused."""
         now = self.app.now()  # type: ignore[attr-defined]
         changes, problem = self.plan()
         error = self.query_one("#p-error", Label)
@@ -222,22 +223,46 @@ class PreparationScreen(Screen[None]):
         except (SessionError, ValueError, KeyError) as bad:
             self._status(f"Niet bewaard: {bad}", warning=True)
             return False
+        return True
+
+    def _write(self) -> bool:
+        """Save the session; False (with a message) if that failed."""
+        self._timer = None
+        if not self.emergency_save():
+            self._status(f"⚠ NIET OPGESLAGEN ({self.problem}); het staat nog in het geheugen. "
+                         "^S probeert opnieuw.", warning=True)
+            return False
+        self._status("✓ bewaard")
+        return True
+
+    def emergency_save(self, timeout: float = 0.0) -> bool:
+        """Write what is pending from the model; touches no widget, so safe when leaving."""
+        if self.read_only or not self.pending:
+            return True
         try:
             self.save()
         except OSError as failed:
             self.problem = failed.strerror or type(failed).__name__
-            self._status(f"⚠ NIET OPGESLAGEN ({self.problem}); het staat nog in het geheugen. "
-                         "^S probeert opnieuw.", warning=True)
             return False
         self.problem = ""
-        self._status("✓ bewaard")
+        self.pending = False
         return True
+
+    def keep(self) -> bool:
+        """Put the form into the session and save it now; False if either failed."""
+        if self.read_only:
+            return True
+        if self._timer is not None:
+            self._timer.stop()
+        applied = self._apply()
+        self.pending = True
+        return self._write() and applied
 
     def action_save_now(self) -> None:
         self.keep()
 
     def action_done(self) -> None:
-        if self._timer is not None or self.problem:
+        if self.pending or self.problem:
             if not self.keep() and self.problem:
                 self.notify("De voorbereiding is niet opgeslagen. Los het probleem op "
                             "(bv. schijf vol) en druk ^S, of kopieer de tekst.",
@@ -248,7 +273,7 @@ class PreparationScreen(Screen[None]):
         self.dismiss(None)
 
     def action_invitations(self) -> None:
-        if self._timer is not None:
+        if self.pending:
             self.keep()
         from arrangeren_tui.ui.invitations import InvitationsScreen
 
