@@ -363,3 +363,15 @@ def test_one_meeting_one_uid_in_invitation_and_year_calendar(veld, store):
     assert year_event.uid == invite_event.uid == f"{PLANNED_ID}@arrangeren"
     assert (year_event.date, year_event.time, year_event.minutes) == (
         invite_event.date, invite_event.time, invite_event.minutes)
+
+
+def test_template_folders_in_order(tmp_path, monkeypatch):
+    from arrangeren_tui.core.invitations import resolve_template_dirs
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    extra = tmp_path / "swv-kaarten"
+    extra.mkdir()
+    dirs = resolve_template_dirs([str(extra)], env={})
+    assert dirs == [shipped_decks_dir() / "uitnodigingen",
+                    tmp_path / "config" / "arrangeren" / "uitnodigingen",
+                    extra / "uitnodigingen"]
