@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from functools import partial
 
 from rich.text import Text
 from textual import work
@@ -14,13 +16,15 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from arrangeren_tui.core.model import STATUS_CLOSED, Participant, SessionMeta
 from arrangeren_tui.core.retention import DEFAULT_MONTHS, Expired, expired
-from arrangeren_tui.core.store import Recovery, SessionStore, StoreError
+from arrangeren_tui.core.store import Recovery, SessionStore, SessionSummary, StoreError
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.dialogs import ConfirmDialog
 from arrangeren_tui.ui.widgets import KeyBar, cursor_row_key
 
 MAX_PUPIL_LENGTH = 60
+SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
+SCAN_PAUSE = 0.0005  # seconds between two files of that scan
 
 
 class HomeScreen(Screen[None]):
@@ -67,8 +71,15 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="damage-scan", exit_on_error=False)
     def _scan_for_damage(self) -> None:
-        """Read every session file once, off the event loop; set damaged ones aside."""
-        recoveries = self.store.recover_damaged()
+        """Read every session file once, off the event loop; set damaged ones aside.
+
+        The thread shares the interpreter with the event loop, so it waits until the
+        first screen is drawn and then lets go between files: with a thousand
+        sessions the scan takes about half a second of work, which would otherwise
+        delay the board and the first keys typed on it.
+        """
+        time.sleep(SCAN_DELAY)
+        recoveries = self.store.recover_damaged(between=partial(time.sleep, SCAN_PAUSE))
         orphans = self.store.orphan_backups()
         if recoveries or orphans:
             self.app.call_from_thread(self._report_damage, recoveries, orphans)
@@ -86,21 +97,20 @@ class HomeScreen(Screen[None]):
         self.app.offer_recoveries(recoveries)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        if not self._covered():  # not when a board was pushed over it straight away
+            self.action_reload()
+
+    def _covered(self) -> bool:
+        """True while a full screen (a board, the history) lies over this one; a dialog doesn't."""
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1:] if self in stack else []
+        return any(not isinstance(screen, ModalScreen) for screen in above)
 
     def action_reload(self) -> None:
+        """Read the list; fill the table only while this screen shows (else on resume)."""
         table = self.query_one(DataTable)
         summaries, problems = self.store.list()
-        table.clear()
-        for s in summaries:
-            status = Text(s.status, style="dim" if s.status == STATUS_CLOSED else "bold green")
-            table.add_row(
-                s.date, one_line(s.pupil, 18), one_line(s.school, 14), one_line(s.group, 4),
-                status, s.id, key=s.id,
-            )
-        empty = self.query_one("#home-empty", Static)
-        empty.display = not summaries
-        empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen.")
+        self._fill(table, summaries)
         for problem in problems:
             self.notify(problem, severity="warning", timeout=8)
         self.expired = expired(summaries, self.app.today(), self.retention_months)  # type: ignore[attr-defined]
@@ -113,6 +123,27 @@ class HomeScreen(Screen[None]):
                 "Druk b om ze te bekijken; er wordt niets vanzelf gewist.",
                 severity="warning", timeout=12,
             )
+
+    def _fill(self, table: DataTable, summaries: list[SessionSummary]) -> None:  # type: ignore[type-arg]
+        """The rows of the table; skipped while another screen covers this one.
+
+        With a thousand sessions the rows cost Textual about a second to lay out, so
+        a board opened straight away (``arrangeren open``) would wait for a table
+        nobody sees. ``on_screen_resume`` fills it when the home screen shows.
+        """
+        if self._covered():
+            table.clear()
+            return
+        table.clear()
+        for s in summaries:
+            status = Text(s.status, style="dim" if s.status == STATUS_CLOSED else "bold green")
+            table.add_row(
+                s.date, one_line(s.pupil, 18), one_line(s.school, 14), one_line(s.group, 4),
+                status, s.id, key=s.id,
+            )
+        empty = self.query_one("#home-empty", Static)
+        empty.display = not summaries
+        empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen.")
 
     def _selected_id(self) -> str | None:
         return cursor_row_key(self.query_one(DataTable))
