@@ -16,7 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive
+from textual.geometry import Size
+from textual.reactive import Reactive, reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -250,6 +251,13 @@ class CaptureInput(Input):
     """
 
     PASTE_LIMIT = 500
+
+    # Textual's Input sets its virtual size (the text's width) on every change of its
+    # value, and on Widget that is a layout reactive: every keystroke laid out the
+    # whole board again, which repaints the scrollbar of each party's note list
+    # (about 1.1 kB per key over SSH, and a few ms). This line is one row of fixed
+    # width; scrolling it needs the virtual size, not a layout. So: repaint only.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     # Set by the board: takes the text on Enter, says whether to empty the bar.
     submit_handler: Callable[[str], bool] | None = None
