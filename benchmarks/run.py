@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -383,8 +383,13 @@ def main(argv: list[str] | None = None) -> int:
                         action="append", help="run only these groups (repeatable)")
     parser.add_argument("--results", default=str(HERE / "results"),
                         help="folder for the JSON and Markdown (default: benchmarks/results)")
+    parser.add_argument("--rounds", type=int, help="terminal rounds per program (override)")
+    parser.add_argument("--keys", type=int, help="keys typed per round (override)")
+    parser.add_argument("--sessions", type=int, help="sessions in the app's store (override)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
+    overrides = {"rounds": args.rounds, "keys": args.keys, "store_sessions": args.sessions}
+    sizes = replace(sizes, **{k: v for k, v in overrides.items() if v})
     groups = set(args.only or ["terminal", "save", "cards", "history", "export"])
     started = time.time()
     info = machine()

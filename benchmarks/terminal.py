@@ -50,6 +50,7 @@ class Program:
     module: str
     args: list[str]
     markers: list[str]
+    placeholder: str  # shown in the empty input line
     env: dict[str, str] = field(default_factory=dict)
     before_run: object = None  # called before each spawn (restores the session file)
 
@@ -67,6 +68,31 @@ def typed_text(count: int, seed: int = 7) -> str:
     """Lower-case letters, no spaces: any run of 8 of them is (almost surely) unique."""
     rng = random.Random(seed)
     return "".join(rng.choice(string.ascii_lowercase) for _ in range(count))
+
+
+def typed_shown(row: int, typed: str, placeholder: str):  # type: ignore[no-untyped-def]
+    """A screen predicate: the input line (``row``) ends with what has been typed so far.
+
+    Up to 8 characters all of them, right after a non-letter (the prompt or the
+    border) and with the placeholder gone; after that the last 8, which in random
+    letters do not occur by chance (the line scrolls once it is full).
+    """
+    tail = typed[-8:]
+    whole = len(typed) <= 8
+
+    def shown(screen: str) -> bool:
+        line = screen.split("\n")[row]
+        if whole and placeholder in line:
+            return False
+        content = line.rstrip(NOT_TYPED)
+        if not content.endswith(tail):
+            return False
+        return not whole or not content[: -len(tail)][-1:].isalpha()
+
+    return shown
+
+
+NOT_TYPED = " ▎▊│┃▌▐"  # what may follow the typed text on its line: padding and borders
 
 
 def _peak_rss_kib(pid: int) -> int:
@@ -102,16 +128,20 @@ def run_once(program: Program, text: str, env_base: dict[str, str]) -> RunResult
                                f"{START_TIMEOUT}s:\n{app.text()}")
         startup = ready - app.started_at
         _settle(app, AFTER_START_QUIET, 3.0)
+        rows = [n for n, line in enumerate(app.display()) if program.placeholder in line]
+        if len(rows) != 1:
+            raise RuntimeError(f"{program.name}: no single input line:\n{app.text()}")
+        row = rows[0]
         before = len(app.output)
         latencies = []
         for index, char in enumerate(text):
             _settle(app, QUIET, SETTLE_MAX)
-            tail = text[max(0, index - 7): index + 1]
+            shown = typed_shown(row, text[: index + 1], program.placeholder)
             start = time.monotonic()
             app.write(char)
-            seen = app.wait_until(lambda screen, tail=tail: tail in screen, KEY_TIMEOUT)
+            seen = app.wait_until(shown, KEY_TIMEOUT)
             if seen is None:
-                raise RuntimeError(f"{program.name}: {tail!r} not on screen after "
+                raise RuntimeError(f"{program.name}: {text[:index + 1]!r} not on row {row} after "
                                    f"{KEY_TIMEOUT}s:\n{app.text()}")
             latencies.append(max(0.0, seen - start))
         _settle(app, AFTER_START_QUIET, 2.0)
@@ -157,6 +187,7 @@ def arrangeren_program(store, session_id: str) -> Program:  # type: ignore[no-un
         args=["--store", str(store.root), "open", session_id],
         # The pupil on the clock bar, the empty capture line, and the key bar.
         markers=[BOARD_PUPIL, "Typ een notitie", "Stap ▶"],
+        placeholder="Typ een notitie",
         before_run=restore,
     )
 
@@ -169,5 +200,6 @@ def reference_program() -> Program:
         module="reference_app",
         args=[],
         markers=[TITLE, PLACEHOLDER, FOOTER_TEXT],
+        placeholder=PLACEHOLDER,
         env={"PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)])},
     )
