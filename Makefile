@@ -21,10 +21,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## Measure (see README, "Benchmarks"); BENCH_ARGS=--quick for a short run.
+## Measure (see BENCHMARKS.md); BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_cards.py $(BENCH_ARGS)
-	$(BIN)/python benchmarks/bench_history.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -469,11 +469,10 @@ def run_app(args: argparse.Namespace, session_id: str | None) -> int:
             fail(f"{error}; {hint}")
     from arrangeren_tui.ui.app import ArrangerenApp
 
-    deck, deck_problems = load_decks(resolve_deck_dirs(args.decks), veld)
     from arrangeren_tui.core.invitations import resolve_template_dirs
 
     app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
-                        retention_months=months, deck=deck, deck_problems=deck_problems,
+                        retention_months=months, deck_dirs=resolve_deck_dirs(args.decks),
                         template_dirs=resolve_template_dirs(args.decks))
     return app.run_guarded()
 

@@ -2,14 +2,14 @@
 
 Run with `make bench` (or `python benchmarks/bench_history.py [--quick] [--sessions N]`).
 Bars (issue 4/7): the list well under a second (≤ 0.3 s), a full-text search about a second.
-The store is generated once into a temporary folder: fictional pupils, notes and afspraken.
+The store is generated once into a temporary folder by ``fictional.py`` (the generator the
+whole suite shares): fictional pupils, notes and afspraken. ``run.py`` reports the same figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import sys
 import tempfile
@@ -20,46 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from arrangeren_tui.core.history import fields_match, full_text_matches, words  # noqa: E402
-from arrangeren_tui.core.model import Participant, Session, SessionMeta  # noqa: E402
-from arrangeren_tui.core.paths import shipped_decks_dir  # noqa: E402
 from arrangeren_tui.core.store import SessionStore  # noqa: E402
-from arrangeren_tui.core.veld import load_veld  # noqa: E402
 
-FIRST = ["Tessa", "Sem", "Lina", "Noah", "Emma", "Daan", "Sara", "Milan", "Yara", "Finn"]
-LAST = ["de Jong", "Bakker", "Ouali", "Visser", "Smit", "Kok", "Vermeer", "El Amrani"]
-SCHOOLS = ["De Linde", "Het Anker", "De Regenboog", "Klim-Op", "De Wilg"]
-PHRASES = [
-    "rekenen loopt vast", "thuis veel boosheid", "slaapt slecht", "sterk in taal",
-    "observatie in de klas", "extra instructie in kleine groep", "wil graag voetballen",
-    "moe in de ochtend", "werkt goed met een dagplanning", "ouders willen vaker contact",
-]
-
-
-def generate_store(root: Path, sessions: int, notes: int, seed: int = 1) -> SessionStore:
-    """A store of fictional sessions with notes and afspraken (same seed, same store)."""
-    rng = random.Random(seed)
-    veld = load_veld(shipped_decks_dir() / "veld.toml")
-    store = SessionStore(root)
-    store.ensure()
-    for number in range(sessions):
-        date = f"20{rng.randint(22, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        pupil = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        meta = SessionMeta(
-            pupil=pupil, date=date, school=rng.choice(SCHOOLS), group=str(rng.randint(1, 8)),
-            participants=(Participant("Anna Smit", "leraar", "school"),
-                          Participant("Mark Visser", "vader", "ouders")),
-        )
-        session = Session.new(f"{date.replace('-', '')}-g{number:04d}", meta, veld, 1.7e9)
-        for index in range(notes):
-            step = veld.steps[index % len(veld.steps)].key
-            party = veld.parties[rng.randrange(len(veld.parties))].key
-            session.add_note(f"{rng.choice(PHRASES)} ({index})", 1.7e9, party=party, step=step)
-        for party in ("ouders", "school"):
-            laid = session.lay_card(1.7e9, card_id=f"{party}-x", title="Vaste avondroutine",
-                                    party=party, step="arrangeren")
-            session.update_afspraak(laid.id, 1.7e9, wie="Anna Smit", wanneer="2027-01-15")
-        store.save(session)
-    return store
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fictional import generate_store  # noqa: E402
 
 
 def timed(action, repeat: int) -> float:  # type: ignore[no-untyped-def]

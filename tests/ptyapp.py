@@ -171,6 +171,7 @@ class PtyApp:
         self.master_fd: int | None = None
         self.started_at = 0.0
         self.first_output_at: float | None = None
+        self.last_output_at = 0.0  # when the newest output arrived (benchmarks time on it)
         marker = str(deny_network) if deny_network else ""
         command = [sys.executable, "-c", PRELUDE, marker, module, *self.args]
         master, slave = os.openpty()
@@ -227,8 +228,9 @@ class PtyApp:
             if not data:
                 break
             with self._cond:
+                self.last_output_at = time.monotonic()
                 if self.first_output_at is None:
-                    self.first_output_at = time.monotonic()
+                    self.first_output_at = self.last_output_at
                 self._output += data
                 try:
                     self.stream.feed(data)
@@ -264,6 +266,22 @@ class PtyApp:
                 left = deadline - time.monotonic()
                 if left <= 0 or self._eof:
                     return False
+                self._cond.wait(min(left, 0.1))
+
+    def wait_until(self, predicate, timeout: float) -> float | None:  # type: ignore[no-untyped-def]
+        """Like ``wait_for``, but returns when the output that made it hold arrived (or None).
+
+        The time is taken by the reader thread as it reads, so the waiting
+        thread's own wake-up delay is not in it (the benchmarks time on this).
+        """
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if predicate("\n".join(self.screen.display)):
+                    return self.last_output_at
+                left = deadline - time.monotonic()
+                if left <= 0 or self._eof:
+                    return None
                 self._cond.wait(min(left, 0.1))
 
     def wait_for_text(self, text: str, timeout: float = 10.0) -> bool:

@@ -328,3 +328,23 @@ async def test_closed_session_opens_for_review_and_changes_nothing(store, veld, 
         await pilot.press("enter", "ctrl+q")
     reopened = store.load(session.id)
     assert reopened.notes[-1].text == "na heropenen" and reopened.status != STATUS_CLOSED
+
+
+async def test_decks_from_folders_are_read_after_the_first_screen(store, veld, deck, tmp_path):
+    bad = tmp_path / "swv.md"
+    bad.write_text("# SWV\n\n## \n- domein: leren\n- intensiteit: licht\n", "utf-8")
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY,
+                        deck_dirs=[shipped_decks_dir(), tmp_path])
+    assert app._deck is None  # not parsed before the app starts
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.8)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        assert len(notices) == 1 and "decks check" in notices[0]
+        assert len(app.deck) == len(deck)
+
+
+def test_deck_is_read_at_once_when_needed_before_the_background_load(store, veld, deck):
+    app = ArrangerenApp(store=store, veld=veld, deck_dirs=[shipped_decks_dir()])
+    assert len(app.card_index()) == len(deck)

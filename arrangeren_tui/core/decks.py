@@ -45,14 +45,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from arrangeren_tui.core.domains import DOMAINS
 from arrangeren_tui.core.paths import shipped_decks_dir, user_decks_dir
 from arrangeren_tui.core.storage import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.core.veld import Veld
+
+if TYPE_CHECKING:  # markdown-it is imported when a deck is parsed, not at start-up
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 INTENSITIES = ("licht", "middel", "zwaar")
 META_KEYS = ("domein", "intensiteit", "id")
@@ -236,6 +238,8 @@ def _plain(token: Token) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark")
 
 

@@ -102,7 +102,9 @@ def atomic_write_bytes(path: Path, payload: bytes, *, keep_backup: bool = True) 
 
 
 def encode_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+    """Compact JSON: with ``indent`` Python's json falls back to its pure-Python encoder,
+    which made a save of a 1,000-note session cost 4 ms instead of 1."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=False).encode("utf-8")
 
 
 class AtomicJSONStorage(Storage):

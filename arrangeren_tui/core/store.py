@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -375,10 +376,14 @@ class SessionStore:
         self.forget(session_id)
         return target
 
-    def recover_damaged(self) -> list[Recovery]:
-        """Set aside every damaged session file (unless in use); say which have a backup."""
+    def recover_damaged(self, between: Callable[[], object] = lambda: None) -> list[Recovery]:
+        """Set aside every damaged session file (unless in use); say which have a backup.
+
+        ``between`` is called before each file (a caller in a thread sleeps there briefly).
+        """
         found: list[Recovery] = []
         for session_id in self.session_ids():
+            between()
             try:
                 self.load(session_id)
                 continue

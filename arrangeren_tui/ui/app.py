@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from arrangeren_tui.core.decks import (
     DeckError,
     DeckProblem,
     append_card,
+    load_decks,
     new_card,
     own_deck_path,
 )
@@ -46,6 +47,7 @@ from arrangeren_tui.ui.picker import BlankCard
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WATCHDOG_SECONDS = 3.0
+DECK_DELAY = 0.5  # seconds after start before the decks are read in a thread
 EXIT_CRASH = 70  # EX_SOFTWARE: an internal error
 
 
@@ -81,6 +83,7 @@ class ArrangerenApp(App[int]):
         retention_months: int = DEFAULT_MONTHS,
         deck: Deck | None = None,
         deck_problems: list[DeckProblem] | None = None,
+        deck_dirs: list[Path] | None = None,
         own_decks: Path | None = None,
         export_dir: Path | None = None,
         template_dirs: list[Path] | None = None,
@@ -88,7 +91,9 @@ class ArrangerenApp(App[int]):
         super().__init__()
         self.store = store
         self.veld = veld
-        self.deck = deck if deck is not None else Deck([], veld)
+        self._deck = deck if deck is not None or deck_dirs is not None else Deck([], veld)
+        self._deck_dirs = deck_dirs
+        self._deck_lock = threading.Lock()
         self.deck_problems = deck_problems or []
         self.own_decks = own_decks
         self.export_dir = export_dir
@@ -111,6 +116,33 @@ class ArrangerenApp(App[int]):
         if self.initial_session:
             self.open_session(self.initial_session)
         self._check_size(self.size.width, self.size.height)
+        if self._deck is None:
+            # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first
+            # screen; it happens in a thread shortly after, or at once when ^K needs it.
+            self.set_timer(DECK_DELAY, self._load_deck_in_background)
+        else:
+            self._report_deck_problems()
+
+    @property
+    def deck(self) -> Deck:
+        """The cards, read from ``deck_dirs`` on first use if not given."""
+        with self._deck_lock:
+            if self._deck is None:
+                assert self._deck_dirs is not None
+                self._deck, self.deck_problems = load_decks(self._deck_dirs, self.veld)
+            return self._deck
+
+    @deck.setter
+    def deck(self, deck: Deck) -> None:
+        with self._deck_lock:
+            self._deck = deck
+
+    @work(thread=True, exclusive=True, group="decks", exit_on_error=False)
+    def _load_deck_in_background(self) -> None:
+        self.deck  # noqa: B018 - loads it
+        self.call_from_thread(self._report_deck_problems)
+
+    def _report_deck_problems(self) -> None:
         if self.deck_problems:
             files = len({p.path for p in self.deck_problems})
             count = len(self.deck_problems)

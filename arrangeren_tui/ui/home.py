@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from functools import partial
 
 from rich.text import Text
 from textual import work
@@ -28,6 +30,8 @@ from arrangeren_tui.ui.dialogs import ConfirmDialog
 from arrangeren_tui.ui.widgets import KeyBar, Tick, cursor_row_key
 
 MAX_PUPIL_LENGTH = 60
+SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
+SCAN_PAUSE = 0.0005  # seconds between two files of that scan
 
 
 class HomeScreen(Screen[None]):
@@ -78,8 +82,15 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="damage-scan", exit_on_error=False)
     def _scan_for_damage(self) -> None:
-        """Read every session file once, off the event loop; set damaged ones aside."""
-        recoveries = self.store.recover_damaged()
+        """Read every session file once, off the event loop; set damaged ones aside.
+
+        The thread shares the interpreter with the event loop, so it waits until the
+        first screen is drawn and then lets go between files: with a thousand
+        sessions the scan takes about half a second of work, which would otherwise
+        delay the board and the first keys typed on it.
+        """
+        time.sleep(SCAN_DELAY)
+        recoveries = self.store.recover_damaged(between=partial(time.sleep, SCAN_PAUSE))
         orphans = self.store.orphan_backups()
         if recoveries or orphans:
             self.app.call_from_thread(self._report_damage, recoveries, orphans)
@@ -97,11 +108,43 @@ class HomeScreen(Screen[None]):
         self.app.offer_recoveries(recoveries)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        if not self._covered():  # not when a board was pushed over it straight away
+            self.action_reload()
+
+    def _covered(self) -> bool:
+        """True while a full screen (a board, the history) lies over this one; a dialog doesn't."""
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1:] if self in stack else []
+        return any(not isinstance(screen, ModalScreen) for screen in above)
 
     def action_reload(self) -> None:
+        """Read the list; fill the table only while this screen shows (else on resume)."""
         table = self.query_one(DataTable)
         summaries, problems = self.store.list()
+        self._fill(table, summaries)
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=8)
+        self.expired = expired(summaries, self.app.today(), self.retention_months)  # type: ignore[attr-defined]
+        if self.expired and not self._told_expired:
+            self._told_expired = True
+            count = len(self.expired)
+            self.notify(
+                f"{count} gesprek{'' if count == 1 else 'ken'} {'is' if count == 1 else 'zijn'} "
+                f"over de bewaartermijn ({self.retention_months} maanden). "
+                "Druk b om ze te bekijken; er wordt niets vanzelf gewist.",
+                severity="warning", timeout=12,
+            )
+
+    def _fill(self, table: DataTable, summaries: list[SessionSummary]) -> None:  # type: ignore[type-arg]
+        """The rows of the table; skipped while another screen covers this one.
+
+        With a thousand sessions the rows cost Textual about a second to lay out, so
+        a board opened straight away (``arrangeren open``) would wait for a table
+        nobody sees. ``on_screen_resume`` fills it when the home screen shows.
+        """
+        if self._covered():
+            table.clear()
+            return
         table.clear()
         for s in upcoming_first(summaries, self.app.today()):  # type: ignore[attr-defined]
             style = {STATUS_CLOSED: "dim", STATUS_PLANNED: "bold cyan"}.get(s.status,
@@ -115,18 +158,6 @@ class HomeScreen(Screen[None]):
         empty.display = not summaries
         empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen, "
                      "of p om er een te plannen.")
-        for problem in problems:
-            self.notify(problem, severity="warning", timeout=8)
-        self.expired = expired(summaries, self.app.today(), self.retention_months)  # type: ignore[attr-defined]
-        if self.expired and not self._told_expired:
-            self._told_expired = True
-            count = len(self.expired)
-            self.notify(
-                f"{count} gesprek{'' if count == 1 else 'ken'} {'is' if count == 1 else 'zijn'} "
-                f"over de bewaartermijn ({self.retention_months} maanden). "
-                "Druk b om ze te bekijken; er wordt niets vanzelf gewist.",
-                severity="warning", timeout=12,
-            )
 
     def _selected_id(self) -> str | None:
         return cursor_row_key(self.query_one(DataTable))

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
+from textual.geometry import Size
+from textual.reactive import Reactive, reactive
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -66,8 +68,12 @@ class ClockBar(Horizontal):
     def watch_title(self, value: str) -> None:
         self.query_one("#cb-title", Label).update(Text(value))
 
-    def watch_clock_text(self, value: str) -> None:
-        self.query_one("#cb-clock", Label).update(Text(value))
+    def watch_clock_text(self, old: str, value: str) -> None:
+        # Every second. A layout (Static.update's default) repaints every note list's
+        # scrollbar too, ~1.8 kB a second over SSH; only a change of width needs one.
+        self.query_one("#cb-clock", Label).update(
+            Text(value), layout=cell_len(old) != cell_len(value)
+        )
 
     def watch_save_text(self, value: str) -> None:
         self.query_one("#cb-save", Label).update(Text(value))
@@ -262,6 +268,13 @@ class CaptureInput(Input):
     """
 
     PASTE_LIMIT = 500
+
+    # Textual's Input sets its virtual size (the text's width) on every change of its
+    # value, and on Widget that is a layout reactive: every keystroke laid out the
+    # whole board again, which repaints the scrollbar of each party's note list
+    # (about 1.1 kB per key over SSH, and a few ms). This line is one row of fixed
+    # width; scrolling it needs the virtual size, not a layout. So: repaint only.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     # Set by the board: takes the text on Enter, says whether to empty the bar.
     submit_handler: Callable[[str], bool] | None = None

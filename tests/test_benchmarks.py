@@ -1,0 +1,48 @@
+"""The benchmark suite still runs: quick mode, as a subprocess, writes every figure.
+
+This checks that the suite works, not how fast anything is (quick mode has too
+few runs to say; full-mode results are in BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIGURES = {
+    "startup", "key_median", "key_p95", "bytes_per_key", "memory",
+    "save_10_notes_small_store", "save_100_notes_small_store", "save_1000_notes_small_store",
+    "save_10_notes_large_store", "save_100_notes_large_store", "save_1000_notes_large_store",
+    "save_growth", "card_search_75", "card_search_5000", "history_list", "history_search",
+    "export_markdown", "export_html",
+}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pty and /proc: Linux only")
+def test_quick_benchmark_suite_writes_every_figure(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",
+         "--results", str(tmp_path)],
+        capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [json_file] = tmp_path.glob("bench-*.json")
+    assert json_file.with_suffix(".md").exists()
+    result = json.loads(json_file.read_text("utf-8"))
+    assert result["mode"] == "quick"
+    rows = {row["id"]: row for row in result["rows"]}
+    assert set(rows) == FIGURES
+    for row in rows.values():
+        for key in ("app", "reference", "ratio", "bar"):
+            assert isinstance(row[key], (int, float)) and math.isfinite(row[key]), (row, key)
+        assert row["app"] >= 0 and row["reference"] >= 0
+        assert isinstance(row["pass"], bool)
+    assert rows["bytes_per_key"]["app"] > 0  # the app really drew the typed keys
+    assert result["machine"]["cores"]
