@@ -20,9 +20,8 @@ from typing import NoReturn
 
 from arrangeren_tui import __version__, planning_cli
 from arrangeren_tui.core.crashlog import write_crash_log
-from arrangeren_tui.core.model import SessionMeta
-from arrangeren_tui.core.decks import check_paths, load_decks
 from arrangeren_tui.core.export import FORMATS, export_filename, render_export
+from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.paths import (
     resolve_deck_dirs,
     resolve_store_dir,
@@ -404,11 +403,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_decks(args: argparse.Namespace) -> int:
     veld = _load_veld(args)
     if args.paths:
+        from arrangeren_tui.core.decks import check_paths
+
         problems = check_paths([Path(p).expanduser() for p in args.paths], veld)
         checked = ", ".join(args.paths)
         count = None
     else:
         dirs = resolve_deck_dirs(args.decks)
+        from arrangeren_tui.core.decks import load_decks
+
         deck, problems = load_decks(dirs, veld)
         checked = ", ".join(str(d) for d in dirs)
         count = len(deck)
@@ -467,9 +470,8 @@ def run_app(args: argparse.Namespace, session_id: str | None) -> int:
             hint = (f"zet de vorige versie terug met: arrangeren herstel {session_id}"
                     if store.backup_info(session_id) else "er is geen vorige versie")
             fail(f"{error}; {hint}")
-    from arrangeren_tui.ui.app import ArrangerenApp
-
     from arrangeren_tui.core.invitations import resolve_template_dirs
+    from arrangeren_tui.ui.app import ArrangerenApp
 
     app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
                         retention_months=months, deck_dirs=resolve_deck_dirs(args.decks),

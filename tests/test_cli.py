@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from arrangeren_tui import __version__
-from arrangeren_tui import cli
+from arrangeren_tui import __version__, cli
 from arrangeren_tui.cli import main
 from arrangeren_tui.core import paths
 from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 CORE_MODULES = (
     "arrangeren_tui.core.model, arrangeren_tui.core.store, arrangeren_tui.core.writer, "
     "arrangeren_tui.core.veld, arrangeren_tui.core.capture, arrangeren_tui.core.text, "
@@ -15,6 +14,7 @@ CORE_MODULES = (
     "arrangeren_tui.core.retention, arrangeren_tui.core.crashlog, arrangeren_tui.core.verslag, "
     "arrangeren_tui.core.history, arrangeren_tui.core.export, arrangeren_tui.core.domains, "
     "arrangeren_tui.core.calendar, arrangeren_tui.core.planning, arrangeren_tui.planning_cli, "
+    "arrangeren_tui.planning_commands, "
     "arrangeren_tui.cli"
 )
 

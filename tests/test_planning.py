@@ -686,3 +686,9 @@ async def test_screen_shows_a_damaged_planning_and_keeps_it(store: SessionStore,
         await pilot.pause()
         await pilot.press("escape")
     assert planning.path.read_text("utf-8") == "{"
+
+
+def test_the_parser_knows_the_workdays_without_loading_the_planning_core():
+    from arrangeren_tui.core.planning import WEEKDAYS
+
+    assert planning_cli.WORKDAYS == WEEKDAYS[:5]

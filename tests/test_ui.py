@@ -345,3 +345,15 @@ async def test_failing_save_shows_banner_keeps_notes_and_recovers(store, veld, c
         assert not banner.display
         assert board.writer.flush(2)
     assert "belangrijk punt" in store.path_for(demo.id).read_text("utf-8")
+
+
+async def test_opened_straight_on_the_board_home_comes_when_it_is_left(store, veld, clock, demo):
+    app = make_app(store, veld, clock, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert not any(isinstance(s, HomeScreen) for s in app.screen_stack)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#sessions").row_count == 1

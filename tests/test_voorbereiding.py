@@ -345,7 +345,8 @@ def test_deleting_a_session_frees_its_slot(veld, store):
 
     planning = PlanningStore(store.root)
     slot = planning.add_series(Series(
-        id="", name="", rule="maand", weekday=1, n=2, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31),
+        id="", name="", rule="maand", weekday=1, n=2, start=dt.date(2026, 12, 1),
+        end=dt.date(2026, 12, 31),
         time="13:30", minutes=90, place="kamer 2", school="De Wilg"))[0]
     store.save(planned_session(veld))
     planning.assign(slot.id, PLANNED_ID)

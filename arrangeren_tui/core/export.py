@@ -6,15 +6,19 @@ that a format and its naming rule (never a child's name) live in one place.
 
 from __future__ import annotations
 
-from arrangeren_tui.core.foto import render_svg
-from arrangeren_tui.core.model import Session
-from arrangeren_tui.core.verslag import render_html, render_markdown
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arrangeren_tui.core.model import Session
 
 FORMATS = ("md", "html", "svg")
 
 
 def render_export(session: Session, fmt: str, *, now: float, pseudonymise: bool) -> str:
-    """The session in ``fmt`` (md, html or svg)."""
+    """The session in ``fmt`` (md, html or svg); the renderers load on first use."""
+    from arrangeren_tui.core.foto import render_svg
+    from arrangeren_tui.core.verslag import render_html, render_markdown
+
     if fmt == "svg":
         return render_svg(session, pseudonymise=pseudonymise)
     render = render_html if fmt == "html" else render_markdown

@@ -216,7 +216,8 @@ class Preparation:
             },
             documents=tuple(str(d) for d in record.get("documents", [])),
             other_documents=str(record.get("other_documents", "")),
-            invite_consent={str(k): str(v) for k, v in (record.get("invite_consent") or {}).items()},
+            invite_consent={str(k): str(v)
+                            for k, v in (record.get("invite_consent") or {}).items()},
         )
 
 

@@ -47,7 +47,16 @@ class AfsprakenTable(DataTable):  # type: ignore[type-arg]
 
 
 class AfsprakenPanel(Vertical):
-    """Casusregie and evaluation on top, the table, then what is still missing."""
+    """Casusregie and evaluation on top, the table, then what is still missing.
+
+    The board mounts it the first time step 7 is shown; ``show`` before it is
+    mounted keeps the session and fills the table once it is.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._pending: tuple[Session, int | None] | None = None
+        self.ready = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="afspraken-head")
@@ -63,8 +72,15 @@ class AfsprakenPanel(Vertical):
         table.add_column("Wat", width=9)
         table.add_column("Wanneer", width=10)
         table.add_column("Status", width=6)
+        self.ready = True
+        if self._pending is not None:
+            self.show(*self._pending)
+            self._pending = None
 
     def show(self, session: Session, keep: int | None = None) -> None:
+        if not self.ready:
+            self._pending = (session, keep)
+            return
         table = self.query_one(AfsprakenTable)
         labels = {p.key: p.label for p in session.veld.parties}
         table.clear()

@@ -9,8 +9,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
-
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -43,7 +43,9 @@ from arrangeren_tui.ui.board import BoardScreen
 from arrangeren_tui.ui.cardsearch import CardIndex
 from arrangeren_tui.ui.dialogs import ConfirmDialog, TooSmallScreen, UnsavedChoice, UnsavedDialog
 from arrangeren_tui.ui.home import HomeScreen
-from arrangeren_tui.ui.picker import BlankCard
+
+if TYPE_CHECKING:  # the picker is imported when ^K first opens it
+    from arrangeren_tui.ui.picker import BlankCard
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WATCHDOG_SECONDS = 3.0
@@ -112,9 +114,10 @@ class ArrangerenApp(App[int]):
         return self._today()
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.store, self.veld, self.retention_months))
-        if self.initial_session:
-            self.open_session(self.initial_session)
+        # Opened straight on a board (`arrangeren open`), the home screen is built only
+        # when the board is left: its list, damage scan and notices are not needed yet.
+        if not (self.initial_session and self.open_session(self.initial_session)):
+            self.push_screen(HomeScreen(self.store, self.veld, self.retention_months))
         self._check_size(self.size.width, self.size.height)
         if self._deck is None:
             # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first
@@ -180,16 +183,26 @@ class ArrangerenApp(App[int]):
 
     # -- sessions ---------------------------------------------------------------
 
-    def open_session(self, session_id: str) -> None:
-        """Open a session on the board: for writing if we get its lock, else read-only."""
+    def open_session(self, session_id: str) -> bool:
+        """Open a session on the board: for writing if we get its lock, else read-only.
+
+        False if it could not be opened (a message or a recovery question says why).
+        """
         claimed = self.claim_session(session_id)
         if claimed is None:
-            return
+            return False
         session, lock, read_only = claimed
         self.push_screen(BoardScreen(session, self.store, lock=lock, read_only=read_only))
         if read_only:
             self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
                         severity="warning", timeout=10)
+        return True
+
+    def leave_board(self) -> None:
+        """Close the board; the home screen shows (built now if the app opened on the board)."""
+        self.pop_screen()
+        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            self.push_screen(HomeScreen(self.store, self.veld, self.retention_months))
 
     def prepare_session(self, session_id: str) -> None:
         """Open the voorbereiding of a session, holding its lock while it is open."""
@@ -340,16 +353,17 @@ class ArrangerenApp(App[int]):
         return [s for s in self.screen_stack if hasattr(s, "emergency_save")]
 
     async def action_quit(self) -> None:
-        from arrangeren_tui.ui.preparation import PreparationScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, PreparationScreen) and not screen.emergency_save():
+        for screen in self.savers():
+            if isinstance(screen, BoardScreen):
+                continue  # a board is shut down below, with its own question
+            if not screen.emergency_save():  # type: ignore[attr-defined]
                 def answer(stop: bool | None) -> None:
                     if stop:
                         self.exit(0)
 
                 self.push_screen(ConfirmDialog(
-                    f"De voorbereiding is niet opgeslagen ({screen.problem}). Toch stoppen? "
+                    f"De voorbereiding is niet opgeslagen ({screen.problem}). "  # type: ignore[attr-defined]
+                    "Toch stoppen? "
                     "Dan gaat de laatste wijziging verloren.",
                     yes="Toch stoppen", no="Terug"), answer)
                 return

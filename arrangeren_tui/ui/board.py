@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from arrangeren_tui.core.capture import parse_capture
-from arrangeren_tui.core.domains import next_domain
 from arrangeren_tui.core.clock import format_remaining
+from arrangeren_tui.core.domains import next_domain
 from arrangeren_tui.core.lock import SessionLock
 from arrangeren_tui.core.model import (
     AGREE_STEP,
@@ -28,7 +29,6 @@ from arrangeren_tui.core.model import (
 from arrangeren_tui.core.store import SessionStore
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.writer import SaveWriter
-from arrangeren_tui.ui.afspraken import AfspraakCommand, AfsprakenPanel, AfsprakenTable
 from arrangeren_tui.ui.dialogs import ConfirmDialog, NoteDialog, NoteEdit
 from arrangeren_tui.ui.widgets import (
     CAPTURE_PLACEHOLDER,
@@ -41,6 +41,9 @@ from arrangeren_tui.ui.widgets import (
     PreparationPanel,
     StepBar,
 )
+
+if TYPE_CHECKING:  # the step-7 table is imported when step 7 is first shown
+    from arrangeren_tui.ui.afspraken import AfspraakCommand
 
 DRAFT_SAVE_DELAY = 0.4
 # A paste longer than this is not opened in an editor (too slow to type in) but laid whole.
@@ -140,7 +143,6 @@ class BoardScreen(Screen[None]):
         with Grid(id="panes"):
             for party in veld.parties:
                 yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
-        yield AfsprakenPanel(id="afspraken")
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
         yield CaptureBar(id="capturebar")
@@ -276,10 +278,11 @@ class BoardScreen(Screen[None]):
         prep_panel = self.query_one(PreparationPanel)
         prep_panel.show(session, self.prep_mode)
         self.query_one("#panes").display = not agreements and not prep_panel.full
-        panel = self.query_one(AfsprakenPanel)
-        panel.display = agreements
-        if agreements:
-            panel.show(session, keep=keep_card)
+        panel = self._afspraken_panel(create=agreements)
+        if panel is not None:
+            panel.display = agreements
+            if agreements:
+                panel.show(session, keep=keep_card)
         for party in veld.parties:
             pane = self.query_one(f"#pane-{party.key}", PartyPane)
             pane.show_notes(
@@ -458,8 +461,8 @@ class BoardScreen(Screen[None]):
 
     def action_focus_notes(self) -> None:
         if self.session.current_step == AGREE_STEP:
-            table = self.query_one(AfsprakenTable)
-            if table.row_count:
+            table = self._afspraken_table()
+            if table is not None and table.row_count:
                 table.focus()
                 return
         self._focus_pane(self.session.selected_party)
@@ -521,9 +524,9 @@ class BoardScreen(Screen[None]):
 
     def action_go_home(self) -> None:
         if not self.shutdown():
-            self.app.confirm_unsaved(self, then=self.app.pop_screen)  # type: ignore[attr-defined]
+            self.app.confirm_unsaved(self, then=self.app.leave_board)  # type: ignore[attr-defined]
             return
-        self.app.pop_screen()
+        self.app.leave_board()  # type: ignore[attr-defined]
 
     # -- cards and afspraken ---------------------------------------------------------
 
@@ -605,9 +608,31 @@ class BoardScreen(Screen[None]):
 
     def _refocus_after_afspraak(self, party: str) -> None:
         if self.session.current_step == AGREE_STEP:
-            self.query_one(AfsprakenTable).focus()
+            self._focus_afspraken()
         else:
             self._focus_pane(party)
+
+    def _afspraken_panel(self, *, create: bool = False):  # type: ignore[no-untyped-def]
+        """The step-7 table, mounted the first time it is needed (not at start-up)."""
+        from arrangeren_tui.ui.afspraken import AfsprakenPanel
+
+        found = self.query(AfsprakenPanel)
+        if found:
+            return found.first()
+        if not create:
+            return None
+        panel = AfsprakenPanel(id="afspraken")
+        self.mount(panel, before=self.query_one("#save-banner"))
+        return panel
+
+    def _afspraken_table(self):  # type: ignore[no-untyped-def]
+        found = self.query("#afspraken-table")
+        return found.first() if found else None
+
+    def _focus_afspraken(self) -> None:
+        table = self._afspraken_table()
+        if table is not None:
+            table.focus()
 
     def on_afspraak_command(self, message: AfspraakCommand) -> None:
         message.stop()
@@ -621,7 +646,7 @@ class BoardScreen(Screen[None]):
         elif message.laid_id is not None:
             self._card_command(message.action, message.laid_id)
             if message.action == "remove":
-                self.query_one(AfsprakenTable).focus()
+                self._focus_afspraken()
 
     def action_regie(self) -> None:
         if not self.editable():

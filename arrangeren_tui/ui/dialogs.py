@@ -8,11 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.widgets import Tick
-
 
 # Longer notes are edited without soft wrap: wrapping a huge line costs seconds per key.
 SOFT_WRAP_LIMIT = 20_000
@@ -55,6 +54,10 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
         self.focus_field = focus
 
     def compose(self) -> ComposeResult:
+        # TextArea (and its document and syntax modules) is imported when a note dialog
+        # opens, not with the board: it costs start-up time nobody waits for otherwise.
+        from textual.widgets import TextArea
+
         with Vertical(id="note-dialog", classes="dialog"):
             yield Label(self.dialog_title, classes="dialog-title")
             yield TextArea(
@@ -89,15 +92,15 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
         target = {"party": "#note-party", "step": "#note-step"}.get(self.focus_field, "#note-text")
         self.query_one(target).focus()
         if target == "#note-text":
-            area = self.query_one(TextArea)
-            area.move_cursor(area.document.end)
+            area = self.query_one("#note-text")
+            area.move_cursor(area.document.end)  # type: ignore[attr-defined]
 
     def action_save(self) -> None:
         party = self.query_one("#note-party", Select).value
         step = self.query_one("#note-step", Select).value
         self.dismiss(
             NoteEdit(
-                text=self.query_one(TextArea).text,
+                text=self.query_one("#note-text").text,  # type: ignore[attr-defined]
                 party=str(party),
                 step=str(step),
                 important=self.query_one(Checkbox).value,
