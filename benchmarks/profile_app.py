@@ -50,7 +50,7 @@ def main() -> int:
             session_id = fictional.add_board_session(store, args.notes)
             program = terminal.arrangeren_program(store, session_id)
             target = ["-m", program.module, *program.args]
-        command = ["-r", "text", "-i", args.interval, "-o", str(report),
+        command = ["-r", "text", "--show-all", "-i", args.interval, "-o", str(report),
                    *target]
         with PtyApp(command, module="pyinstrument", env=env, cwd=terminal.ROOT) as app:
             if app.wait_until(lambda s: all(m in s for m in program.markers), 60) is None:

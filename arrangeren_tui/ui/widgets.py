@@ -330,7 +330,10 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self.call_after_refresh(self._refresh_keys)
+        self._shown_keys: Text | None = None
+        # Filled before the first frame (not after it), so the screen is drawn once
+        # with its keys instead of twice; focus changes refill it later.
+        self._refresh_keys()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -360,7 +363,11 @@ class KeyBar(Static):
             part.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
             part.append(f" {binding.description}", style="" if enabled else "dim")
             parts.append(part)
-        self.update(pack_keys(parts, self.size.width or self.app.size.width))
+        keys = pack_keys(parts, self.size.width or self.app.size.width)
+        if keys == self._shown_keys:
+            return  # an unchanged key bar would cost a layout of the whole screen
+        self._shown_keys = keys
+        self.update(keys)
 
 
 def pack_keys(parts: list[Text], width: int) -> Text:
