@@ -23,6 +23,7 @@ from arrangeren_tui.core.crashlog import write_crash_log
 from arrangeren_tui.core.export import FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.paths import (
+    deck_cache_path,
     resolve_deck_dirs,
     resolve_store_dir,
     resolve_veld_path,
@@ -475,7 +476,8 @@ def run_app(args: argparse.Namespace, session_id: str | None) -> int:
 
     app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
                         retention_months=months, deck_dirs=resolve_deck_dirs(args.decks),
-                        template_dirs=resolve_template_dirs(args.decks))
+                        template_dirs=resolve_template_dirs(args.decks),
+                        deck_cache=deck_cache_path())
     return app.run_guarded()
 
 

@@ -807,3 +807,59 @@ def test_decks_module_does_not_import_textual(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the parse cache ----------------------------------------------------------------------
+
+
+def test_parse_cache_gives_the_same_cards_and_problems(tmp_path, veld):
+    from arrangeren_tui.core.decks import load_decks
+
+    own = tmp_path / "eigen"
+    own.mkdir()
+    (own / "ouders.md").write_text(
+        "# Ouders\n\n## Samen lezen\n\n- domein: leren\n- intensiteit: licht\n\nElke avond.\n\n"
+        "## Kapot\n\n- domein: sport\n- intensiteit: licht\n\nGeen domein.\n", "utf-8")
+    cache = tmp_path / "cache" / "kaarten.json"
+    dirs = [paths.shipped_decks_dir(), own]
+    first = load_decks(dirs, veld, cache=cache)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    second = load_decks(dirs, veld, cache=cache)
+    plain = load_decks(dirs, veld)
+    assert first[0].cards == second[0].cards == plain[0].cards
+    assert first[1] == second[1] == plain[1] and any("sport" in p.problem for p in second[1])
+
+
+def test_parse_cache_notices_a_changed_file_and_a_broken_cache(tmp_path, veld):
+    from arrangeren_tui.core.decks import load_decks
+
+    own = tmp_path / "eigen"
+    own.mkdir()
+    deck = own / "school.md"
+    deck.write_text("# School\n\n## Maatje\n\n- domein: gedrag\n- intensiteit: licht\n\nA.\n",
+                    "utf-8")
+    cache = tmp_path / "kaarten.json"
+    load_decks([own], veld, cache=cache)
+    deck.write_text("# School\n\n## Maatje\n\n- domein: gedrag\n- intensiteit: licht\n\nB.\n",
+                    "utf-8")  # same size, other bytes
+    (card,) = load_decks([own], veld, cache=cache)[0].cards
+    assert card.description == "B."
+    cache.write_text("{kapot", "utf-8")
+    (card,) = load_decks([own], veld, cache=cache)[0].cards
+    assert card.description == "B." and cache.read_text("utf-8").startswith('{"version"')
+
+
+def test_a_cached_start_does_not_import_markdown_it(tmp_path):
+    cache = tmp_path / "kaarten.json"
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from arrangeren_tui.core.decks import load_decks\n"
+        "from arrangeren_tui.core.paths import shipped_decks_dir\n"
+        "from arrangeren_tui.core.veld import load_veld\n"
+        "veld = load_veld(shipped_decks_dir() / 'veld.toml')\n"
+        f"deck, _ = load_decks([shipped_decks_dir()], veld, cache=Path({str(cache)!r}))\n"
+        "print(len(deck.cards), 'markdown_it' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert runs[0][1] == "True" and runs[1] == [runs[0][0], "False"]

@@ -34,6 +34,13 @@ def user_config_dir() -> Path:
     return Path(_config(APP_NAME, appauthor=False))
 
 
+def deck_cache_path() -> Path:
+    """The parsed-deck cache (``~/.cache/arrangeren/kaarten.json`` on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False)) / "kaarten.json"
+
+
 def user_data_dir() -> Path:
     from platformdirs import user_data_dir as _data
 

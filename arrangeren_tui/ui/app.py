@@ -40,11 +40,11 @@ from arrangeren_tui.core.store import (
 )
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.cardsearch import CardIndex
 from arrangeren_tui.ui.dialogs import ConfirmDialog, TooSmallScreen, UnsavedChoice, UnsavedDialog
-from arrangeren_tui.ui.home import HomeScreen
 
-if TYPE_CHECKING:  # the picker is imported when ^K first opens it
+if TYPE_CHECKING:  # imported when first used: a board opened straight away needs neither
+    from arrangeren_tui.ui.cardsearch import CardIndex
+    from arrangeren_tui.ui.home import HomeScreen
     from arrangeren_tui.ui.picker import BlankCard
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -89,6 +89,7 @@ class ArrangerenApp(App[int]):
         own_decks: Path | None = None,
         export_dir: Path | None = None,
         template_dirs: list[Path] | None = None,
+        deck_cache: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -100,6 +101,7 @@ class ArrangerenApp(App[int]):
         self.own_decks = own_decks
         self.export_dir = export_dir
         self.template_dirs = template_dirs
+        self.deck_cache = deck_cache
         self._card_index: CardIndex | None = None
         self.initial_session = open_session
         self.retention_months = retention_months
@@ -117,7 +119,7 @@ class ArrangerenApp(App[int]):
         # Opened straight on a board (`arrangeren open`), the home screen is built only
         # when the board is left: its list, damage scan and notices are not needed yet.
         if not (self.initial_session and self.open_session(self.initial_session)):
-            self.push_screen(HomeScreen(self.store, self.veld, self.retention_months))
+            self.push_screen(self._home())
         self._check_size(self.size.width, self.size.height)
         if self._deck is None:
             # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first
@@ -132,7 +134,8 @@ class ArrangerenApp(App[int]):
         with self._deck_lock:
             if self._deck is None:
                 assert self._deck_dirs is not None
-                self._deck, self.deck_problems = load_decks(self._deck_dirs, self.veld)
+                self._deck, self.deck_problems = load_decks(self._deck_dirs, self.veld,
+                                                            cache=self.deck_cache)
             return self._deck
 
     @deck.setter
@@ -161,6 +164,8 @@ class ArrangerenApp(App[int]):
     def card_index(self) -> CardIndex:
         """The searchable deck, built on first use and after a card is added."""
         if self._card_index is None:
+            from arrangeren_tui.ui.cardsearch import CardIndex
+
             self._card_index = CardIndex(list(self.deck), self.veld)
         return self._card_index
 
@@ -201,8 +206,13 @@ class ArrangerenApp(App[int]):
     def leave_board(self) -> None:
         """Close the board; the home screen shows (built now if the app opened on the board)."""
         self.pop_screen()
-        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
-            self.push_screen(HomeScreen(self.store, self.veld, self.retention_months))
+        if not any(type(s).__name__ == "HomeScreen" for s in self.screen_stack):
+            self.push_screen(self._home())
+
+    def _home(self) -> HomeScreen:
+        from arrangeren_tui.ui.home import HomeScreen
+
+        return HomeScreen(self.store, self.veld, self.retention_months)
 
     def prepare_session(self, session_id: str) -> None:
         """Open the voorbereiding of a session, holding its lock while it is open."""
@@ -323,8 +333,8 @@ class ArrangerenApp(App[int]):
                 else:
                     self.notify(f"Vorige versie van gesprek {first.session_id} teruggezet.",
                                 timeout=5)
-                    if isinstance(self.screen, HomeScreen):
-                        self.screen.action_reload()
+                    if type(self.screen).__name__ == "HomeScreen":
+                        self.screen.action_reload()  # type: ignore[attr-defined]
                     if open_after:
                         self.open_session(first.session_id)
             else:

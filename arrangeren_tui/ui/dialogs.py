@@ -8,10 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from arrangeren_tui.core.veld import Veld
-from arrangeren_tui.ui.widgets import Tick
 
 # Longer notes are edited without soft wrap: wrapping a huge line costs seconds per key.
 SOFT_WRAP_LIMIT = 20_000
@@ -58,6 +57,8 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
         # opens, not with the board: it costs start-up time nobody waits for otherwise.
         from textual.widgets import TextArea
 
+        from arrangeren_tui.ui.tick import Tick
+
         with Vertical(id="note-dialog", classes="dialog"):
             yield Label(self.dialog_title, classes="dialog-title")
             yield TextArea(
@@ -103,7 +104,7 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
                 text=self.query_one("#note-text").text,  # type: ignore[attr-defined]
                 party=str(party),
                 step=str(step),
-                important=self.query_one(Checkbox).value,
+                important=self.query_one("#note-important").value,  # type: ignore[attr-defined]
             )
         )
 

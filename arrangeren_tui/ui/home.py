@@ -27,7 +27,8 @@ from arrangeren_tui.core.store import Recovery, SessionStore, SessionSummary, St
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.dialogs import ConfirmDialog
-from arrangeren_tui.ui.widgets import KeyBar, Tick, cursor_row_key
+from arrangeren_tui.ui.tick import Tick
+from arrangeren_tui.ui.widgets import KeyBar, cursor_row_key
 
 MAX_PUPIL_LENGTH = 60
 SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage

@@ -20,7 +20,7 @@ from arrangeren_tui.core.model import AFSPRAAK_STATUSES, LaidCard
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.cardsearch import CardIndex, Filters
-from arrangeren_tui.ui.widgets import Tick
+from arrangeren_tui.ui.tick import Tick
 
 ANY = ""  # the filter value for "alle"
 SHOWN = 60  # results listed at most: a screen shows ~15; fewer options repaint faster

@@ -30,7 +30,8 @@ from arrangeren_tui.core.model import (
     clock_time,
 )
 from arrangeren_tui.core.text import one_line
-from arrangeren_tui.ui.widgets import KeyBar, Tick
+from arrangeren_tui.ui.tick import Tick
+from arrangeren_tui.ui.widgets import KeyBar
 
 SAVE_DELAY = 0.5
 CONSENT_CHOICES = [("ouders nog niet gevraagd", ""), ("ouders akkoord", "ja"),

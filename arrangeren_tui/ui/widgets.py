@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -20,7 +21,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAIN_SHORT, DOMAINS
@@ -34,6 +35,9 @@ from arrangeren_tui.core.model import (
 )
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Step
+
+if TYPE_CHECKING:  # DataTable is a big module; the board has none
+    from textual.widgets import DataTable
 
 
 def cursor_row_key(table: DataTable) -> str | None:  # type: ignore[type-arg]
@@ -496,10 +500,3 @@ def preparation_text(prep: Preparation, session: Session) -> Text:
     section("Ouders akkoord met uitnodigen", " · ".join(answers))
     return text
 
-
-class Tick(Checkbox):
-    """A checkbox that shows ✓ or nothing, so on and off differ without colour too."""
-
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's name
-        return "✓" if self.value else " "
