@@ -26,10 +26,12 @@ from arrangeren_tui.core.paths import (
     deck_cache_path,
     resolve_deck_dirs,
     resolve_store_dir,
+    resolve_template_dirs,
     resolve_veld_path,
     user_config_dir,
 )
 from arrangeren_tui.core.retention import SETTINGS_FILENAME, RetentionError, expired, resolve_months
+from arrangeren_tui.core.storage import write_file_or_into
 from arrangeren_tui.core.store import DamagedSessionError, SessionStore, StoreError
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
 
@@ -254,9 +256,7 @@ def cmd_invitation(args: argparse.Namespace) -> int:
         invitation_event,
         invitation_filename,
         render_invitation,
-        resolve_template_dirs,
     )
-    from arrangeren_tui.core.storage import atomic_write_bytes
 
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
@@ -276,10 +276,8 @@ def cmd_invitation(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    target = Path(args.output).expanduser()
-    if target.is_dir():
-        target = target / invitation_filename(session.id, args.rol, args.formaat)
-    atomic_write_bytes(target, data, keep_backup=False)
+    target = write_file_or_into(Path(args.output),
+                                invitation_filename(session.id, args.rol, args.formaat), data)
     print(f"Uitnodiging geschreven: {target}")
     return 0
 
@@ -384,19 +382,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from arrangeren_tui.core.storage import atomic_write_bytes
-
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
     text = render_export(session, args.format, now=time.time(), pseudonymise=args.pseudoniem)
     if not args.output:
         sys.stdout.write(text)
         return 0
-    target = Path(args.output).expanduser()
-    if target.is_dir():
-        target = target / export_filename(session.id, args.format,
-                                          pseudonymise=args.pseudoniem)
-    atomic_write_bytes(target, text.encode("utf-8"), keep_backup=False)
+    name = export_filename(session.id, args.format, pseudonymise=args.pseudoniem)
+    target = write_file_or_into(Path(args.output), name, text.encode("utf-8"))
     print(f"Verslag geschreven: {target}")
     return 0
 
@@ -417,7 +410,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
         checked = ", ".join(str(d) for d in dirs)
         count = len(deck)
     if not args.paths:
-        from arrangeren_tui.core.invitations import check_templates, resolve_template_dirs
+        from arrangeren_tui.core.invitations import check_templates
 
         problems = [*problems, *check_templates(resolve_template_dirs(args.decks))]
     for problem in problems:
@@ -471,7 +464,6 @@ def run_app(args: argparse.Namespace, session_id: str | None) -> int:
             hint = (f"zet de vorige versie terug met: arrangeren herstel {session_id}"
                     if store.backup_info(session_id) else "er is geen vorige versie")
             fail(f"{error}; {hint}")
-    from arrangeren_tui.core.invitations import resolve_template_dirs
     from arrangeren_tui.ui.app import ArrangerenApp
 
     app = ArrangerenApp(store=store, veld=veld, open_session=session_id,

@@ -111,7 +111,7 @@ def _table(rows: list[PlanRow]) -> str:
 def _write_ics(args: argparse.Namespace, slots: list[Slot], summaries: list[SessionSummary],
                today: dt.date) -> int:
     from arrangeren_tui.core.calendar import CalendarError, calendar_bytes
-    from arrangeren_tui.core.storage import atomic_write_bytes
+    from arrangeren_tui.core.storage import write_file_or_into
 
     between = None if args.ook_verleden else (today, dt.date.max)
     events = planning_events(slots, summaries, with_names=args.met_naam, between=between)
@@ -120,10 +120,7 @@ def _write_ics(args: argparse.Namespace, slots: list[Slot], summaries: list[Sess
         payload = calendar_bytes(events, name=calendar_name(), stamp=stamp)
     except CalendarError as error:
         return _error(f"de agenda kan niet gemaakt worden: {error}")
-    target = Path(args.ics).expanduser()
-    if target.is_dir():
-        target = target / "jaarplanning.ics"
-    atomic_write_bytes(target, payload, keep_backup=False)
+    target = write_file_or_into(Path(args.ics), "jaarplanning.ics", payload)
     print(f"Agenda geschreven: {target} ({len(events)} afspraken"
           f"{', met namen' if args.met_naam else ', zonder namen'}).")
     return 0

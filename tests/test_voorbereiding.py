@@ -367,7 +367,7 @@ def test_one_meeting_one_uid_in_invitation_and_year_calendar(veld, store):
 
 
 def test_template_folders_in_order(tmp_path, monkeypatch):
-    from arrangeren_tui.core.invitations import resolve_template_dirs
+    from arrangeren_tui.core.paths import resolve_template_dirs
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     extra = tmp_path / "swv-kaarten"

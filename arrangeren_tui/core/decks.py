@@ -36,6 +36,7 @@ twice inside one folder is a problem: the later card is skipped.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
@@ -791,8 +792,6 @@ class ParseCache:
         self.used: set[str] = set()
         self.changed = False
         try:
-            import json
-
             data = json.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("version") == self.VERSION:
                 self.entries = dict(data.get("files", {}))
@@ -844,8 +843,6 @@ class ParseCache:
         """Write the entries used this time (old ones drop out); never fails loudly."""
         if not self.changed and set(self.entries) == self.used:
             return
-        import json
-
         files = {k: v for k, v in self.entries.items() if k in self.used}
         payload = json.dumps({"version": self.VERSION, "files": files},
                              ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -4,8 +4,8 @@ A template is a Markdown file ``<rol>.md`` in a folder ``uitnodigingen``: the
 first line ``# ...`` is the subject, the rest is the letter. Fields between
 braces are filled in (``{dag}``, ``{tijd}``, ``{plaats}``, ...; see ``FIELDS``);
 ``{{`` and ``}}`` write a brace. Folders are read in order, a later one
-stronger: the shipped ``decks/uitnodigingen``, then
-``~/.config/arrangeren/uitnodigingen``, then ``uitnodigingen`` inside every
+stronger (``paths.resolve_template_dirs``): the shipped ``decks/uitnodigingen``,
+then ``~/.config/arrangeren/uitnodigingen``, then ``uitnodigingen`` inside every
 ``--decks``/``ARRANGEREN_DECKS`` folder. So a samenwerkingsverband words its own
 letters without touching code.
 
@@ -32,7 +32,6 @@ from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import initials
 from arrangeren_tui.core.verslag import escape_inline
 
-TEMPLATE_DIRNAME = "uitnodigingen"
 HOME_ROLES = {"leraar": "school", "ouders": "ouders"}
 GENERIC_TEMPLATE = "extern"
 FIELDS = {
@@ -89,18 +88,6 @@ class Invitation:
 
 
 # -- folders and roles ------------------------------------------------------------
-
-
-def resolve_template_dirs(cli_value: str | Sequence[str] | None = None,
-                          env: dict[str, str] | None = None) -> list[Path]:
-    """Template folders, weakest first: shipped, the user's own, then the extra deck folders."""
-    from arrangeren_tui.core.paths import resolve_deck_dirs, user_config_dir, user_decks_dir
-
-    shipped, *extra = resolve_deck_dirs(cli_value, env)
-    own_cards = user_decks_dir()
-    ordered = [shipped / TEMPLATE_DIRNAME, user_config_dir() / TEMPLATE_DIRNAME]
-    ordered += [d / TEMPLATE_DIRNAME for d in extra if d != own_cards]
-    return ordered
 
 
 def roles_for(session: Session) -> list[str]:

@@ -14,6 +14,7 @@ STORE_ENV = "ARRANGEREN_STORE"
 VELD_ENV = "ARRANGEREN_VELD"
 DECKS_ENV = "ARRANGEREN_DECKS"
 USER_DECKS_DIRNAME = "kaarten"
+TEMPLATE_DIRNAME = "uitnodigingen"
 
 
 def shipped_decks_dir() -> Path:
@@ -108,6 +109,20 @@ def resolve_deck_dirs(
             result.append(path)
     result.reverse()
     return result
+
+
+def resolve_template_dirs(cli_value: str | Sequence[str] | None = None,
+                          env: dict[str, str] | None = None) -> list[Path]:
+    """Invitation template folders, weakest first: shipped, the user's own, the extra decks.
+
+    ``uitnodigingen`` beside the shipped decks, then ``~/.config/arrangeren/uitnodigingen``,
+    then ``uitnodigingen`` inside every ``ARRANGEREN_DECKS``/``--decks`` folder.
+    """
+    shipped, *extra = resolve_deck_dirs(cli_value, env)
+    own_cards = user_decks_dir()
+    ordered = [shipped / TEMPLATE_DIRNAME, user_config_dir() / TEMPLATE_DIRNAME]
+    ordered += [d / TEMPLATE_DIRNAME for d in extra if d != own_cards]
+    return ordered
 
 
 def _same_path(a: Path, b: Path) -> bool:

@@ -101,6 +101,18 @@ def atomic_write_bytes(path: Path, payload: bytes, *, keep_backup: bool = True) 
     fsync_dir(folder)
 
 
+
+def write_file_or_into(target: Path, name: str, payload: bytes) -> Path:
+    """Write ``payload`` to ``target``, or to ``target/name`` if it is a folder; the file.
+
+    For exports (verslag, invitation, agenda): atomic, owner-only, no backup.
+    """
+    target = target.expanduser()
+    if target.is_dir():
+        target = target / name
+    atomic_write_bytes(target, payload, keep_backup=False)
+    return target
+
 def encode_json(data: Any) -> bytes:
     """Compact JSON: with ``indent`` Python's json falls back to its pure-Python encoder,
     which made a save of a 1,000-note session cost 4 ms instead of 1."""

@@ -129,7 +129,7 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
         out.append("Geen deelnemers vastgelegd.")
     out.append("")
 
-    out += _preparation_lines(session, text, labels)
+    out += _preparation_lines(session, names, labels)
 
     if session.evaluations:
         out += [f"## Evaluatie van de vorige afspraken ({escape_inline(session.previous)})", ""]
@@ -213,21 +213,25 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
     return "\n".join(out)
 
 
-def _preparation_lines(session: Session, text, labels: dict[str, str]) -> list[str]:  # type: ignore[no-untyped-def]
+def _preparation_lines(session: Session, names: Names, labels: dict[str, str]) -> list[str]:
     """The voorbereiding: puzzel, kindperspectief, dialooginstrument, documents, invitations."""
     prep = session.preparation
     if prep.is_empty():
         return []
 
+    def text(value: str) -> str:
+        return escape_inline(names.apply(value))
+
     out = ["## Voorbereiding", ""]
     if prep.puzzle.strip():
-        out += ["### Puzzel van de leraar", "", _paragraph_with(text, prep.puzzle), ""]
+        out += ["### Puzzel van de leraar", "", escape_block(names.apply(prep.puzzle), indent=""),
+                ""]
     if prep.pupil_wants.strip() or prep.pupil_ideas.strip():
         out += ["### Kindperspectief", ""]
         if prep.pupil_wants.strip():
-            out.append(f"- Wil opgelost zien: {_block_with(text, prep.pupil_wants)}")
+            out.append(f"- Wil opgelost zien: {escape_block(names.apply(prep.pupil_wants))}")
         if prep.pupil_ideas.strip():
-            out.append(f"- Eigen ideeën: {_block_with(text, prep.pupil_ideas)}")
+            out.append(f"- Eigen ideeën: {escape_block(names.apply(prep.pupil_ideas))}")
         out.append("")
     filled = [(d, prep.domain(d)) for d in DOMAINS if not prep.domain(d).is_empty()]
     if filled:
@@ -250,15 +254,6 @@ def _preparation_lines(session: Session, text, labels: dict[str, str]) -> list[s
             out.append(_row([text(labels.get(key, key)), answer]))
         out.append("")
     return out
-
-
-def _paragraph_with(text, value: str) -> str:  # type: ignore[no-untyped-def]
-    """Each line through ``text`` (escape, and pseudonymise when asked), hard breaks between."""
-    return "\\\n".join(text(line) for line in value.strip("\n").split("\n") if line.strip())
-
-
-def _block_with(text, value: str) -> str:  # type: ignore[no-untyped-def]
-    return "\\\n  ".join(text(line) for line in value.strip("\n").split("\n") if line.strip())
 
 
 PRINT_CSS = """

@@ -23,11 +23,11 @@ from arrangeren_tui.core.invitations import (
     invitation_event,
     invitation_filename,
     render_invitation,
-    resolve_template_dirs,
     role_label,
     roles_for,
 )
 from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.paths import resolve_template_dirs
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.exportscreen import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets import KeyBar
