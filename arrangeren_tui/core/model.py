@@ -766,8 +766,13 @@ class Session:
 
     # -- other state ---------------------------------------------------------
 
-    def set_draft(self, text: str, cursor: int) -> None:
-        self.draft = Draft(text=text, cursor=cursor)
+    def set_draft(self, text: str, cursor: int) -> bool:
+        """Keep the capture bar's text; False if it was already kept like this."""
+        draft = Draft(text=text, cursor=cursor)
+        if draft == self.draft:
+            return False
+        self.draft = draft
+        return True
 
     def close(self, now: float) -> None:
         self.clock.pause(now)

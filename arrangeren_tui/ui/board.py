@@ -188,7 +188,10 @@ class BoardScreen(Screen[None]):
             what = "afspraak" if open_ones == 1 else "afspraken"
             self.notify(f"Vervolggesprek: {open_ones} {what} uit het vorige gesprek om te "
                         "evalueren. ^E opent ze, één voor één.", timeout=10)
-        capture.focus()
+        # Focus now rather than on the next message, and show the keys that belong
+        # to it, so that the first frame is the finished board (one layout, not two).
+        self.set_focus(capture)
+        self.query_one(KeyBar).refresh_keys()
 
     def now(self) -> float:
         return self.app.now()  # type: ignore[attr-defined,no-any-return]
@@ -358,8 +361,9 @@ class BoardScreen(Screen[None]):
     @on(Input.Changed, "#capture")
     def _draft_changed(self, event: Input.Changed) -> None:
         capture = event.input
-        self.session.set_draft(capture.value, capture.cursor_position)
-        if self._draft_timer is None:
+        # Restoring the kept draft on open changes nothing, so it is not saved again.
+        changed = self.session.set_draft(capture.value, capture.cursor_position)
+        if changed and self._draft_timer is None:
             self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self._save_draft)
 
     def _save_draft(self) -> None:

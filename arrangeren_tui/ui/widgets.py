@@ -332,25 +332,37 @@ class KeyBar(Static):
     KeyBar { height: 2; dock: bottom; }
     """
 
+    _shown_keys: Text | None = None
+    _refill_pending = False
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._shown_keys: Text | None = None
         # Filled before the first frame (not after it), so the screen is drawn once
         # with its keys instead of twice; focus changes refill it later.
-        self._refresh_keys()
+        self.refresh_keys()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: object) -> None:
-        if self.is_attached:
-            self.call_after_refresh(self._refresh_keys)
+        # A key press can change focus and bindings several times: refill once, as the
+        # next message (before the next frame, so the screen is not laid out twice).
+        if self.is_attached and not self._refill_pending:
+            self._refill_pending = True
+            self.call_later(self._refill)
+
+    def _refill(self) -> None:
+        self._refill_pending = False
+        self.refresh_keys()
 
     def on_resize(self) -> None:
-        self._refresh_keys()
+        self.refresh_keys()
 
-    def _refresh_keys(self) -> None:
-        if not self.is_attached or not self.is_mounted:
+    def refresh_keys(self) -> None:
+        """Show the screen's active keys now (nothing is redrawn if they did not change)."""
+        # Attached is enough: during on_mount the bar is not "mounted" yet, and that
+        # first fill is the one that lets the screen's first layout include the keys.
+        if not self.is_attached:
             return
         try:
             active = self.screen.active_bindings
