@@ -197,6 +197,46 @@ async def test_invitations_screen_writes_and_refuses(store, veld, clock, tmp_pat
         assert len(list(out.iterdir())) == 2
 
 
+async def test_a_hang_up_keeps_what_is_on_screen_before_its_change_is_handled(
+        store, veld, clock):
+    """Keys are drawn before their Changed message reaches the session; SIGHUP or ^Q in
+    that moment calls emergency_save, which must write what the form shows."""
+    store.save(planned_session(veld))
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.prepare_session(PLANNED_ID)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PreparationScreen)
+        assert not screen.pending, "opening the form is not a change"
+        screen.query_one("#p-puzzle").text = "rekenen na de pauze"
+        screen.query_one("#p-place").value = "kamer 3"
+        # no await: the Changed messages have not been handled yet
+        assert screen.emergency_save()
+        head = on_disk(store, PLANNED_ID)
+        assert head["preparation"]["puzzle"] == "rekenen na de pauze"
+        assert head["meta"]["place"] == "kamer 3"
+        await pilot.pause(0.7)
+        assert not screen.pending, "the late Changed messages find nothing new"
+
+
+async def test_a_hang_up_keeps_the_capture_bar_as_it_is_on_screen(store, veld, clock):
+    from conftest import DEMO_ID, demo_session
+
+    store.save(demo_session(veld))
+    before = store.path_for(DEMO_ID).stat().st_mtime_ns
+    app = make_app(store, veld, clock, open_session=DEMO_ID)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.7)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert store.path_for(DEMO_ID).stat().st_mtime_ns == before, \
+            "restoring the kept draft on open is not saved again"
+        board.query_one("#capture").value = "Vader wil graag vaker kort contact"
+        assert board.emergency_save()  # before the Changed message is handled
+        assert on_disk(store, DEMO_ID)["draft"]["text"] == "Vader wil graag vaker kort contact"
+
+
 async def test_voorbereiding_is_read_only_while_another_window_has_it(store, veld, clock):
     store.save(planned_session(veld))
     other = store.lock(PLANNED_ID)

@@ -233,10 +233,21 @@ class BoardScreen(Screen[None]):
         if self.writer is not None and not self._writer_closed:
             self.writer.submit(self.session.to_record())
 
+    def _catch_up_draft(self) -> None:
+        """Typed keys are on screen before their Changed message reaches the draft:
+        take the capture bar's text as it is (reads the widget, changes nothing)."""
+        try:
+            capture = self.query_one("#capture", CaptureInput)
+            if not capture.disabled:
+                self.session.set_draft(capture.value, capture.cursor_position)
+        except Exception:  # noqa: BLE001 - being torn down: the model's draft is written
+            pass
+
     def emergency_save(self, timeout: float = 3.0) -> bool:
         """Write synchronously from the model; safe from a signal handler."""
         if self.writer is None:
             return True
+        self._catch_up_draft()
         return self.writer.write_now(self.session.to_record(), timeout=timeout)
 
     def shutdown(self, *, force: bool = False) -> bool:
@@ -248,6 +259,7 @@ class BoardScreen(Screen[None]):
         if self._writer_closed:
             return True
         if self.writer is not None:
+            self._catch_up_draft()
             if not self.writer.write_now(self.session.to_record()) and not force:
                 return False
             self.writer.close(timeout=0 if force else 5.0)

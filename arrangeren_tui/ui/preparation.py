@@ -58,7 +58,6 @@ class PreparationScreen(Screen[None]):
         self.read_only = read_only
         self.on_close = on_close
         self._timer = None
-        self._loading = True
         self.problem = ""
         self.pending = False  # changed in memory, not yet on disk
 
@@ -134,10 +133,6 @@ class PreparationScreen(Screen[None]):
         else:
             self._status("Alles wordt vanzelf bewaard.")
         self.query_one("#p-puzzle", TextArea).focus()
-        self.call_after_refresh(self._loaded)
-
-    def _loaded(self) -> None:
-        self._loading = False
 
     def _status(self, text: str, *, warning: bool = False) -> None:
         status = self.query_one("#prep-status", Static)
@@ -203,28 +198,51 @@ class PreparationScreen(Screen[None]):
     @on(Checkbox.Changed)
     @on(Select.Changed)
     def _changed(self) -> None:
-        if self._loading or self.read_only:
+        if self.read_only:
             return
-        self._apply()
+        # Widgets also say "changed" when they are first filled; only a form that
+        # differs from the session is a change worth saving.
+        if not self._apply(only_if_changed=True):
+            return
         self.pending = True
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(SAVE_DELAY, self._write)
 
-    def _apply(self) -> bool:
-        """Put the form into the session (memory only); False if a value was refused."""
-        now = self.app.now()  # type: ignore[attr-defined]
+    def _form(self) -> tuple[Preparation, dict[str, object], str]:
         changes, problem = self.plan()
+        return self.preparation(), changes, problem
+
+    def _differs(self, preparation: Preparation, changes: dict[str, object]) -> bool:
+        meta = self.session.meta
+        return preparation != self.session.preparation or any(
+            getattr(meta, key) != value for key, value in changes.items())
+
+    def _apply(self, *, only_if_changed: bool = False) -> bool:
+        """Put the form into the session (memory only).
+
+        False if a value was refused, or (``only_if_changed``) if nothing differed.
+        """
+        preparation, changes, problem = self._form()
         error = self.query_one("#p-error", Label)
         error.update(f"Niet bewaard: {problem}." if problem else "")
         error.display = bool(problem)
+        if only_if_changed and not self._differs(preparation, changes):
+            return False
+        refused = self._take(preparation, changes)
+        if refused:
+            self._status(f"Niet bewaard: {refused}", warning=True)
+        return not refused
+
+    def _take(self, preparation: Preparation, changes: dict[str, object]) -> str:
+        """Put these values into the session; why they were refused, or ""."""
+        now = self.app.now()  # type: ignore[attr-defined]
         try:
-            self.session.set_preparation(self.preparation(), now)
+            self.session.set_preparation(preparation, now)
             self.session.set_plan(now, **changes)
         except (SessionError, ValueError, KeyError) as bad:
-            self._status(f"Niet bewaard: {bad}", warning=True)
-            return False
-        return True
+            return str(bad)
+        return ""
 
     def _write(self) -> bool:
         """Save the session; False (with a message) if that failed."""
@@ -236,9 +254,26 @@ class PreparationScreen(Screen[None]):
         self._status("✓ bewaard")
         return True
 
+    def _catch_up(self) -> None:
+        """Take over what the form shows but its Changed messages have not brought in yet.
+
+        Keys are on screen before their Changed message is handled; a hang-up in that
+        moment must not lose them. Only reads widgets, so it is safe from a signal
+        handler; a form that is already being torn down leaves the model as it is.
+        """
+        try:
+            preparation, changes, _problem = self._form()
+        except Exception:  # noqa: BLE001 - leaving: what the model holds is written
+            return
+        if self._differs(preparation, changes) and not self._take(preparation, changes):
+            self.pending = True
+
     def emergency_save(self, timeout: float = 0.0) -> bool:
-        """Write what is pending from the model; touches no widget, so safe when leaving."""
-        if self.read_only or not self.pending:
+        """Write what is pending; reads but never changes a widget, so safe when leaving."""
+        if self.read_only:
+            return True
+        self._catch_up()
+        if not self.pending:
             return True
         try:
             self.save()
