@@ -566,3 +566,33 @@ def test_list_filters(capsys, store_dir: Path) -> None:
     assert ids("--leerling", "tess", "--school", "anker", "--sinds", "2026-01-01") == [c]
     code, line = run_fail(capsys, ["--store", str(store_dir), "list", "--sinds", "gisteren"])
     assert code == 2 and "JJJJ-MM-DD" in line
+
+
+def test_garbage_collection_is_back_on_when_open_fails_before_the_screen(
+        capsys, store_dir: Path) -> None:
+    """`open` switches the collector off for the start; every way out turns it back on."""
+    import gc
+
+    new_session(capsys, store_dir)
+    assert gc.isenabled()
+    code, _line = run_fail(capsys, ["--store", str(store_dir), "open", "20250101-zzzz"])
+    assert code == 1
+    assert gc.isenabled()
+
+
+def test_the_app_turns_garbage_collection_back_on_once_drawn(store, veld) -> None:
+    import gc
+
+    from arrangeren_tui.ui.app import ArrangerenApp
+
+    app = ArrangerenApp(store=store, veld=veld)
+    gc.disable()
+    try:
+        app._started()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0, "what the start made is kept out of later passes"
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    app._started()  # harmless when it is on already (the fallback timer calls it again)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

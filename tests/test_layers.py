@@ -80,3 +80,43 @@ def test_importing_creates_no_folder(tmp_path: Path) -> None:
     # ... but nothing was created: not there, not in the working folder.
     assert list((tmp_path / "home").iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+BOARD_START = """
+import asyncio, sys
+sys.path.insert(0, {tests!r})
+from pathlib import Path
+from conftest import DEMO_ID, TODAY, FakeClock, demo_now, demo_session
+from arrangeren_tui.core.paths import shipped_decks_dir
+from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.veld import load_veld
+from arrangeren_tui.ui.app import ArrangerenApp
+
+veld = load_veld(shipped_decks_dir() / "veld.toml")
+store = SessionStore(Path("store"))
+store.ensure()
+store.save(demo_session(veld))
+
+async def main():
+    app = ArrangerenApp(store=store, veld=veld, open_session=DEMO_ID, deck_dirs=[],
+                        now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "BoardScreen"
+        print(sorted(m for m in {lazy!r} if m in sys.modules))
+
+asyncio.run(main())
+"""
+
+# What the board does not need until it is asked for: step 7's table, dialogs with a
+# text area, the card picker and its search, the home screen, the deck parser.
+LAZY = ("arrangeren_tui.ui.afspraken", "textual.widgets._data_table",
+        "textual.widgets._text_area", "arrangeren_tui.ui.picker",
+        "arrangeren_tui.ui.cardsearch", "arrangeren_tui.ui.home", "markdown_it")
+
+
+def test_opening_a_board_loads_nothing_it_does_not_draw(tmp_path: Path) -> None:
+    code = BOARD_START.format(tests=str(Path(__file__).parent), lazy=LAZY)
+    result = run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -122,6 +122,7 @@ def test_voorbereiding_screen(snap_compare, snapshot_store, veld):
     app = build_app(snapshot_store, veld)
 
     async def prepare(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()  # the home screen is pushed just after the app's mount
         pilot.app.prepare_session(PLANNED_ID)
         await pilot.pause()
         for widget in pilot.app.screen.query("Input, TextArea"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import signal
 import threading
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # imported when first used: a board opened straight away need
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WATCHDOG_SECONDS = 3.0
+STARTED_AT_LATEST = 2.0  # seconds: garbage collection is back on by then, drawn or not
 DECK_DELAY = 0.5  # seconds after start before the decks are read in a thread
 EXIT_CRASH = 70  # EX_SOFTWARE: an internal error
 
@@ -116,11 +118,28 @@ class ArrangerenApp(App[int]):
         return self._today()
 
     def on_mount(self) -> None:
+        # Textual holds every repaint until the app's mount is over, so a screen pushed
+        # here would be composed, laid out and rendered once for nothing: push it next.
+        self.call_later(self._first_screen)
+
+    def _first_screen(self) -> None:
         # Opened straight on a board (`arrangeren open`), the home screen is built only
         # when the board is left: its list, damage scan and notices are not needed yet.
         if not (self.initial_session and self.open_session(self.initial_session)):
             self.push_screen(self._home())
         self._check_size(self.size.width, self.size.height)
+        self.screen.call_after_refresh(self._started)
+        self.set_timer(STARTED_AT_LATEST, self._started)
+
+    def _started(self) -> None:
+        """The first screen is drawn: the garbage collector may work again.
+
+        ``arrangeren`` switches it off for the start (see ``cli.run_app``). What was
+        made until now lives as long as the app, so it is frozen out of later passes.
+        """
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
         if self._deck is None:
             # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first
             # screen; it happens in a thread shortly after, or at once when ^K needs it.

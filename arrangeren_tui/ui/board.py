@@ -630,13 +630,13 @@ class BoardScreen(Screen[None]):
 
     def _afspraken_panel(self, *, create: bool = False):  # type: ignore[no-untyped-def]
         """The step-7 table, mounted the first time it is needed (not at start-up)."""
-        from arrangeren_tui.ui.afspraken import AfsprakenPanel
-
-        found = self.query(AfsprakenPanel)
+        found = self.query("#afspraken")  # by id: asking by class would import DataTable
         if found:
             return found.first()
         if not create:
             return None
+        from arrangeren_tui.ui.afspraken import AfsprakenPanel
+
         panel = AfsprakenPanel(id="afspraken")
         self.mount(panel, before=self.query_one("#save-banner"))
         return panel
