@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from arrangeren_tui.core.model import Consent, Session
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets import cursor_row_key
 
 DEFAULT_SCOPE = "het verslag van dit gesprek"
@@ -26,6 +27,8 @@ class ConsentDialog(ModalScreen[None]):
 
     Every change goes to the session at once and is saved through ``changed``.
     """
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "add", "Vastleggen", key_display="^S", priority=True,

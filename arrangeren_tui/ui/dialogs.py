@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui import SCREENS_CSS
 
 # Longer notes are edited without soft wrap: wrapping a huge line costs seconds per key.
 SOFT_WRAP_LIMIT = 20_000
@@ -28,6 +29,8 @@ class NoteEdit:
 
 class NoteDialog(ModalScreen[NoteEdit | None]):
     """Write or change a note: multi-line text, party, step and the big post-it."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Opslaan", key_display="^S", priority=True,
@@ -125,6 +128,8 @@ class ConfirmDialog(ModalScreen[bool | None]):
     for questions whose "no" also does something.
     """
 
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("j", "answer(True)", "Ja", id="confirm.yes"),
         Binding("n", "answer(False)", "Nee", id="confirm.no"),
@@ -185,6 +190,8 @@ class UnsavedChoice:
 
 class UnsavedDialog(ModalScreen[UnsavedChoice | None]):
     """Leaving while the last save failed: never lose notes without a clear choice."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+r", "choose('retry')", "Opnieuw proberen", key_display="^R",

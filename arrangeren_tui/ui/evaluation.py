@@ -12,12 +12,15 @@ from textual.widgets import Input, Label, Static
 
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui import SCREENS_CSS
 
 CHOICES = {"g": "gedaan", "d": "deels", "n": "niet"}
 
 
 class EvaluationDialog(ModalScreen[None]):
     """One afspraak at a time: ^G gedaan, ^D deels, ^N niet, with a note; saved at once."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+g", "rate('gedaan')", "Gedaan", key_display="^G", priority=True,

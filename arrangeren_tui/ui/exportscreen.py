@@ -15,6 +15,7 @@ from arrangeren_tui.core.export import export_filename, render_export
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.storage import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.core.verslag import render_markdown
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets import KeyBar
 
 
@@ -38,6 +39,8 @@ def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes) -> 
 
 class ExportScreen(Screen[None]):
     """Preview, toggle the pseudonymised variant, write md / html / svg."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("p", "toggle_pseudonym", "Pseudoniem aan/uit", key_display="p",

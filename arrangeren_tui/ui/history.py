@@ -15,11 +15,14 @@ from arrangeren_tui.core.history import fields_match, full_text_matches, words
 from arrangeren_tui.core.model import STATUS_CLOSED
 from arrangeren_tui.core.store import SessionStore, SessionSummary
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets import KeyBar
 
 
 class HistoryScreen(Screen[None]):
     """Matches on the list fields appear at once; full-text matches follow from a thread."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("down", "to_table", "Naar de lijst", key_display="↓", show=False,

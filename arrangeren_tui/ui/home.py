@@ -26,6 +26,7 @@ from arrangeren_tui.core.retention import DEFAULT_MONTHS, Expired, expired
 from arrangeren_tui.core.store import Recovery, SessionStore, SessionSummary, StoreError
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.dialogs import ConfirmDialog
 from arrangeren_tui.ui.tick import Tick
 from arrangeren_tui.ui.widgets import KeyBar, cursor_row_key
@@ -37,6 +38,8 @@ SCAN_PAUSE = 0.0005  # seconds between two files of that scan
 
 class HomeScreen(Screen[None]):
     """Recent sessions, newest first; start a new one or resume."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("n", "new_session", "Nieuw gesprek", key_display="n", id="home.new"),
@@ -314,6 +317,8 @@ def confirm_delete(screen: Screen, store: SessionStore, session_id: str, done) -
 class RetentionScreen(Screen[None]):
     """Sessions past their bewaartermijn, for review; deleting is a choice per session."""
 
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("delete,d", "delete_session", "Verwijderen", key_display="Del",
                 id="retention.delete"),
@@ -415,6 +420,8 @@ class ParticipantRow(Horizontal):
 
 class NewSessionScreen(ModalScreen[SessionMeta | None]):
     """The form for a new session. Errors show at the field; nothing is saved half."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Gesprek aanmaken", key_display="^S", priority=True,

@@ -29,12 +29,15 @@ from arrangeren_tui.core.invitations import (
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.paths import resolve_template_dirs
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.exportscreen import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets import KeyBar
 
 
 class InvitationsScreen(Screen[None]):
     """One line per role on the left, its invitation on the right."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("k", "copy", "Kopiëren", key_display="k", id="invite.copy"),

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui import SCREENS_CSS
 
 MAX_NOTES_PER_CELL = 3
 STEP_COLUMN_WIDTH = 13
@@ -51,6 +52,8 @@ def detail_text(session: Session, step: str, party: str) -> Text:
 
 class OverviewScreen(ModalScreen[tuple[str, str] | None]):
     """Rows are steps, columns are parties; Enter jumps to that spot on the board."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("enter", "jump", "Ga hierheen", key_display="Enter", id="overview.jump"),

@@ -19,6 +19,7 @@ from arrangeren_tui.core.decks import DOMAINS, INTENSITIES, Card
 from arrangeren_tui.core.model import AFSPRAAK_STATUSES, LaidCard
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.cardsearch import CardIndex, Filters
 from arrangeren_tui.ui.tick import Tick
 
@@ -73,6 +74,8 @@ def card_preview(card: Card, labels: dict[str, str]) -> Text:
 
 class CardPicker(ModalScreen[PickResult | None]):
     """Search as you type, filter by party, domain and intensity, preview, lay with Enter."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("down", "move(1)", "Volgende", show=False, priority=True, id="picker.down"),
@@ -237,6 +240,8 @@ class CardPicker(ModalScreen[PickResult | None]):
 class BlankCardDialog(ModalScreen[BlankCard | None]):
     """Write a card on the spot; optionally keep it in the user's own deck."""
 
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Neerleggen", key_display="^S", priority=True,
                 id="blank.save"),
@@ -337,6 +342,8 @@ def parse_date(text: str) -> str | None:
 class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
     """Wie, wat, wanneer and status of one laid card."""
 
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Opslaan", key_display="^S", priority=True,
                 id="afspraak.save"),
@@ -405,6 +412,8 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
 
 class RegieDialog(ModalScreen[tuple[str, str] | None]):
     """Who holds the casusregie, and the evaluatiedatum."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Opslaan", key_display="^S", priority=True, id="regie.save"),

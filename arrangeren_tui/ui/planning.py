@@ -45,6 +45,7 @@ from arrangeren_tui.core.planning import (
 from arrangeren_tui.core.store import SessionStore, SessionSummary
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.dialogs import ConfirmDialog
 from arrangeren_tui.ui.exportscreen import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets import KeyBar, cursor_row_key
@@ -66,6 +67,8 @@ def _month_label(year: int, month: int, rows: list[PlanRow]) -> Text:
 
 class PlanningScreen(Screen[None]):
     """The school year month by month: slots, who is planned, what is still free."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("right", "month(1)", "Maand", key_display="←→", priority=True,
@@ -376,6 +379,8 @@ FIELDS = {  # core field name -> form field
 
 class SeriesForm(ModalScreen[list[Slot] | None]):
     """A new series of slots. Errors show at the field; nothing is saved half."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Plannen", key_display="^S", priority=True,

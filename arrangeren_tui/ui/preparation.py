@@ -30,6 +30,7 @@ from arrangeren_tui.core.model import (
     clock_time,
 )
 from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.tick import Tick
 from arrangeren_tui.ui.widgets import KeyBar
 
@@ -41,6 +42,8 @@ PREP_FIELDS = ("needs", "tried", "effect")
 
 class PreparationScreen(Screen[None]):
     """Edit the voorbereiding of one session; ``save`` persists the session (or raises OSError)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "done", "Klaar", key_display="Esc", id="prep.done"),
