@@ -109,10 +109,11 @@ asyncio.run(main())
 """
 
 # What the board does not need until it is asked for: step 7's table, dialogs with a
-# text area, the card picker and its search, the home screen, the deck parser.
+# text area (all dialogs), the card picker and its search, the home screen, the decks.
 LAZY = ("arrangeren_tui.ui.afspraken", "textual.widgets._data_table",
         "textual.widgets._text_area", "arrangeren_tui.ui.picker",
-        "arrangeren_tui.ui.cardsearch", "arrangeren_tui.ui.home", "markdown_it")
+        "arrangeren_tui.ui.cardsearch", "arrangeren_tui.ui.home", "markdown_it",
+        "arrangeren_tui.ui.dialogs", "arrangeren_tui.core.decks")
 
 
 def test_opening_a_board_loads_nothing_it_does_not_draw(tmp_path: Path) -> None:

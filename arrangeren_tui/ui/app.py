@@ -20,15 +20,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from arrangeren_tui.core.crashlog import write_crash_log
-from arrangeren_tui.core.decks import (
-    Deck,
-    DeckError,
-    DeckProblem,
-    append_card,
-    load_decks,
-    new_card,
-    own_deck_path,
-)
 from arrangeren_tui.core.lock import SessionLock
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.retention import DEFAULT_MONTHS
@@ -41,10 +32,11 @@ from arrangeren_tui.core.store import (
 )
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.dialogs import ConfirmDialog, TooSmallScreen, UnsavedChoice, UnsavedDialog
 
-if TYPE_CHECKING:  # imported when first used: a board opened straight away needs neither
+if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
+    from arrangeren_tui.core.decks import Deck, DeckProblem
     from arrangeren_tui.ui.cardsearch import CardIndex
+    from arrangeren_tui.ui.dialogs import TooSmallScreen, UnsavedChoice
     from arrangeren_tui.ui.home import HomeScreen
     from arrangeren_tui.ui.picker import BlankCard
 
@@ -96,7 +88,11 @@ class ArrangerenApp(App[int]):
         super().__init__()
         self.store = store
         self.veld = veld
-        self._deck = deck if deck is not None or deck_dirs is not None else Deck([], veld)
+        if deck is None and deck_dirs is None:
+            from arrangeren_tui.core.decks import Deck
+
+            deck = Deck([], veld)
+        self._deck = deck
         self._deck_dirs = deck_dirs
         self._deck_lock = threading.Lock()
         self.deck_problems = deck_problems or []
@@ -153,6 +149,8 @@ class ArrangerenApp(App[int]):
         with self._deck_lock:
             if self._deck is None:
                 assert self._deck_dirs is not None
+                from arrangeren_tui.core.decks import load_decks
+
                 self._deck, self.deck_problems = load_decks(self._deck_dirs, self.veld,
                                                             cache=self.deck_cache)
             return self._deck
@@ -190,6 +188,8 @@ class ArrangerenApp(App[int]):
 
     def keep_blank_card(self, blank: BlankCard) -> str:
         """Write a blanco kaart to the user's own deck; its id, or "" if that failed."""
+        from arrangeren_tui.core.decks import Deck, DeckError, append_card, new_card, own_deck_path
+
         party = self.veld.party(blank.party)
         try:
             card = new_card(party.key, blank.title, blank.description, blank.domains,
@@ -363,6 +363,8 @@ class ArrangerenApp(App[int]):
                 )
             self.offer_recoveries(rest, open_after=open_after)
 
+        from arrangeren_tui.ui.dialogs import ConfirmDialog
+
         self.push_screen(
             ConfirmDialog(
                 f"Het bestand van gesprek {first.session_id} ({backup.pupil}, {backup.date}) "
@@ -389,6 +391,8 @@ class ArrangerenApp(App[int]):
                 def answer(stop: bool | None) -> None:
                     if stop:
                         self.exit(0)
+
+                from arrangeren_tui.ui.dialogs import ConfirmDialog
 
                 self.push_screen(ConfirmDialog(
                     f"De voorbereiding is niet opgeslagen ({screen.problem}). "  # type: ignore[attr-defined]
@@ -429,6 +433,8 @@ class ArrangerenApp(App[int]):
             board.shutdown(force=True)
             then()
 
+        from arrangeren_tui.ui.dialogs import UnsavedDialog
+
         self.push_screen(UnsavedDialog(problem, str(default)), answer)
 
     def action_help_quit(self) -> None:
@@ -442,6 +448,8 @@ class ArrangerenApp(App[int]):
     def _check_size(self, width: int, height: int) -> None:
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         if too_small and self._too_small is None:
+            from arrangeren_tui.ui.dialogs import TooSmallScreen
+
             self._too_small = TooSmallScreen(MIN_WIDTH, MIN_HEIGHT)
             self.push_screen(self._too_small)
         elif not too_small and self._too_small is not None:

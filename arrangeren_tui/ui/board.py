@@ -29,7 +29,6 @@ from arrangeren_tui.core.model import (
 from arrangeren_tui.core.store import SessionStore
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.writer import SaveWriter
-from arrangeren_tui.ui.dialogs import ConfirmDialog, NoteDialog, NoteEdit
 from arrangeren_tui.ui.widgets import (
     CAPTURE_PLACEHOLDER,
     CaptureBar,
@@ -42,8 +41,9 @@ from arrangeren_tui.ui.widgets import (
     StepBar,
 )
 
-if TYPE_CHECKING:  # the step-7 table is imported when step 7 is first shown
+if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first used
     from arrangeren_tui.ui.afspraken import AfspraakCommand
+    from arrangeren_tui.ui.dialogs import NoteEdit
 
 DRAFT_SAVE_DELAY = 0.4
 # A paste longer than this is not opened in an editor (too slow to type in) but laid whole.
@@ -437,6 +437,8 @@ class BoardScreen(Screen[None]):
             self.refresh_board(keep=note.id)
             self.notify(f"Lange tekst neergelegd bij {party.label}.", timeout=3)
 
+        from arrangeren_tui.ui.dialogs import ConfirmDialog
+
         self.app.push_screen(
             ConfirmDialog(
                 f"Je plakte een lange tekst ({len(text):,} tekens).".replace(",", ".")
@@ -702,6 +704,8 @@ class BoardScreen(Screen[None]):
                 self._tick()
                 self.notify("Gesprek afgesloten.", timeout=3)
 
+        from arrangeren_tui.ui.dialogs import ConfirmDialog
+
         self.app.push_screen(ConfirmDialog(question, yes="Afsluiten", no="Nog niet"), answer)
 
     def action_reopen_session(self) -> None:
@@ -787,6 +791,8 @@ class BoardScreen(Screen[None]):
             self.save()
             self.refresh_board(keep=note.id)
 
+        from arrangeren_tui.ui.dialogs import NoteDialog
+
         self.app.push_screen(
             NoteDialog(
                 session.veld,
@@ -850,6 +856,8 @@ class BoardScreen(Screen[None]):
                 self.notify(f"Verplaatst naar {party} in ‘{step}’.", timeout=3)
             self.refresh_board()
             self._focus_pane(note.party)
+
+        from arrangeren_tui.ui.dialogs import NoteDialog
 
         self.app.push_screen(
             NoteDialog(
