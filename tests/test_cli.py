@@ -596,3 +596,28 @@ def test_the_app_turns_garbage_collection_back_on_once_drawn(store, veld) -> Non
         gc.enable()
     app._started()  # harmless when it is on already (the fallback timer calls it again)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+async def test_closing_the_board_drawn_at_start_lets_it_be_collected(store, veld) -> None:
+    import gc
+
+    from conftest import DEMO_ID, TODAY, FakeClock, demo_now, demo_session
+
+    from arrangeren_tui.ui.app import ArrangerenApp
+
+    store.save(demo_session(veld))
+    app = ArrangerenApp(store=store, veld=veld, open_session=DEMO_ID,
+                        now=FakeClock(demo_now()), today=lambda: TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            gc.disable()
+            app._started()  # as after `arrangeren open`: the start is frozen
+            assert gc.get_freeze_count() > 0
+            app.leave_board()
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HomeScreen"
+            assert gc.get_freeze_count() == 0, "the closed board is not kept out of collection"
+    finally:
+        gc.unfreeze()
+        gc.enable()

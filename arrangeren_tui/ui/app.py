@@ -131,7 +131,8 @@ class ArrangerenApp(App[int]):
         """The first screen is drawn: the garbage collector may work again.
 
         ``arrangeren`` switches it off for the start (see ``cli.run_app``). What was
-        made until now lives as long as the app, so it is frozen out of later passes.
+        made until now (Textual, the first screen) lives on, so it is frozen out of later
+        passes, which keeps them short while typing; the board unfreezes it when closed.
         """
         if not gc.isenabled():
             gc.freeze()

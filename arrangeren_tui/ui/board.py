@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -270,6 +271,10 @@ class BoardScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.shutdown(force=True)
+        if gc.get_freeze_count():
+            # The board drawn at start was frozen out of garbage collection with the rest
+            # of the start (ArrangerenApp._started); once it is closed, let it be collected.
+            gc.unfreeze()
 
     def editable(self) -> bool:
         """True if changes are allowed here; otherwise say why, once per attempt."""
