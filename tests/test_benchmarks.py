@@ -46,3 +46,18 @@ def test_quick_benchmark_suite_writes_every_figure(tmp_path: Path) -> None:
         assert isinstance(row["pass"], bool)
     assert rows["bytes_per_key"]["app"] > 0  # the app really drew the typed keys
     assert result["machine"]["cores"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pty: Linux only")
+def test_the_start_up_trace_finds_the_write_that_completes_the_board() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "trace_start.py"), "--runs", "1",
+         "--sessions", "3", "--notes", "20"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("--- arrangeren, start 1: drawn")
+    assert sum("<- drawn" in line for line in lines) == 1
+    assert any("msg Compose -> BoardScreen" in line for line in lines)
+    assert any(" layout BoardScreen " in line for line in lines)
