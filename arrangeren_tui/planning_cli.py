@@ -110,7 +110,9 @@ def _add_series_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
     series.add_argument("--naam", default="", metavar="NAAM", help="naam van de reeks")
     series.add_argument("--vakantie", type=_holiday_arg, action="append", default=[],
                         metavar="VAN:TOT", help="sla deze dagen over (mag vaker)")
-    series.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    # SUPPRESS: unset here, it must not overwrite `plan --json reeks ...` with its default.
+    series.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="uitvoer als JSON")
 
 
 # -- running ------------------------------------------------------------------------

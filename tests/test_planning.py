@@ -428,6 +428,15 @@ def test_cli_series_then_list_and_json(capsys, store: SessionStore):
     assert rows[0]["duur"] == 90 and rows[0]["plaats"] == "kamer 2"
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_cli_series_json_works_on_either_side_of_reeks(capsys, store: SessionStore, where):
+    argv = ["--json", *SERIES_ARGS] if where == "before" else [*SERIES_ARGS, "--json"]
+    code, out, err = plan(capsys, store, *argv)
+    assert code == 0, err
+    made = json.loads(out)
+    assert len(made) == 11
+
+
 def test_cli_series_errors_are_dutch_and_save_nothing(capsys, store: SessionStore):
     code, _, err = plan(capsys, store, "reeks", "--van", "2026-08-01", "--tot", "2027-07-31",
                         "--dag", "di", "--week", "5", "--tijd", "13:30")
