@@ -77,6 +77,21 @@ async def test_plan_a_meeting_and_prepare_it_without_a_save_key(store, veld, clo
         assert not store.in_use(session_id), "the lock is let go when the voorbereiding closes"
 
 
+async def test_the_new_and_the_plan_form_open_at_their_top(store, veld, clock):
+    """The first field's label stays in view at 80x24 (Textual's focus-on-open scrolled it away)."""
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("n", "p"):
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            form = app.screen
+            assert isinstance(form, NewSessionScreen)
+            assert form.query_one("#new-form").scroll_y == 0
+            assert form.focused is form.query_one("#f-leerling")
+            await pilot.press("escape")
+            await pilot.pause()
+
+
 async def test_a_bad_time_is_said_and_not_kept(store, veld, clock):
     store.save(planned_session(veld))
     app = make_app(store, veld, clock)

@@ -422,6 +422,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
     """The form for a new session. Errors show at the field; nothing is saved half."""
 
     CSS_PATH = SCREENS_CSS
+    AUTO_FOCUS = ""  # none: on_mount focuses the first field, without scrolling the form
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Gesprek aanmaken", key_display="^S", priority=True,
@@ -492,7 +493,9 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
     def on_mount(self) -> None:
         for error in self.query(".field-error"):
             error.display = False
-        self.query_one("#f-leerling", Input).focus()
+        # Without scrolling: the first field is at the top already. Textual's own focus on
+        # open "centred" it before the first layout, which hid its label at 80x24.
+        self.set_focus(self.query_one("#f-leerling", Input), scroll_visible=False)
 
     def action_add_participant(self) -> None:
         rows = self.query_one("#participants", Vertical)
