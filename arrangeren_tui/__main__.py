@@ -1,5 +1,5 @@
 """`python -m arrangeren_tui` runs the same CLI as the `arrangeren` script."""
 
-from arrangeren_tui.cli import main
+from arrangeren_tui.cli.main import main
 
 raise SystemExit(main())

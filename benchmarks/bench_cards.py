@@ -19,10 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from arrangeren_tui.core.decks import generate_cards, load_decks  # noqa: E402
+from fictional import generate_cards
+
+from arrangeren_tui.core.decks.load import load_decks  # noqa: E402
 from arrangeren_tui.core.paths import shipped_decks_dir  # noqa: E402
 from arrangeren_tui.core.veld import load_veld  # noqa: E402
-from arrangeren_tui.ui.cardsearch import CardIndex, Filters  # noqa: E402
+from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters  # noqa: E402
 
 QUERIES = ["", "o", "ouder", "slaap", "begeleiding", "ambulnt", "rekenen thuis", "lzn", "xqz"]
 BAR_MS = 16.0

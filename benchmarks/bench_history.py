@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from arrangeren_tui.core.history import fields_match, full_text_matches, words  # noqa: E402
-from arrangeren_tui.core.store import SessionStore  # noqa: E402
+from arrangeren_tui.core.storage.history import fields_match, full_text_matches, words  # noqa: E402
+from arrangeren_tui.core.storage.store import SessionStore  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fictional import generate_store  # noqa: E402

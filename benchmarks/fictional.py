@@ -20,10 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from arrangeren_tui.core.decks.types import INTENSITIES, Card  # noqa: E402
+from arrangeren_tui.core.domains import DOMAINS  # noqa: E402
 from arrangeren_tui.core.model import Participant, Session, SessionMeta  # noqa: E402
 from arrangeren_tui.core.paths import shipped_decks_dir  # noqa: E402
-from arrangeren_tui.core.storage import encode_json  # noqa: E402
-from arrangeren_tui.core.store import SessionStore  # noqa: E402
+from arrangeren_tui.core.storage.files import encode_json  # noqa: E402
+from arrangeren_tui.core.storage.store import SessionStore  # noqa: E402
 from arrangeren_tui.core.veld import Veld, load_veld  # noqa: E402
 
 FIRST = ["Tessa", "Sem", "Lina", "Noah", "Emma", "Daan", "Sara", "Milan", "Yara", "Finn"]
@@ -113,3 +115,61 @@ def add_board_session(store: SessionStore, notes: int, cards: int = 6, seed: int
     session.go_to_step(veld.steps[1].key, now)
     store.save(session)
     return session.id
+
+
+# ---------------------------------------------------------------------------
+# Fictional cards for scale tests (card search, the picker)
+
+_VERBS = (
+    "Wekelijks overleg over",
+    "Samen oefenen met",
+    "Extra aandacht voor",
+    "Vast moment voor",
+    "Korte check op",
+    "Begeleiding bij",
+    "Afspraken rond",
+    "Kleine stappen in",
+)
+_TOPICS = (
+    "lezen",
+    "rekenen",
+    "plannen",
+    "vriendschappen",
+    "slapen",
+    "ontbijt",
+    "huiswerk",
+    "de overgang naar de pauze",
+    "samenwerken",
+    "boosheid",
+    "concentratie",
+    "bewegen",
+)
+
+
+def generate_cards(n: int, veld: Veld, seed: int = 0) -> list[Card]:
+    """``n`` fictional cards spread over the veld's parties; the same seed gives the same cards."""
+    rng = random.Random(seed)
+    parties = [p.key for p in veld.parties]
+    cards: list[Card] = []
+    for index in range(n):
+        party = parties[index % len(parties)]
+        topic = rng.choice(_TOPICS)
+        title = f"{rng.choice(_VERBS)} {topic} ({index + 1})"
+        chosen = set(rng.sample(DOMAINS, rng.randint(1, 2)))
+        cards.append(
+            Card(
+                id=f"{party}-synthetisch-{index + 1:05d}",
+                party=party,
+                title=title,
+                description=(
+                    f"Fictieve kaart {index + 1} voor een schaaltest: {topic} "
+                    f"staat {rng.randint(1, 5)} keer per week centraal."
+                ),
+                domains=tuple(d for d in DOMAINS if d in chosen),
+                intensity=rng.choice(INTENSITIES),
+                source=Path("synthetisch.md"),
+                line=index + 1,
+                own=False,
+            )
+        )
+    return cards

@@ -44,10 +44,10 @@ sys.path.insert(0, str(ROOT))
 import fictional  # noqa: E402
 import terminal  # noqa: E402
 
-from arrangeren_tui.core.history import full_text_matches, words  # noqa: E402
-from arrangeren_tui.core.storage import read_json_file  # noqa: E402
-from arrangeren_tui.core.store import INDEX_NAME, SessionStore  # noqa: E402
-from arrangeren_tui.core.verslag import render_html, render_markdown  # noqa: E402
+from arrangeren_tui.core.export.verslag import render_html, render_markdown  # noqa: E402
+from arrangeren_tui.core.storage.files import read_json_file  # noqa: E402
+from arrangeren_tui.core.storage.history import full_text_matches, words  # noqa: E402
+from arrangeren_tui.core.storage.store import INDEX_NAME, SessionStore  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -231,10 +231,11 @@ def save_figures(folder: Path, sizes: Sizes, raw: dict[str, object]) -> list[Row
 
 def card_figures(sizes: Sizes, raw: dict[str, object]) -> list[Row]:
     from bench_cards import QUERIES
+    from fictional import generate_cards
 
-    from arrangeren_tui.core.decks import generate_cards, load_decks
+    from arrangeren_tui.core.decks.load import load_decks
     from arrangeren_tui.core.paths import shipped_decks_dir
-    from arrangeren_tui.ui.cardsearch import CardIndex, Filters
+    from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
 
     veld = fictional.shipped_veld()
     deck, _ = load_decks([shipped_decks_dir()], veld)
@@ -302,7 +303,7 @@ def history_figures(store: SessionStore, sizes: Sizes, raw: dict[str, object]) -
 
 
 def export_figures(sizes: Sizes, raw: dict[str, object]) -> list[Row]:
-    from arrangeren_tui.core.storage import encode_json
+    from arrangeren_tui.core.storage.files import encode_json
 
     veld = fictional.shipped_veld()
     session = fictional.make_session("export", veld, random.Random(4),

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
 
-from arrangeren_tui.core.model import Participant, Session, SessionMeta
-from arrangeren_tui.core.paths import shipped_decks_dir
-from arrangeren_tui.core.store import SessionStore
-from arrangeren_tui.core.veld import Veld, load_veld
+# The fictional-data generators are shared with the benchmarks (they are not production code).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from arrangeren_tui.core.model import Participant, Session, SessionMeta  # noqa: E402
+from arrangeren_tui.core.paths import shipped_decks_dir  # noqa: E402
+from arrangeren_tui.core.storage.store import SessionStore  # noqa: E402
+from arrangeren_tui.core.veld import Veld, load_veld  # noqa: E402
 
 # 2026-11-23 14:00 local time, frozen for every UI test and snapshot.
 T0 = dt.datetime(2026, 11, 23, 14, 0, 0).timestamp()

@@ -5,22 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from arrangeren_tui.ui.board.widgets import CaptureInput, PartyPane
 from conftest import T0, TODAY, FakeClock, demo_now, demo_session
+from fictional import generate_cards
 from textual.widgets import Checkbox, Input, Select
 
-from arrangeren_tui.cli import main
-from arrangeren_tui.core.decks import Deck, DeckProblem, generate_cards, load_decks, parse_deck_file
+from arrangeren_tui.cli.main import main
+from arrangeren_tui.core.decks.load import load_decks
+from arrangeren_tui.core.decks.parse import parse_deck_file
+from arrangeren_tui.core.decks.types import Deck, DeckProblem
 from arrangeren_tui.core.model import AGREE_STEP, STATUS_CLOSED, Session
 from arrangeren_tui.core.paths import shipped_decks_dir
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
-from arrangeren_tui.ui.afspraken import AfsprakenPanel, AfsprakenTable
 from arrangeren_tui.ui.app import ArrangerenApp
-from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.cardsearch import CardIndex, Filters
-from arrangeren_tui.ui.dialogs import ConfirmDialog
-from arrangeren_tui.ui.picker import AfspraakDialog, BlankCardDialog, CardPicker, RegieDialog
-from arrangeren_tui.ui.widgets import CaptureInput, PartyPane
+from arrangeren_tui.ui.board.afspraken import AfsprakenPanel, AfsprakenTable
+from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
+from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+from arrangeren_tui.ui.dialogs.picker import (
+    AfspraakDialog,
+    BlankCardDialog,
+    CardPicker,
+    RegieDialog,
+)
 
 
 @pytest.fixture

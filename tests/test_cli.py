@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from arrangeren_tui import __version__, cli
-from arrangeren_tui.cli import main
+from arrangeren_tui import __version__
+from arrangeren_tui.cli import main as cli
+from arrangeren_tui.cli.main import main
 from arrangeren_tui.core import paths
 from arrangeren_tui.core.paths import resolve_store_dir, resolve_veld_path
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.store import SessionStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "decks" / "veld.toml"

@@ -31,7 +31,7 @@ import pytest
 from ptyapp import PtyApp, child_env
 
 from arrangeren_tui.core.model import Session
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.store import SessionStore
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="pty and signals: Linux only")
 

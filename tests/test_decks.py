@@ -11,31 +11,25 @@ import sys
 from pathlib import Path
 
 import pytest
+from fictional import generate_cards
 from markdown_it import MarkdownIt
 
 from arrangeren_tui.core import paths
-from arrangeren_tui.core.decks import (
-    DOMAINS,
+from arrangeren_tui.core.decks.load import check_paths, deck_files, load_decks
+from arrangeren_tui.core.decks.parse import parse_deck_file, parse_deck_text
+from arrangeren_tui.core.decks.types import (
     INTENSITIES,
     Card,
     Deck,
     DeckError,
     DeckProblem,
-    append_card,
-    card_to_markdown,
-    check_paths,
-    deck_files,
     derive_id,
-    generate_cards,
-    load_decks,
-    new_card,
     normalize_description,
     normalize_title,
-    own_deck_path,
-    parse_deck_file,
-    parse_deck_text,
     slug,
 )
+from arrangeren_tui.core.decks.write import append_card, card_to_markdown, new_card, own_deck_path
+from arrangeren_tui.core.domains import DOMAINS
 from arrangeren_tui.core.veld import Veld
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -798,7 +792,7 @@ def test_examples_in_the_docs_are_valid_decks(veld: Veld) -> None:
 
 def test_decks_module_does_not_import_textual(tmp_path: Path) -> None:
     code = (
-        "import arrangeren_tui.core.decks, sys; "
+        "import arrangeren_tui.core.decks.load, arrangeren_tui.core.decks.write, sys; "
         "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), "
         "'textual imported'"
     )
@@ -813,7 +807,7 @@ def test_decks_module_does_not_import_textual(tmp_path: Path) -> None:
 
 
 def test_parse_cache_gives_the_same_cards_and_problems(tmp_path, veld):
-    from arrangeren_tui.core.decks import load_decks
+    from arrangeren_tui.core.decks.load import load_decks
 
     own = tmp_path / "eigen"
     own.mkdir()
@@ -831,7 +825,7 @@ def test_parse_cache_gives_the_same_cards_and_problems(tmp_path, veld):
 
 
 def test_parse_cache_notices_a_changed_file_and_a_broken_cache(tmp_path, veld):
-    from arrangeren_tui.core.decks import load_decks
+    from arrangeren_tui.core.decks.load import load_decks
 
     own = tmp_path / "eigen"
     own.mkdir()
@@ -853,7 +847,7 @@ def test_a_cached_start_does_not_import_markdown_it(tmp_path):
     cache = tmp_path / "kaarten.json"
     code = (
         "import sys; from pathlib import Path\n"
-        "from arrangeren_tui.core.decks import load_decks\n"
+        "from arrangeren_tui.core.decks.load import load_decks\n"
         "from arrangeren_tui.core.paths import shipped_decks_dir\n"
         "from arrangeren_tui.core.veld import load_veld\n"
         "veld = load_veld(shipped_decks_dir() / 'veld.toml')\n"

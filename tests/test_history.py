@@ -5,12 +5,12 @@ from __future__ import annotations
 from conftest import T0, TODAY, FakeClock, demo_now, demo_session
 from textual.widgets import DataTable, Input
 
-from arrangeren_tui.core.history import full_text_matches, words
 from arrangeren_tui.core.model import SessionMeta
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.history import full_text_matches, words
+from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.ui.app import ArrangerenApp
-from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.history import HistoryScreen
+from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.screens.history import HistoryScreen
 
 
 def fill(store: SessionStore, veld) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -79,8 +79,8 @@ async def test_history_search_as_you_type_and_open_read_only(store, veld):
 async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
     from markdown_it import MarkdownIt
 
-    from arrangeren_tui.core.verslag import render_markdown
-    from arrangeren_tui.ui.evaluation import EvaluationDialog
+    from arrangeren_tui.core.export.verslag import render_markdown
+    from arrangeren_tui.ui.dialogs.evaluation import EvaluationDialog
 
     ids = fill(store, veld)
     previous = store.load(ids["demo"])

@@ -11,19 +11,20 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, FakeClock
 
-from arrangeren_tui import cli, planning_cli
-from arrangeren_tui.core.calendar import calendar_bytes
+from arrangeren_tui.cli import args as cli_args
+from arrangeren_tui.cli import main as cli
+from arrangeren_tui.cli import planning as planning_cli
+from arrangeren_tui.cli import planning_args
+from arrangeren_tui.core.export.ics import calendar_bytes
 from arrangeren_tui.core.model import SessionMeta
-from arrangeren_tui.core.planning import (
+from arrangeren_tui.core.planning.calendar import plan_rows, planning_events
+from arrangeren_tui.core.planning.rules import (
     FREE,
     LAST,
-    PLANNING_DIRNAME,
-    PLANNING_NAME,
     RULE_MONTH,
     RULE_WEEKS,
     DamagedPlanningError,
     PlanningError,
-    PlanningStore,
     Series,
     Slot,
     by_month,
@@ -32,11 +33,10 @@ from arrangeren_tui.core.planning import (
     parse_holiday,
     parse_holidays,
     parse_time,
-    plan_rows,
-    planning_events,
     school_year,
 )
-from arrangeren_tui.core.store import SessionStore, SessionSummary
+from arrangeren_tui.core.planning.store import PLANNING_DIRNAME, PLANNING_NAME, PlanningStore
+from arrangeren_tui.core.storage.store import SessionStore, SessionSummary
 from arrangeren_tui.core.veld import Veld
 
 D = dt.date
@@ -385,10 +385,10 @@ def test_planning_events_between_dates_and_all_day_when_no_time(year):
 
 
 def parser() -> argparse.ArgumentParser:
-    main = cli.DutchParser(prog="arrangeren")
+    main = cli_args.DutchParser(prog="arrangeren")
     commands = main.add_subparsers(dest="command", metavar="COMMANDO",
-                                   parser_class=cli.DutchParser)
-    planning_cli.add_parser(commands)
+                                   parser_class=cli_args.DutchParser)
+    planning_args.add_parser(commands)
     return main
 
 
@@ -573,8 +573,8 @@ async def test_screen_series_by_month_delete_and_ics(store: SessionStore, veld: 
                                                      tmp_path: Path):
     from textual.widgets import OptionList
 
-    from arrangeren_tui.ui.dialogs import ConfirmDialog
-    from arrangeren_tui.ui.planning import PlanningScreen, SeriesForm
+    from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+    from arrangeren_tui.ui.screens.planning import PlanningScreen, SeriesForm
 
     session = store.create(SessionMeta(pupil=PUPIL, date="2027-01-05", time="10:00",
                                        school="De Esdoorn"), veld, 0.0, planned=True)
@@ -659,7 +659,7 @@ async def test_screen_series_by_month_delete_and_ics(store: SessionStore, veld: 
 
 async def test_screen_enter_on_a_free_slot_asks_the_app(store: SessionStore, veld: Veld,
                                                         tmp_path: Path):
-    from arrangeren_tui.ui.planning import PlanningScreen
+    from arrangeren_tui.ui.screens.planning import PlanningScreen
 
     planning = PlanningStore(store.root)
     slot = planning.add_series(series(start=D(2026, 11, 1), end=D(2026, 11, 30)))[0]
@@ -680,7 +680,7 @@ async def test_screen_enter_on_a_free_slot_asks_the_app(store: SessionStore, vel
 
 async def test_screen_shows_a_damaged_planning_and_keeps_it(store: SessionStore, veld: Veld,
                                                             tmp_path: Path):
-    from arrangeren_tui.ui.planning import PlanningScreen
+    from arrangeren_tui.ui.screens.planning import PlanningScreen
 
     planning = PlanningStore(store.root)
     planning.add_series(series(end=D(2026, 9, 30)))
@@ -698,6 +698,6 @@ async def test_screen_shows_a_damaged_planning_and_keeps_it(store: SessionStore,
 
 
 def test_the_parser_knows_the_workdays_without_loading_the_planning_core():
-    from arrangeren_tui.core.planning import WEEKDAYS
+    from arrangeren_tui.core.planning.rules import WEEKDAYS
 
-    assert planning_cli.WORKDAYS == WEEKDAYS[:5]
+    assert planning_args.WORKDAYS == WEEKDAYS[:5]

@@ -14,26 +14,26 @@ from pathlib import Path
 import pytest
 from conftest import T0, demo_session
 
-from arrangeren_tui.core import storage
-from arrangeren_tui.core.crashlog import LOG_NAME, write_crash_log
-from arrangeren_tui.core.lock import SessionLock, is_locked
+from arrangeren_tui.core.storage import files as storage
 from arrangeren_tui.core.model import Consent, Session, SessionMeta
-from arrangeren_tui.core.retention import (
+from arrangeren_tui.core.storage.crashlog import LOG_NAME, write_crash_log
+from arrangeren_tui.core.storage.files import backup_path
+from arrangeren_tui.core.storage.lock import SessionLock, is_locked
+from arrangeren_tui.core.storage.retention import (
     DEFAULT_MONTHS,
     RetentionError,
     add_months,
     expired,
     resolve_months,
 )
-from arrangeren_tui.core.storage import backup_path
-from arrangeren_tui.core.store import (
+from arrangeren_tui.core.storage.store import (
     DAMAGED_MARK,
     DamagedSessionError,
     SessionInUseError,
     SessionStore,
     StoreError,
 )
-from arrangeren_tui.core.writer import SaveWriter
+from arrangeren_tui.core.storage.writer import SaveWriter
 
 # -- locks ---------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ def test_lock_of_a_killed_process_does_not_block(store: SessionStore, demo):
     path = store.lock(demo.id).path
     code = (
         "import sys, os, signal; sys.path.insert(0, sys.argv[1]);"
-        "from arrangeren_tui.core.lock import SessionLock; from pathlib import Path;"
+        "from arrangeren_tui.core.storage.lock import SessionLock; from pathlib import Path;"
         "lock = SessionLock(Path(sys.argv[2])); assert lock.acquire();"
         "print('held', flush=True); os.kill(os.getpid(), signal.SIGKILL)"
     )
@@ -77,7 +77,7 @@ def test_lock_held_by_another_process_is_seen(store: SessionStore, demo):
     path = store.lock(demo.id).path
     code = (
         "import sys, time; sys.path.insert(0, sys.argv[1]);"
-        "from arrangeren_tui.core.lock import SessionLock; from pathlib import Path;"
+        "from arrangeren_tui.core.storage.lock import SessionLock; from pathlib import Path;"
         "lock = SessionLock(Path(sys.argv[2])); assert lock.acquire();"
         "print('held', flush=True); time.sleep(30)"
     )

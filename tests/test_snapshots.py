@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from arrangeren_tui.ui.board.widgets import CaptureInput
 from conftest import TODAY, FakeClock, demo_now, demo_session
 
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.ui.app import ArrangerenApp
-from arrangeren_tui.ui.widgets import CaptureInput
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_new_session_form(snap_compare, snapshot_store, veld):
 
 
 def _deck(veld):  # type: ignore[no-untyped-def]
-    from arrangeren_tui.core.decks import load_decks
+    from arrangeren_tui.core.decks.load import load_decks
     from arrangeren_tui.core.paths import shipped_decks_dir
 
     return load_decks([shipped_decks_dir()], veld)[0]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 
+from arrangeren_tui.ui.board.widgets import CaptureInput
 from conftest import TODAY, FakeClock, demo_now
 
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.app import ArrangerenApp
-from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.dialogs import NoteDialog, TooSmallScreen
-from arrangeren_tui.ui.home import HomeScreen, NewSessionScreen
-from arrangeren_tui.ui.overview import OverviewScreen
-from arrangeren_tui.ui.widgets import CaptureInput
+from arrangeren_tui.ui.board.overview import OverviewScreen
+from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.dialogs.common import NoteDialog, TooSmallScreen
+from arrangeren_tui.ui.screens.home import HomeScreen, NewSessionScreen
 
 
 def make_app(store: SessionStore, veld: Veld, clock: FakeClock, open_session: str | None = None):

@@ -7,20 +7,20 @@ import json
 from pathlib import Path
 
 import pytest
+from arrangeren_tui.ui.board.widgets import CaptureInput, PartyPane
 from conftest import T0, TODAY, FakeClock, demo_now, demo_session
 from textual import events
 from textual.widgets import DataTable, Select
 
-from arrangeren_tui.core.crashlog import LOG_NAME
 from arrangeren_tui.core.model import Session, SessionMeta
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.crashlog import LOG_NAME
+from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.app import EXIT_CRASH, ArrangerenApp
-from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.consent import ConsentDialog
-from arrangeren_tui.ui.dialogs import ConfirmDialog, NoteDialog, UnsavedDialog
-from arrangeren_tui.ui.home import HomeScreen, RetentionScreen
-from arrangeren_tui.ui.widgets import CaptureInput, PartyPane
+from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.dialogs.common import ConfirmDialog, NoteDialog, UnsavedDialog
+from arrangeren_tui.ui.dialogs.consent import ConsentDialog
+from arrangeren_tui.ui.screens.home import HomeScreen, RetentionScreen
 
 
 def make_app(store: SessionStore, veld: Veld, open_session: str | None = None,
@@ -359,7 +359,8 @@ def test_no_network_module_is_imported_by_the_app(tmp_path: Path):
     import sys
 
     code = (
-        "import sys; import arrangeren_tui.cli, arrangeren_tui.ui.app, arrangeren_tui.core.decks;"
+        "import sys; import arrangeren_tui.cli.main, arrangeren_tui.ui.app, "
+        "arrangeren_tui.core.decks.load, arrangeren_tui.core.decks.write;"
         "bad = [m for m in ('http.client', 'urllib.request', 'requests', 'httpx', "
         "'smtplib', 'ftplib', 'xmlrpc.client') if m in sys.modules]; print(bad)"
     )
@@ -374,9 +375,9 @@ def test_no_network_module_is_imported_by_the_app(tmp_path: Path):
 READ_ONLY_SCRIPT = r"""
 import asyncio, json, sys
 from pathlib import Path
-from arrangeren_tui.cli import main
+from arrangeren_tui.cli.main import main
 from arrangeren_tui.core.paths import shipped_decks_dir
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import load_veld
 from arrangeren_tui.ui.app import ArrangerenApp
 

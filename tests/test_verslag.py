@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from arrangeren_tui.cli import main
+from arrangeren_tui.cli.main import main
+from arrangeren_tui.core.export.verslag import render_markdown
 from arrangeren_tui.core.model import Consent, Session
 from arrangeren_tui.core.paths import shipped_decks_dir
 from arrangeren_tui.core.text import safe_text
 from arrangeren_tui.core.veld import load_veld
-from arrangeren_tui.core.verslag import render_markdown
 
 GOLDEN = Path(__file__).parent / "golden" / "verslag-demo.md"
 PARSER = MarkdownIt("commonmark").enable("table")
@@ -170,7 +170,7 @@ def test_pseudonymised_leaves_no_name_behind(veld):
 
 
 def test_export_command_to_a_folder(capsys, tmp_path, veld):
-    from arrangeren_tui.core.store import SessionStore
+    from arrangeren_tui.core.storage.store import SessionStore
 
     store = SessionStore(tmp_path / "store")
     store.ensure()
@@ -191,7 +191,7 @@ def test_export_command_to_a_folder(capsys, tmp_path, veld):
 def test_html_has_no_raw_html_from_typed_text(veld, hostile):
     from html.parser import HTMLParser
 
-    from arrangeren_tui.core.verslag import render_html
+    from arrangeren_tui.core.export.verslag import render_html
 
     session = full_session(veld)
     session.add_note(hostile + " <img src=x onerror=alert(1)>", T0, party="school")
@@ -216,7 +216,7 @@ def test_html_has_no_raw_html_from_typed_text(veld, hostile):
 
 
 def test_export_html_command(tmp_path, veld, capsys):
-    from arrangeren_tui.core.store import SessionStore
+    from arrangeren_tui.core.storage.store import SessionStore
 
     store = SessionStore(tmp_path / "store")
     store.ensure()
@@ -235,7 +235,7 @@ def test_export_html_command(tmp_path, veld, capsys):
 def test_foto_is_valid_svg_with_every_note_and_card(veld, pseudonymise):
     import xml.etree.ElementTree as ET
 
-    from arrangeren_tui.core.foto import render_svg
+    from arrangeren_tui.core.export.foto import render_svg
 
     session = full_session(veld)
     for hostile in HOSTILE:
@@ -262,9 +262,9 @@ async def test_verslag_from_the_app_preview_and_write(tmp_path, veld):
     from conftest import TODAY, FakeClock
     from textual.widgets import Markdown
 
-    from arrangeren_tui.core.store import SessionStore
+    from arrangeren_tui.core.storage.store import SessionStore
     from arrangeren_tui.ui.app import ArrangerenApp
-    from arrangeren_tui.ui.exportscreen import ExportScreen
+    from arrangeren_tui.ui.screens.export import ExportScreen
 
     store = SessionStore(tmp_path / "store")
     store.ensure()

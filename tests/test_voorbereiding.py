@@ -14,10 +14,10 @@ from conftest import PLANNED_ID, T0, planned_session
 from icalendar import Calendar
 from markdown_it import MarkdownIt
 
-from arrangeren_tui.cli import main
-from arrangeren_tui.core.calendar import CalendarEvent, calendar_bytes
+from arrangeren_tui.cli.main import main
 from arrangeren_tui.core.capture import parse_capture
-from arrangeren_tui.core.invitations import (
+from arrangeren_tui.core.export.ics import CalendarEvent, calendar_bytes
+from arrangeren_tui.core.export.invitations import (
     InvitationError,
     check_templates,
     dutch_duration,
@@ -25,6 +25,7 @@ from arrangeren_tui.core.invitations import (
     render_invitation,
     roles_for,
 )
+from arrangeren_tui.core.export.verslag import render_markdown
 from arrangeren_tui.core.model import (
     STATUS_OPEN,
     STATUS_PLANNED,
@@ -34,7 +35,6 @@ from arrangeren_tui.core.model import (
     SessionError,
 )
 from arrangeren_tui.core.paths import shipped_decks_dir
-from arrangeren_tui.core.verslag import render_markdown
 
 GOLDEN = Path(__file__).parent / "golden"
 SHIPPED = [shipped_decks_dir() / "uitnodigingen"]
@@ -318,7 +318,7 @@ def test_cli_new_planned_and_invitation_files(tmp_path, capsys):
 
 
 def test_cli_refuses_an_invitation_without_consent(tmp_path, capsys, veld):
-    from arrangeren_tui.core.store import SessionStore
+    from arrangeren_tui.core.storage.store import SessionStore
 
     store = SessionStore(tmp_path / "store")
     store.ensure()
@@ -341,7 +341,8 @@ def test_session_new_planned_flag(veld):
 
 
 def test_deleting_a_session_frees_its_slot(veld, store):
-    from arrangeren_tui.core.planning import PlanningStore, Series
+    from arrangeren_tui.core.planning.rules import Series
+    from arrangeren_tui.core.planning.store import PlanningStore
 
     planning = PlanningStore(store.root)
     slot = planning.add_series(Series(
@@ -350,12 +351,14 @@ def test_deleting_a_session_frees_its_slot(veld, store):
         time="13:30", minutes=90, place="kamer 2", school="De Wilg"))[0]
     store.save(planned_session(veld))
     planning.assign(slot.id, PLANNED_ID)
-    store.delete(PLANNED_ID)
+    from arrangeren_tui.core.removal import delete_session
+
+    delete_session(store, PLANNED_ID)
     assert PlanningStore(store.root).slots()[0].session == ""
 
 
 def test_one_meeting_one_uid_in_invitation_and_year_calendar(veld, store):
-    from arrangeren_tui.core.planning import planning_events
+    from arrangeren_tui.core.planning.calendar import planning_events
 
     store.save(planned_session(veld))
     summaries = store.list()[0]

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import json
 
+from arrangeren_tui.ui.board.widgets import PreparationPanel
 from conftest import PLANNED_ID, TODAY, FakeClock, planned_session
 
-from arrangeren_tui.core.store import SessionStore
+from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.app import ArrangerenApp
-from arrangeren_tui.ui.board import BoardScreen
-from arrangeren_tui.ui.dialogs import ConfirmDialog
-from arrangeren_tui.ui.home import HomeScreen, NewSessionScreen
-from arrangeren_tui.ui.invitations import InvitationsScreen
-from arrangeren_tui.ui.preparation import PreparationScreen
-from arrangeren_tui.ui.widgets import PreparationPanel
+from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+from arrangeren_tui.ui.screens.home import HomeScreen, NewSessionScreen
+from arrangeren_tui.ui.screens.invitations import InvitationsScreen
+from arrangeren_tui.ui.screens.preparation import PreparationScreen
 
 
 def make_app(store: SessionStore, veld: Veld, clock: FakeClock, tmp_path=None, **kwargs):
@@ -272,8 +272,9 @@ async def test_voorbereiding_is_read_only_while_another_window_has_it(store, vel
 async def test_plan_a_meeting_in_a_free_slot_of_the_year(store, veld, clock):
     import datetime as dt
 
-    from arrangeren_tui.core.planning import PlanningStore, Series
-    from arrangeren_tui.ui.planning import PlanningScreen
+    from arrangeren_tui.core.planning.rules import Series
+    from arrangeren_tui.core.planning.store import PlanningStore
+    from arrangeren_tui.ui.screens.planning import PlanningScreen
 
     planning = PlanningStore(store.root)
     planning.add_series(Series(

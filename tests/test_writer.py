@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from arrangeren_tui.core.storage import atomic_write_bytes, encode_json
-from arrangeren_tui.core.writer import SaveWriter
+from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
+from arrangeren_tui.core.storage.writer import SaveWriter
 
 WAIT = 5.0  # upper bound for anything that should happen "soon"
 

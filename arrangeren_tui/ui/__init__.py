@@ -1,5 +1,9 @@
-"""The Textual layer: app, screens, widgets and the stylesheet."""
+"""The Textual layer: the app, the board, the other screens, dialogs, shared widgets and styles."""
 
-# Every screen but the board reads its rules from here when the first of them opens
-# (relative to the screen's module, so all screens live in this package).
-SCREENS_CSS = "schermen.tcss"
+from pathlib import Path
+
+STYLES = Path(__file__).parent / "styles"
+# The board and what every screen shares: read at start.
+APP_CSS = str(STYLES / "arrangeren.tcss")
+# Every screen but the board reads its rules from here when the first of them opens.
+SCREENS_CSS = str(STYLES / "schermen.tcss")

@@ -19,26 +19,27 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from arrangeren_tui.core.crashlog import write_crash_log
-from arrangeren_tui.core.lock import SessionLock
 from arrangeren_tui.core.model import Session, SessionMeta
-from arrangeren_tui.core.retention import DEFAULT_MONTHS
-from arrangeren_tui.core.storage import atomic_write_bytes, encode_json
-from arrangeren_tui.core.store import (
+from arrangeren_tui.core.storage.crashlog import write_crash_log
+from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
+from arrangeren_tui.core.storage.lock import SessionLock
+from arrangeren_tui.core.storage.retention import DEFAULT_MONTHS
+from arrangeren_tui.core.storage.store import (
     DamagedSessionError,
     Recovery,
     SessionStore,
     StoreError,
 )
 from arrangeren_tui.core.veld import Veld
-from arrangeren_tui.ui.board import BoardScreen
+from arrangeren_tui.ui import APP_CSS
+from arrangeren_tui.ui.board.screen import BoardScreen
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
-    from arrangeren_tui.core.decks import Deck, DeckProblem
-    from arrangeren_tui.ui.cardsearch import CardIndex
-    from arrangeren_tui.ui.dialogs import TooSmallScreen, UnsavedChoice
-    from arrangeren_tui.ui.home import HomeScreen
-    from arrangeren_tui.ui.picker import BlankCard
+    from arrangeren_tui.core.decks.types import Deck, DeckProblem
+    from arrangeren_tui.ui.dialogs.cardsearch import CardIndex
+    from arrangeren_tui.ui.dialogs.common import TooSmallScreen, UnsavedChoice
+    from arrangeren_tui.ui.dialogs.picker import BlankCard
+    from arrangeren_tui.ui.screens.home import HomeScreen
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WATCHDOG_SECONDS = 3.0
@@ -59,7 +60,7 @@ def write_copy(record: dict, path: Path) -> Path:
 class ArrangerenApp(App[int]):
     """Thin on purpose: the board logic lives in ``BoardScreen``."""
 
-    CSS_PATH = "arrangeren.tcss"
+    CSS_PATH = APP_CSS
     TITLE = "arrangeren"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Stop", key_display="^Q", priority=True, id="app.quit"),
@@ -89,7 +90,7 @@ class ArrangerenApp(App[int]):
         self.store = store
         self.veld = veld
         if deck is None and deck_dirs is None:
-            from arrangeren_tui.core.decks import Deck
+            from arrangeren_tui.core.decks.types import Deck
 
             deck = Deck([], veld)
         self._deck = deck
@@ -150,7 +151,7 @@ class ArrangerenApp(App[int]):
         with self._deck_lock:
             if self._deck is None:
                 assert self._deck_dirs is not None
-                from arrangeren_tui.core.decks import load_decks
+                from arrangeren_tui.core.decks.load import load_decks
 
                 self._deck, self.deck_problems = load_decks(self._deck_dirs, self.veld,
                                                             cache=self.deck_cache)
@@ -182,14 +183,15 @@ class ArrangerenApp(App[int]):
     def card_index(self) -> CardIndex:
         """The searchable deck, built on first use and after a card is added."""
         if self._card_index is None:
-            from arrangeren_tui.ui.cardsearch import CardIndex
+            from arrangeren_tui.ui.dialogs.cardsearch import CardIndex
 
             self._card_index = CardIndex(list(self.deck), self.veld)
         return self._card_index
 
     def keep_blank_card(self, blank: BlankCard) -> str:
         """Write a blanco kaart to the user's own deck; its id, or "" if that failed."""
-        from arrangeren_tui.core.decks import Deck, DeckError, append_card, new_card, own_deck_path
+        from arrangeren_tui.core.decks.types import Deck, DeckError
+        from arrangeren_tui.core.decks.write import append_card, new_card, own_deck_path
 
         party = self.veld.party(blank.party)
         try:
@@ -230,13 +232,13 @@ class ArrangerenApp(App[int]):
             self.push_screen(self._home())
 
     def _home(self) -> HomeScreen:
-        from arrangeren_tui.ui.home import HomeScreen
+        from arrangeren_tui.ui.screens.home import HomeScreen
 
         return HomeScreen(self.store, self.veld, self.retention_months)
 
     def prepare_session(self, session_id: str) -> None:
         """Open the voorbereiding of a session, holding its lock while it is open."""
-        from arrangeren_tui.ui.preparation import PreparationScreen
+        from arrangeren_tui.ui.screens.preparation import PreparationScreen
 
         claimed = self.claim_session(session_id)
         if claimed is None:
@@ -254,7 +256,7 @@ class ArrangerenApp(App[int]):
     def plan_session(self, preset: SessionMeta | None = None,
                      then: Callable[[Session], None] | None = None) -> None:
         """Ask for a planned meeting; create it (gepland) and open its voorbereiding."""
-        from arrangeren_tui.ui.home import NewSessionScreen
+        from arrangeren_tui.ui.screens.home import NewSessionScreen
 
         def planned(meta: SessionMeta | None) -> None:
             if meta is None:
@@ -275,7 +277,8 @@ class ArrangerenApp(App[int]):
 
     def plan_in_slot(self, slot) -> None:  # type: ignore[no-untyped-def]
         """Plan a meeting in a free slot of the jaarplanning and assign the slot to it."""
-        from arrangeren_tui.core.planning import PlanningError, PlanningStore
+        from arrangeren_tui.core.planning.rules import PlanningError
+        from arrangeren_tui.core.planning.store import PlanningStore
 
         preset = SessionMeta(pupil="", date=slot.date, time=slot.time, place=slot.place,
                              school=slot.school, planned_minutes=slot.minutes)
@@ -364,7 +367,7 @@ class ArrangerenApp(App[int]):
                 )
             self.offer_recoveries(rest, open_after=open_after)
 
-        from arrangeren_tui.ui.dialogs import ConfirmDialog
+        from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 
         self.push_screen(
             ConfirmDialog(
@@ -393,7 +396,7 @@ class ArrangerenApp(App[int]):
                     if stop:
                         self.exit(0)
 
-                from arrangeren_tui.ui.dialogs import ConfirmDialog
+                from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 
                 self.push_screen(ConfirmDialog(
                     f"De voorbereiding is niet opgeslagen ({screen.problem}). "  # type: ignore[attr-defined]
@@ -434,7 +437,7 @@ class ArrangerenApp(App[int]):
             board.shutdown(force=True)
             then()
 
-        from arrangeren_tui.ui.dialogs import UnsavedDialog
+        from arrangeren_tui.ui.dialogs.common import UnsavedDialog
 
         self.push_screen(UnsavedDialog(problem, str(default)), answer)
 
@@ -449,7 +452,7 @@ class ArrangerenApp(App[int]):
     def _check_size(self, width: int, height: int) -> None:
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         if too_small and self._too_small is None:
-            from arrangeren_tui.ui.dialogs import TooSmallScreen
+            from arrangeren_tui.ui.dialogs.common import TooSmallScreen
 
             self._too_small = TooSmallScreen(MIN_WIDTH, MIN_HEIGHT)
             self.push_screen(self._too_small)

@@ -1,0 +1,74 @@
+"""What every sub-command shares: a parser that speaks Dutch, one-line failures,
+and the argument types built on the core's one date and one time parser."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from typing import NoReturn
+
+from arrangeren_tui.cli.exitcodes import EXIT_ERROR, EXIT_USAGE
+
+_ARGPARSE_DUTCH = [
+    (re.compile(r"the following arguments are required: (.*)"), r"verplicht maar ontbreekt: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"onbekend: \1"),
+    (re.compile(r"argument (\S+): expected one argument"), r"bij \1 hoort een waarde"),
+    (
+        re.compile(r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)"),
+        r"onbekend commando '\2' (kies uit: \3)",
+    ),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"ongeldige waarde voor \1: \3"),
+    (re.compile(r"argument (\S+): (.*)"), r"\1: \2"),
+]
+
+
+class DutchFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups,
+                          prefix="gebruik: " if prefix is None else prefix)
+
+
+class DutchParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Dutch and fails with one line."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", DutchFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "commando's"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, dutch in _ARGPARSE_DUTCH:
+            if pattern.search(message):
+                message = pattern.sub(dutch, message)
+                break
+        fail(f"{message} (zie 'arrangeren --help')", EXIT_USAGE)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    sys.stderr.write(f"arrangeren: {message}\n")
+    raise SystemExit(code)
+
+
+def time_arg(text: str) -> str:
+    if not text:
+        return ""  # argparse passes a string default through the type too
+    from arrangeren_tui.core.model import clock_time
+
+    try:
+        return clock_time(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def date_arg(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen datum als JJJJ-MM-DD") from None
+
+

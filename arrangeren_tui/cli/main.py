@@ -1,0 +1,462 @@
+"""The ``arrangeren`` command line.
+
+``arrangeren`` alone opens the home screen; ``new``, ``open``, ``list``,
+``delete``, ``herstel``, ``bewaartermijn``, ``export``, ``uitnodiging`` and
+``plan`` work on the store. Errors are one Dutch line on stderr and a non-zero exit, never a
+traceback. Textual is imported only when a screen is needed, so the other
+commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import sys
+import time
+from pathlib import Path
+
+from arrangeren_tui import __version__
+from arrangeren_tui.cli import planning_args
+from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
+from arrangeren_tui.cli.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
+from arrangeren_tui.core.model import SessionMeta
+from arrangeren_tui.core.paths import (
+    deck_cache_path,
+    resolve_deck_dirs,
+    resolve_store_dir,
+    resolve_template_dirs,
+    resolve_veld_path,
+    user_config_dir,
+)
+from arrangeren_tui.core.storage.crashlog import write_crash_log
+from arrangeren_tui.core.storage.files import write_file_or_into
+from arrangeren_tui.core.storage.retention import (
+    SETTINGS_FILENAME,
+    RetentionError,
+    expired,
+    resolve_months,
+)
+from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
+from arrangeren_tui.core.veld import Veld, VeldError, load_veld
+
+
+def build_parser() -> DutchParser:
+    parser = DutchParser(
+        prog="arrangeren",
+        description="Het arrangeerveld in de terminal. Zonder commando opent het startscherm.",
+    )
+    parser.add_argument("--store", metavar="MAP", help="map met gesprekken (anders: zie README)")
+    parser.add_argument("--veld", metavar="BESTAND", help="eigen arrangeerveld (veld.toml)")
+    parser.add_argument(
+        "--decks", metavar="MAP", action="append",
+        help="eigen map met kaarten (mag vaker; gaat voor de meegeleverde kaarten)",
+    )
+    parser.add_argument(
+        "--bewaartermijn", metavar="MAANDEN",
+        help="bewaartermijn na de evaluatiedatum (standaard 24 maanden)",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"arrangeren {__version__}", help="toon de versie"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=DutchParser)
+
+    new = commands.add_parser("new", help="maak een nieuw gesprek en toon de code")
+    new.add_argument("--leerling", required=True, metavar="NAAM", help="naam of initialen")
+    new.add_argument("--school", default="", metavar="SCHOOL")
+    new.add_argument("--groep", default="", metavar="GROEP")
+    new.add_argument("--datum", type=date_arg, metavar="JJJJ-MM-DD", help="standaard: vandaag")
+    new.add_argument("--gespreksleider", default="", metavar="NAAM")
+    new.add_argument(
+        "--duur", type=int, default=None, metavar="MIN", help="geplande duur (standaard: veld)"
+    )
+    new.add_argument("--gepland", action="store_true",
+                     help="plan het gesprek: voorbereiden en uitnodigen, later houden")
+    new.add_argument("--tijd", type=time_arg, default="", metavar="UU:MM", help="begintijd")
+    new.add_argument("--plaats", default="", metavar="PLAATS")
+    new.add_argument("--uitnodigen", default="", metavar="PARTIJEN",
+                     help="externe partijen, met komma's (bv. swv,jgz)")
+    new.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    open_ = commands.add_parser("open", help="open een gesprek direct op het arrangeerveld")
+    open_.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+
+    list_ = commands.add_parser("list", help="toon alle gesprekken, nieuwste eerst")
+    list_.add_argument("--leerling", metavar="TEKST", help="alleen leerlingen met deze tekst")
+    list_.add_argument("--school", metavar="TEKST", help="alleen scholen met deze tekst")
+    list_.add_argument("--sinds", type=date_arg, metavar="JJJJ-MM-DD",
+                       help="alleen gesprekken op of na deze datum")
+    list_.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    delete = commands.add_parser("delete", help="verwijder een gesprek helemaal")
+    delete.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+    delete.add_argument("--ja", action="store_true", help="niet vragen (voor scripts)")
+
+    restore = commands.add_parser(
+        "herstel", help="zet de vorige versie terug van een beschadigd gesprek"
+    )
+    restore.add_argument("id", metavar="CODE", help="gesprekscode")
+
+    export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
+    export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+    export.add_argument("--format", choices=list(FORMATS), default="md",
+                        help="md: Markdown (standaard), html: om af te drukken, svg: foto van "
+                             "het veld")
+    export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
+    export.add_argument("--pseudoniem", action="store_true",
+                        help="leerling als initialen, deelnemers als hun rol")
+
+    invite = commands.add_parser("uitnodiging", help="schrijf de uitnodiging voor één rol")
+    invite.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+    invite.add_argument("--rol", required=True, metavar="ROL",
+                        help="leraar, ouders of een externe partij (bv. swv)")
+    invite.add_argument("--formaat", choices=["md", "tekst", "ics"], default="md",
+                        help="md: Markdown (standaard), tekst: om in een mail te plakken, "
+                             "ics: agenda-afspraak")
+    invite.add_argument("-o", "--output", metavar="PAD", help="bestand of map (anders: scherm)")
+    invite.add_argument("--met-naam", action="store_true",
+                        help="naam van de leerling in de agenda-afspraak (standaard: initialen)")
+
+    decks = commands.add_parser("decks", help="werk met de kaartenstapels")
+    deck_commands = decks.add_subparsers(dest="deck_command", metavar="COMMANDO",
+                                         parser_class=DutchParser, required=True)
+    check = deck_commands.add_parser(
+        "check", help="controleer kaartbestanden en toon elk probleem als bestand:regel"
+    )
+    check.add_argument("paths", nargs="*", metavar="PAD",
+                       help="bestanden of mappen (standaard: alle kaartmappen)")
+
+    retention = commands.add_parser(
+        "bewaartermijn", help="toon gesprekken die over de bewaartermijn zijn"
+    )
+    retention.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    planning_args.add_parser(commands)
+    return parser
+
+
+def _load_veld(args: argparse.Namespace) -> Veld:
+    path = resolve_veld_path(args.veld)
+    try:
+        return load_veld(path)
+    except VeldError as error:
+        fail(f"het arrangeerveld kan niet geladen worden: {error}")
+
+
+def _store(args: argparse.Namespace) -> SessionStore:
+    return SessionStore(resolve_store_dir(args.store))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    pupil = args.leerling.strip()
+    if not pupil:
+        fail("--leerling mag niet leeg zijn", EXIT_USAGE)
+    veld = _load_veld(args)
+    minutes = args.duur if args.duur is not None else veld.total_minutes
+    if not 1 <= minutes <= 600:
+        fail("--duur moet tussen 1 en 600 minuten liggen", EXIT_USAGE)
+    meta = SessionMeta(
+        pupil=pupil,
+        date=args.datum or dt.date.today().isoformat(),
+        school=args.school.strip(),
+        group=args.groep.strip(),
+        facilitator=args.gespreksleider.strip(),
+        planned_minutes=minutes,
+        time=args.tijd,
+        place=args.plaats.strip(),
+        invited=_invited(args.uitnodigen, veld),
+    )
+    session = _store(args).create(meta, veld, time.time(), planned=args.gepland)
+    if args.json:
+        print(json.dumps({"id": session.id, "leerling": meta.pupil, "datum": meta.date,
+                          "status": session.status}))
+    else:
+        print(session.id)
+    return 0
+
+
+def _invited(text: str, veld: Veld) -> tuple[str, ...]:
+    from arrangeren_tui.core.model import HOME_PARTIES
+
+    external = [p.key for p in veld.parties if p.key not in HOME_PARTIES]
+    chosen: list[str] = []
+    for word in (w.strip() for w in text.split(",")):
+        if not word:
+            continue
+        matches = [p.key for p in veld.match_party(word) if p.key in external]
+        if len(matches) != 1:
+            fail(f"--uitnodigen: '{word}' is geen externe partij (kies uit: "
+                 f"{', '.join(external)})", EXIT_USAGE)
+        chosen.append(matches[0])
+    return tuple(dict.fromkeys(chosen))
+
+
+def cmd_invitation(args: argparse.Namespace) -> int:
+    from arrangeren_tui.core.export.ics import CalendarError, calendar_bytes
+    from arrangeren_tui.core.export.invitations import (
+        InvitationError,
+        invitation_event,
+        invitation_filename,
+        render_invitation,
+    )
+
+    store = _store(args)
+    session = store.load(store.resolve_id(args.id))
+    dirs = resolve_template_dirs(args.decks)
+    try:
+        if args.formaat == "ics":
+            event = invitation_event(session, args.rol, dirs, with_names=args.met_naam)
+            data = calendar_bytes([event], name="Arrangeergesprek",
+                                  stamp=dt.datetime.now(dt.timezone.utc))
+        else:
+            invitation = render_invitation(session, args.rol, dirs)
+            text = invitation.markdown if args.formaat == "md" else invitation.text
+            data = text.encode("utf-8")
+    except (InvitationError, CalendarError) as error:
+        fail(str(error))
+    if not args.output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    target = write_file_or_into(Path(args.output),
+                                invitation_filename(session.id, args.rol, args.formaat), data)
+    print(f"Uitnodiging geschreven: {target}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    summaries, problems = _store(args).list()
+    for problem in problems:
+        sys.stderr.write(f"arrangeren: let op: {problem}\n")
+    if args.leerling:
+        summaries = [s for s in summaries if args.leerling.casefold() in s.pupil.casefold()]
+    if args.school:
+        summaries = [s for s in summaries if args.school.casefold() in s.school.casefold()]
+    if args.sinds:
+        summaries = [s for s in summaries if s.date >= args.sinds]
+    if args.json:
+        rows = [
+            {
+                "id": s.id,
+                "leerling": s.pupil,
+                "datum": s.date,
+                "school": s.school,
+                "groep": s.group,
+                "status": s.status,
+                "evaluatiedatum": s.evaluation,
+            }
+            for s in summaries
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not summaries:
+        print("Nog geen gesprekken.")
+        return 0
+    for s in summaries:
+        extra = " · ".join(x for x in (s.school, f"groep {s.group}" if s.group else "") if x)
+        print(f"{s.id}  {s.date}  {s.status:<8}  {s.pupil}" + (f"  ({extra})" if extra else ""))
+    return 0
+
+
+def _retention_months(args: argparse.Namespace) -> int:
+    try:
+        return resolve_months(args.bewaartermijn, settings=user_config_dir() / SETTINGS_FILENAME)
+    except RetentionError as error:
+        fail(str(error), EXIT_USAGE)
+
+
+def _resolve_any(store: SessionStore, text: str) -> str:
+    """A session id, also for a session of which only files other than its data are left."""
+    try:
+        return store.resolve_id(text)
+    except StoreError:
+        try:
+            if store.files_of(text):
+                return text
+        except StoreError:
+            pass
+        raise
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = _store(args)
+    session_id = _resolve_any(store, args.id)
+    if not args.ja:
+        try:
+            summary = next((s for s in store.list()[0] if s.id == session_id), None)
+        except StoreError:
+            summary = None
+        what = f"{summary.pupil}, {summary.date}" if summary else "onleesbaar of onvolledig"
+        if not sys.stdin.isatty():
+            fail(f"verwijderen vraagt om bevestiging; gebruik --ja om {session_id} "
+                 "zonder vragen te verwijderen", EXIT_USAGE)
+        sys.stderr.write(
+            f"Gesprek {session_id} ({what}) definitief verwijderen, met vorige versies? "
+            "Typ 'ja': "
+        )
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() != "ja":
+            sys.stderr.write("Niets verwijderd.\n")
+            return EXIT_ERROR
+    from arrangeren_tui.core.removal import delete_session
+
+    removed = delete_session(store, session_id)
+    print(f"Gesprek {session_id} verwijderd ({len(removed)} bestanden).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = _store(args)
+    session_id = _resolve_any(store, args.id)
+    if store.path_for(session_id).exists():
+        try:
+            store.load(session_id)
+        except DamagedSessionError as error:
+            moved = store.set_aside(session_id)
+            sys.stderr.write(f"arrangeren: {error}; apart gezet als {moved.name}\n")
+        else:
+            print(f"Gesprek {session_id} is niet beschadigd; er is niets veranderd.")
+            return 0
+    info = store.backup_info(session_id)
+    if info is None:
+        fail(f"gesprek {session_id} heeft geen leesbare vorige versie")
+    store.restore_backup(session_id)
+    print(f"Gesprek {session_id} teruggezet: {info.describe()}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _store(args)
+    session = store.load(store.resolve_id(args.id))
+    text = render_export(session, args.format, now=time.time(), pseudonymise=args.pseudoniem)
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    name = export_filename(session.id, args.format, pseudonymise=args.pseudoniem)
+    target = write_file_or_into(Path(args.output), name, text.encode("utf-8"))
+    print(f"Verslag geschreven: {target}")
+    return 0
+
+
+def cmd_decks(args: argparse.Namespace) -> int:
+    veld = _load_veld(args)
+    if args.paths:
+        from arrangeren_tui.core.decks.load import check_paths
+
+        problems = check_paths([Path(p).expanduser() for p in args.paths], veld)
+        checked = ", ".join(args.paths)
+        count = None
+    else:
+        dirs = resolve_deck_dirs(args.decks)
+        from arrangeren_tui.core.decks.load import load_decks
+
+        deck, problems = load_decks(dirs, veld)
+        checked = ", ".join(str(d) for d in dirs)
+        count = len(deck)
+    if not args.paths:
+        from arrangeren_tui.core.export.invitations import check_templates
+
+        problems = [*problems, *check_templates(resolve_template_dirs(args.decks))]
+    for problem in problems:
+        print(problem)
+    if problems:
+        count = len(problems)
+        sys.stderr.write(f"arrangeren: {count} {'probleem' if count == 1 else 'problemen'} "
+                         "gevonden\n")
+        return EXIT_ERROR
+    loaded = f" ({count} kaarten)" if count is not None else ""
+    print(f"Geen problemen in {checked}{loaded}.")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    months = _retention_months(args)
+    summaries, problems = _store(args).list()
+    for problem in problems:
+        sys.stderr.write(f"arrangeren: let op: {problem}\n")
+    items = expired(summaries, dt.date.today(), months)
+    if args.json:
+        print(json.dumps(
+            [
+                {"id": e.summary.id, "leerling": e.summary.pupil, "datum": e.summary.date,
+                 "evaluatiedatum": e.summary.evaluation, "verlopen_sinds": e.since.isoformat(),
+                 "vanaf": e.basis}
+                for e in items
+            ],
+            ensure_ascii=False, indent=1,
+        ))
+        return 0
+    if not items:
+        print(f"Geen gesprekken over de bewaartermijn ({months} maanden).")
+        return 0
+    print(f"Over de bewaartermijn ({months} maanden na de evaluatie); niets is gewist:")
+    for e in items:
+        print(f"{e.summary.id}  {e.summary.date}  verlopen sinds {e.since}  {e.summary.pupil}")
+    return 0
+
+
+def run_app(args: argparse.Namespace, session_id: str | None) -> int:
+    # No garbage collection until the first screen is drawn (the app turns it back on):
+    # its passes over Textual's many new objects cost ~50 ms of a ~0.4 s start.
+    gc.disable()
+    try:
+        return _run_app(args, session_id)
+    finally:
+        gc.enable()
+
+
+def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
+    veld = _load_veld(args)
+    months = _retention_months(args)
+    store = _store(args)
+    store.ensure()
+    if session_id is not None:
+        session_id = store.resolve_id(session_id)
+        try:
+            store.load(session_id)  # fail here, in plain text, before the screen takes over
+        except DamagedSessionError as error:
+            hint = (f"zet de vorige versie terug met: arrangeren herstel {session_id}"
+                    if store.backup_info(session_id) else "er is geen vorige versie")
+            fail(f"{error}; {hint}")
+    from arrangeren_tui.ui.app import ArrangerenApp
+
+    app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
+                        retention_months=months, deck_dirs=resolve_deck_dirs(args.decks),
+                        template_dirs=resolve_template_dirs(args.decks),
+                        deck_cache=deck_cache_path())
+    return app.run_guarded()
+
+
+COMMANDS = {
+    "new": cmd_new,
+    "list": cmd_list,
+    "delete": cmd_delete,
+    "herstel": cmd_restore,
+    "bewaartermijn": cmd_retention,
+    "decks": cmd_decks,
+    "export": cmd_export,
+    "uitnodiging": cmd_invitation,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "plan":
+            from arrangeren_tui.cli import planning  # the planning core loads only now
+
+            return planning.run(args, _store(args))
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args)
+        return run_app(args, args.id if args.command == "open" else None)
+    except StoreError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        fail(f"{error.strerror or error} ({Path(error.filename) if error.filename else ''})")
+    except Exception as error:  # noqa: BLE001 - never a traceback with data on the terminal
+        log = write_crash_log(resolve_store_dir(args.store), error, context=str(args.command))
+        where = f"; details (zonder notities) in {log}" if log else ""
+        fail(f"onverwachte fout ({type(error).__name__}){where}", EXIT_CRASH)

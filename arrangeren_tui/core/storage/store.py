@@ -1,0 +1,495 @@
+"""The session store: one TinyDB JSON file per session, plus a small index.
+
+One file per session keeps every save as small as that one session, however
+many past sessions the store holds. File names carry the session id, never a
+child's name. The index only holds what the home and history lists show and
+is rewritten only when one of those fields changes; it can always be rebuilt
+from the session files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.storage.files import (
+    DIR_MODE,
+    AtomicJSONStorage,
+    CorruptFileError,
+    atomic_write_bytes,
+    backup_path,
+    fsync_dir,
+    read_json_file,
+)
+from arrangeren_tui.core.storage.lock import SessionLock, is_locked, lock_path
+from arrangeren_tui.core.veld import Veld
+
+INDEX_NAME = "index.json"
+_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+DAMAGED_MARK = ".beschadigd-"
+
+
+class StoreError(Exception):
+    """A store problem, worded in Dutch for the user."""
+
+
+class DamagedSessionError(StoreError):
+    """A session file exists but cannot be read as a session (never overwritten)."""
+
+    def __init__(self, session_id: str, reason: str) -> None:
+        self.session_id = session_id
+        self.reason = reason
+        super().__init__(f"het bestand van gesprek {session_id} is beschadigd: {reason}")
+
+
+class SessionInUseError(StoreError):
+    """Another process holds the session's lock."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """The previous generation of a session (``<id>.json.bak``), readable."""
+
+    session_id: str
+    path: Path
+    saved: dt.datetime
+    notes: int
+    pupil: str
+    date: str
+
+    def describe(self) -> str:
+        return (
+            f"vorige versie van {self.saved:%d-%m-%Y %H:%M}, {self.notes} notitie"
+            f"{'' if self.notes == 1 else 's'}"
+        )
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A damaged session file, set aside, and the backup that can replace it."""
+
+    session_id: str
+    reason: str
+    moved_to: Path | None
+    backup: BackupInfo | None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line in the home and history lists."""
+
+    id: str
+    pupil: str
+    date: str
+    school: str
+    group: str
+    status: str
+    created: str
+    evaluation: str = ""
+    agreements: str = "0"  # how many afspraken (a string, like every index field)
+    time: str = ""  # HH:MM of a planned meeting
+    place: str = ""
+    minutes: str = "90"  # planned duration
+
+    @classmethod
+    def of(cls, session: Session) -> SessionSummary:
+        return summary_from_record(session.to_record())
+
+
+def summary_from_record(record: dict[str, Any]) -> SessionSummary:
+    head = record["session"]["1"]
+    meta = head["meta"]
+    return SessionSummary(
+        id=str(head["id"]),
+        pupil=str(meta["pupil"]),
+        date=str(meta["date"]),
+        school=str(meta.get("school", "")),
+        group=str(meta.get("group", "")),
+        status=str(head.get("status", "open")),
+        created=str(head.get("created", "")),
+        evaluation=str(head.get("evaluation_date", "")),
+        agreements=str(len(record.get("arrangement", {}))),
+        time=str(meta.get("time", "")),
+        place=str(meta.get("place", "")),
+        minutes=str(meta.get("planned_minutes", 90)),
+    )
+
+
+class SessionStore:
+    """Sessions in a folder that only the user can read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._index_lock = threading.Lock()
+        self._index_cache: dict[str, SessionSummary] | None = None
+
+    # -- folder --------------------------------------------------------------
+
+    def ensure(self) -> None:
+        """Create the folder (0700) if needed; tighten it if it is looser."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            if self.root.stat().st_mode & 0o077:
+                os.chmod(self.root, DIR_MODE)
+        except OSError as error:
+            raise StoreError(
+                f"kan de map {self.root} niet aanmaken of gebruiken ({error.strerror})"
+            ) from None
+
+    def path_for(self, session_id: str) -> Path:
+        if not session_id or "/" in session_id or session_id.startswith("."):
+            raise StoreError(f"ongeldige gesprekscode: {session_id!r}")
+        return self.root / f"{session_id}.json"
+
+    def session_ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            p.name[: -len(".json")]
+            for p in self.root.glob("*.json")
+            if p.name != INDEX_NAME and not p.name.startswith(".")
+        )
+
+    # -- create, load, save --------------------------------------------------
+
+    def new_id(self, date: str) -> str:
+        stamp = date.replace("-", "") if date else dt.date.today().strftime("%Y%m%d")
+        while True:
+            token = "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
+            candidate = f"{stamp}-{token}"
+            if not self.path_for(candidate).exists():
+                return candidate
+
+    def create(self, meta: SessionMeta, veld: Veld, now: float, *, planned: bool = False
+               ) -> Session:
+        """A new session (``planned``: gepland, to be prepared and held later)."""
+        self.ensure()
+        session = Session.new(self.new_id(meta.date), meta, veld, now, planned=planned)
+        self.save_record(session.to_record())
+        return session
+
+    def create_follow_up(self, previous_id: str, veld: Veld, now: float, date: str) -> Session:
+        """A vervolggesprek: a new session carrying the people and afspraken of a past one."""
+        previous = self.load(previous_id)
+        self.ensure()
+        session = Session.follow_up(self.new_id(date), previous, veld, now, date)
+        self.save_record(session.to_record())
+        return session
+
+    def read_record(self, session_id: str) -> dict[str, Any]:
+        path = self.path_for(session_id)
+        if not path.exists():
+            raise StoreError(f"gesprek {session_id} bestaat niet in {self.root}")
+        try:
+            db = TinyDB(path, storage=AtomicJSONStorage)
+            try:
+                head = db.table("session").get(doc_id=1)
+                notes = {str(doc.doc_id): dict(doc) for doc in db.table("notes").all()}
+                arrangement = {
+                    str(doc.doc_id): dict(doc) for doc in db.table("arrangement").all()
+                }
+            finally:
+                db.close()
+        except CorruptFileError as error:
+            raise DamagedSessionError(session_id, error.reason) from None
+        except OSError as error:
+            raise StoreError(
+                f"kan gesprek {session_id} niet lezen ({error.strerror})"
+            ) from None
+        except (AttributeError, TypeError, ValueError) as error:
+            # Valid JSON in the wrong shape (e.g. a table that is a list).
+            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
+        if not isinstance(head, dict):
+            raise DamagedSessionError(session_id, "het bevat geen gesprek")
+        return {"session": {"1": dict(head)}, "notes": notes, "arrangement": arrangement}
+
+    def load(self, session_id: str) -> Session:
+        return self._session_from(session_id, self.read_record(session_id))
+
+    @staticmethod
+    def _session_from(session_id: str, record: dict[str, Any]) -> Session:
+        try:
+            session = Session.from_record(record)
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
+        if session.id != session_id:
+            raise DamagedSessionError(session_id, f"het bevat gesprek {session.id}")
+        return session
+
+    def save_record(self, record: dict[str, Any]) -> None:
+        """Write one session atomically; refresh the index if its summary changed."""
+        summary = summary_from_record(record)
+        AtomicJSONStorage(self.path_for(summary.id)).write(record)
+        self._update_index(summary)
+
+    def save(self, session: Session) -> None:
+        self.save_record(session.to_record())
+
+    def resolve_id(self, text: str) -> str:
+        """A full id, or a prefix that names exactly one session."""
+        ids = self.session_ids()
+        if text in ids:
+            return text
+        matches = [i for i in ids if i.startswith(text)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise StoreError(f"geen gesprek met code {text!r} in {self.root}")
+        raise StoreError(f"code {text!r} past bij meer gesprekken: {', '.join(matches[:5])}")
+
+    # -- index ---------------------------------------------------------------
+
+    def _index_storage(self) -> AtomicJSONStorage:
+        return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False)
+
+    def _read_index(self) -> dict[str, SessionSummary]:
+        if self._index_cache is not None:
+            return self._index_cache
+        try:
+            data = self._index_storage().read() or {}
+            table = data.get("sessions", {})
+            entries = {
+                value["id"]: SessionSummary(
+                    **{k: str(value[k]) for k in SessionSummary.__annotations__}
+                )
+                for value in table.values()
+            }
+        except (CorruptFileError, KeyError, TypeError, AttributeError, OSError):
+            entries = {}
+        self._index_cache = entries
+        return entries
+
+    def _write_index(self, entries: dict[str, SessionSummary]) -> None:
+        ordered = sorted(entries.values(), key=lambda s: s.id)
+        data = {"sessions": {str(n): asdict(s) for n, s in enumerate(ordered, start=1)}}
+        self._index_storage().write(data)
+        self._index_cache = dict(entries)
+
+    def _update_index(self, summary: SessionSummary) -> None:
+        with self._index_lock:
+            entries = dict(self._read_index())
+            if entries.get(summary.id) == summary:
+                return
+            entries[summary.id] = summary
+            self._write_index(entries)
+
+    def forget(self, session_id: str) -> None:
+        with self._index_lock:
+            entries = dict(self._read_index())
+            if entries.pop(session_id, None) is not None:
+                self._write_index(entries)
+
+    def list(self) -> tuple[list[SessionSummary], list[str]]:
+        """Every session, newest first, and the Dutch problems met on the way.
+
+        The index is reconciled with the files: a file missing from the index is
+        read once and added; an index entry without a file is dropped.
+        """
+        problems: list[str] = []
+        with self._index_lock:
+            self._index_cache = None
+            entries = dict(self._read_index())
+            on_disk = set(self.session_ids())
+            changed = False
+            for stale in set(entries) - on_disk:
+                del entries[stale]
+                changed = True
+            for missing in sorted(on_disk - set(entries)):
+                try:
+                    entries[missing] = summary_from_record(self.read_record(missing))
+                    changed = True
+                except DamagedSessionError as error:
+                    problems.append(
+                        f"{error}; zet de vorige versie terug met: arrangeren herstel {missing}"
+                    )
+                except (StoreError, KeyError, TypeError, ValueError) as error:
+                    problems.append(str(error))
+            if changed and self.root.is_dir():
+                try:
+                    self._write_index(entries)
+                except OSError as error:
+                    problems.append(f"kan de index niet bijwerken ({error.strerror})")
+        ordered = sorted(entries.values(), key=lambda s: (s.date, s.created, s.id), reverse=True)
+        return ordered, problems
+
+
+    # -- locks -------------------------------------------------------------------
+
+    def lock(self, session_id: str) -> SessionLock:
+        """The (not yet acquired) lock of one session."""
+        return SessionLock(lock_path(self.root, session_id))
+
+    def in_use(self, session_id: str) -> bool:
+        """True if some process holds the session open right now."""
+        return is_locked(lock_path(self.root, session_id))
+
+    # -- damaged files -------------------------------------------------------------
+
+    def backup_info(self, session_id: str) -> BackupInfo | None:
+        """The previous generation, if it exists and is a readable session."""
+        path = backup_path(self.path_for(session_id))
+        try:
+            record = read_json_file(path)
+            if not isinstance(record, dict):
+                return None
+            session = self._session_from(session_id, record)
+            saved = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        except (CorruptFileError, StoreError, OSError):
+            return None
+        return BackupInfo(
+            session_id=session_id, path=path, saved=saved, notes=len(session.notes),
+            pupil=session.meta.pupil, date=session.meta.date,
+        )
+
+    def set_aside(self, session_id: str) -> Path:
+        """Move a damaged session file out of the way under a clear name; never overwrite."""
+        path = self.path_for(session_id)
+        if self.in_use(session_id):
+            raise SessionInUseError(
+                f"gesprek {session_id} is open in een ander venster; het blijft staan"
+            )
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}")
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}-{counter}")
+        try:
+            os.rename(path, target)
+        except OSError as error:
+            raise StoreError(
+                f"kan het beschadigde bestand van gesprek {session_id} niet apart zetten "
+                f"({error.strerror})"
+            ) from None
+        fsync_dir(self.root)
+        self.forget(session_id)
+        return target
+
+    def recover_damaged(self, between: Callable[[], object] = lambda: None) -> list[Recovery]:
+        """Set aside every damaged session file (unless in use); say which have a backup.
+
+        ``between`` is called before each file (a caller in a thread sleeps there briefly).
+        """
+        found: list[Recovery] = []
+        for session_id in self.session_ids():
+            between()
+            try:
+                self.load(session_id)
+                continue
+            except DamagedSessionError as error:
+                reason = error.reason
+            except StoreError:
+                continue  # unreadable for another reason (permissions): leave it alone
+            try:
+                moved = self.set_aside(session_id)
+            except StoreError:
+                continue
+            found.append(Recovery(session_id, reason, moved, self.backup_info(session_id)))
+        return found
+
+    def orphan_backups(self) -> list[BackupInfo]:
+        """Readable backups whose session file is gone (a restore that was declined)."""
+        if not self.root.is_dir():
+            return []
+        result = []
+        for bak in sorted(self.root.glob("*.json.bak")):
+            session_id = bak.name[: -len(".json.bak")]
+            if self.path_for(session_id).exists():
+                continue
+            info = self.backup_info(session_id)
+            if info is not None:
+                result.append(info)
+        return result
+
+    def restore_backup(self, session_id: str) -> Session:
+        """Put the previous generation back as the session file (which must be gone)."""
+        path = self.path_for(session_id)
+        if path.exists():
+            raise StoreError(
+                f"gesprek {session_id} heeft nog een bestand; zet het eerst apart"
+            )
+        info = self.backup_info(session_id)
+        if info is None:
+            raise StoreError(f"gesprek {session_id} heeft geen leesbare vorige versie")
+        try:
+            atomic_write_bytes(path, info.path.read_bytes(), keep_backup=False)
+        except OSError as error:
+            raise StoreError(
+                f"kan de vorige versie van gesprek {session_id} niet terugzetten "
+                f"({error.strerror})"
+            ) from None
+        session = self.load(session_id)
+        self._update_index(SessionSummary.of(session))
+        return session
+
+    def remove_temp_files(self, session_id: str) -> int:
+        """Remove half-written temporary files of a session; call only while holding its lock.
+
+        A process killed during a save leaves them; they hold session data, so
+        they must not linger. Returns how many were removed.
+        """
+        removed = 0
+        for path in self.root.glob(f".{self.path_for(session_id).name}.*.tmp"):
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
+    # -- deleting ----------------------------------------------------------------
+
+    def files_of(self, session_id: str) -> list[Path]:
+        """Every file this session left in the store: data, backup, damaged copies, temp files."""
+        path = self.path_for(session_id)
+        name = path.name
+        candidates = [path, backup_path(path), lock_path(self.root, session_id)]
+        candidates += self.root.glob(f"{name}{DAMAGED_MARK}*")
+        candidates += self.root.glob(f".{name}.*.tmp")
+        return sorted({p for p in candidates if p.exists() or p.is_symlink()})
+
+    def delete(self, session_id: str) -> list[Path]:
+        """Remove a session completely; refuses while another process has it open."""
+        lock = self.lock(session_id)
+        if not [f for f in self.files_of(session_id) if f != lock.path]:
+            raise StoreError(f"gesprek {session_id} bestaat niet in {self.root}")
+        try:
+            if not lock.acquire(note_holder=False):
+                raise SessionInUseError(
+                    f"gesprek {session_id} is open in een ander venster "
+                    f"({lock.holder().describe()}); sluit het daar eerst"
+                )
+        except OSError as error:
+            raise StoreError(
+                f"kan gesprek {session_id} niet verwijderen ({error.strerror})"
+            ) from None
+        removed: list[Path] = []
+        try:
+            for path in self.files_of(session_id):
+                if path == lock.path:
+                    continue
+                try:
+                    path.unlink()
+                    removed.append(path)
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    raise StoreError(
+                        f"kan {path.name} niet verwijderen ({error.strerror})"
+                    ) from None
+            self.forget(session_id)
+        finally:
+            lock.release(remove=True)
+            fsync_dir(self.root)
+        return removed

@@ -1,0 +1,119 @@
+"""The Afspraken step: every afspraak of the arrangement in one table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui.widgets.keybar import cursor_row_key
+
+STATUS_STYLE = {"open": "", "loopt": "yellow", "gedaan": "green", "vervallen": "dim"}
+
+
+@dataclass
+class AfspraakCommand(Message):
+    """A key pressed on a row: edit, remove, regie, or leave."""
+
+    action: str
+    laid_id: int | None
+
+
+class AfsprakenTable(DataTable):  # type: ignore[type-arg]
+    BINDINGS = [
+        Binding("enter", "command('edit')", "Afspraak", key_display="Enter",
+                id="afspraken.edit"),
+        Binding("delete", "command('remove')", "Kaart weg", key_display="Del",
+                id="afspraken.remove"),
+        Binding("c", "command('regie')", "Regie/evaluatie", key_display="c",
+                id="afspraken.regie"),
+        Binding("escape", "command('leave')", "Terug naar typen", key_display="Esc",
+                id="afspraken.leave"),
+    ]
+
+    def action_command(self, action: str) -> None:
+        key = cursor_row_key(self)
+        laid_id = None if key is None else int(key)
+        if laid_id is None and action in ("edit", "remove"):
+            return
+        self.post_message(AfspraakCommand(action, laid_id))
+
+
+class AfsprakenPanel(Vertical):
+    """Casusregie and evaluation on top, the table, then what is still missing.
+
+    The board mounts it the first time step 7 is shown; ``show`` before it is
+    mounted keeps the session and fills the table once it is.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._pending: tuple[Session, int | None] | None = None
+        self.ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="afspraken-head")
+        yield AfsprakenTable(id="afspraken-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="afspraken-missing")
+
+    def on_mount(self) -> None:
+        table = self.query_one(AfsprakenTable)
+        table.add_column("Partij", width=8)
+        table.add_column("Kaart", width=14)
+        table.add_column("Int.", width=6)
+        table.add_column("Wie", width=11)
+        table.add_column("Wat", width=9)
+        table.add_column("Wanneer", width=10)
+        table.add_column("Status", width=6)
+        self.ready = True
+        if self._pending is not None:
+            self.show(*self._pending)
+            self._pending = None
+
+    def show(self, session: Session, keep: int | None = None) -> None:
+        if not self.ready:
+            self._pending = (session, keep)
+            return
+        table = self.query_one(AfsprakenTable)
+        labels = {p.key: p.label for p in session.veld.parties}
+        table.clear()
+        for laid in session.arrangement:
+            table.add_row(
+                one_line(labels.get(laid.party, laid.party), 8),
+                one_line(laid.title, 14),
+                laid.intensity,
+                Text(one_line(laid.wie, 11)) if laid.wie else Text("?", style="bold red"),
+                one_line(laid.wat, 9),
+                laid.wanneer or Text("?", style="bold red"),
+                Text(laid.status, style=STATUS_STYLE.get(laid.status, "")),
+                key=str(laid.id),
+            )
+        if keep is not None:
+            ids = [c.id for c in session.arrangement]
+            if keep in ids:
+                table.move_cursor(row=ids.index(keep))
+        head = Text("Casusregie: ", style="bold")
+        head.append(one_line(session.casusregie, 28) or "—")
+        head.append("   Evaluatie: ", style="bold")
+        head.append(session.evaluation_date or "—")
+        head.append("   (c: wijzigen)", style="dim")
+        self.query_one("#afspraken-head", Static).update(head)
+        missing = session.missing()
+        text = (
+            Text("✓ Compleet: elke partij heeft een afspraak.", style="green")
+            if not missing
+            else Text("Nog open: " + " · ".join(missing), style="yellow")
+        )
+        if not session.arrangement:
+            text = Text(
+                "Nog geen kaarten; ^K kiest er een (in elke stap). Open: " + " · ".join(missing),
+                style="yellow",
+            )
+        self.query_one("#afspraken-missing", Static).update(text)

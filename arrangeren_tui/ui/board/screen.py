@@ -1,0 +1,878 @@
+"""The board: the arrangeerveld of one live session."""
+
+from __future__ import annotations
+
+import gc
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from arrangeren_tui.core.capture import parse_capture
+from arrangeren_tui.core.clock import format_remaining
+from arrangeren_tui.core.domains import next_domain
+from arrangeren_tui.core.model import (
+    AGREE_STEP,
+    ARRANGE_STEP,
+    STATUS_CLOSED,
+    DeletedNote,
+    LaidCard,
+    Session,
+)
+from arrangeren_tui.core.storage.lock import SessionLock
+from arrangeren_tui.core.storage.store import SessionStore
+from arrangeren_tui.core.storage.writer import SaveWriter
+from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui.board.widgets import (
+    CAPTURE_PLACEHOLDER,
+    CaptureBar,
+    CaptureInput,
+    ClockBar,
+    NoteCommand,
+    PartyPane,
+    PreparationPanel,
+    StepBar,
+)
+from arrangeren_tui.ui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first used
+    from arrangeren_tui.ui.board.afspraken import AfspraakCommand
+    from arrangeren_tui.ui.dialogs.common import NoteEdit
+
+DRAFT_SAVE_DELAY = 0.4
+# A paste longer than this is not opened in an editor (too slow to type in) but laid whole.
+HUGE_PASTE = 20_000
+
+
+@dataclass
+class SaveResult(Message):
+    """The writer thread reports how the last save went."""
+
+    ok: bool
+    problem: str
+
+
+class BoardScreen(Screen[None]):
+    """Step bar, one pane per party, the capture bar and the clock."""
+
+    # Textual would otherwise focus the first party's note list, selecting that party.
+    AUTO_FOCUS = "#capture"
+
+    BINDINGS = [
+        Binding("tab", "cycle_party(1)", "Partij", key_display="Tab", priority=True,
+                id="board.next_party"),
+        Binding("shift+tab", "cycle_party(-1)", "Vorige partij", show=False, priority=True,
+                id="board.previous_party"),
+        Binding("pagedown,ctrl+n", "move_step(1)", "Stap ▶", key_display="PgDn", priority=True,
+                id="board.next_step"),
+        Binding("pageup,ctrl+b", "move_step(-1)", "◀ Stap", key_display="PgUp", priority=True,
+                id="board.previous_step"),
+        Binding("up", "focus_notes", "Notities", key_display="↑", id="board.notes"),
+        Binding("ctrl+t", "toggle_clock", "Klok", key_display="^T", priority=True,
+                id="board.clock"),
+        Binding("ctrl+o", "overview", "Overzicht", key_display="^O", priority=True,
+                id="board.overview"),
+        Binding("ctrl+l", "long_note", "Lang", key_display="^L", priority=True,
+                id="board.long_note"),
+        Binding("ctrl+z", "undo", "Herstel", key_display="^Z", priority=True,
+                id="board.undo"),
+        Binding("ctrl+g", "go_home", "Gesprekken", key_display="^G", priority=True,
+                id="board.home"),
+        Binding("ctrl+s", "save_now", "Nu opslaan", show=False, priority=True,
+                id="board.save"),
+        Binding("f1", "select_party(0)", "Partij 1", show=False, id="board.party1"),
+        Binding("f2", "select_party(1)", "Partij 2", show=False, id="board.party2"),
+        Binding("f3", "select_party(2)", "Partij 3", show=False, id="board.party3"),
+        Binding("f4", "select_party(3)", "Partij 4", show=False, id="board.party4"),
+        Binding("f5", "select_party(4)", "Partij 5", show=False, id="board.party5"),
+        Binding("f6", "select_party(5)", "Partij 6", show=False, id="board.party6"),
+        Binding("f7", "consent", "Toestemming", key_display="F7", show=False, priority=True,
+                id="board.consent"),
+        Binding("ctrl+k", "pick_card", "Kaart", key_display="^K", priority=True,
+                id="board.card"),
+        Binding("ctrl+r", "verslag", "Verslag", key_display="^R", show=False, priority=True,
+                id="board.verslag"),
+        Binding("ctrl+e", "evaluate", "Vorige afspraken", key_display="^E", show=False,
+                priority=True, id="board.evaluate"),
+        Binding("f10", "toggle_preparation", "Voorbereiding", key_display="F10", show=False,
+                priority=True, id="board.preparation"),
+        Binding("f11", "edit_preparation", "Voorbereiding bewerken", key_display="F11",
+                show=False, priority=True, id="board.edit_preparation"),
+        Binding("f8", "close_session", "Gesprek afsluiten", key_display="F8", show=False,
+                id="board.close"),
+        Binding("f9", "reopen_session", "Gesprek heropenen", key_display="F9", show=False,
+                id="board.reopen"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        store: SessionStore,
+        *,
+        lock: SessionLock | None = None,
+        read_only: str = "",
+    ) -> None:
+        """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can)."""
+        super().__init__()
+        self.session = session
+        self.store = store
+        self.lock = lock
+        self.read_only = read_only
+        self.writer: SaveWriter | None = None
+        self._undo: list[DeletedNote | tuple[LaidCard, int]] = []
+        self._alerted: set[str] = set()
+        self._draft_timer = None
+        self._writer_closed = False
+        self.last_problem = ""
+        self.review = False
+        self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
+
+    # -- set-up ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        veld = self.session.veld
+        yield ClockBar(id="clockbar")
+        yield StepBar(veld.steps, id="stepbar")
+        yield PreparationPanel(id="prep-panel")
+        with Grid(id="panes"):
+            for party in veld.parties:
+                yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
+        yield Static("", id="save-banner")
+        yield Static("", id="readonly-banner")
+        yield CaptureBar(id="capturebar")
+        yield KeyBar(id="keybar")
+
+    def on_mount(self) -> None:
+        parties = len(self.session.veld.parties)
+        panes = self.query_one("#panes", Grid)
+        columns = 3 if parties > 4 else max(1, min(parties, 2))
+        panes.styles.grid_size_columns = columns
+        panes.styles.grid_size_rows = math.ceil(parties / columns)
+        capture = self.query_one("#capture", CaptureInput)
+        capture.submit_handler = self.submit_capture
+        banner = self.query_one("#readonly-banner", Static)
+        # A closed session opens for review: nothing is written until F9 reopens it.
+        self.review = not self.read_only and self.session.status == STATUS_CLOSED
+        began = not self.read_only and self.session.begin(self.now())
+        if began:
+            self.notify("Het geplande gesprek begint nu. De voorbereiding staat bij Puzzel en "
+                        "Beeld; F10 toont of verbergt hem.", timeout=8)
+        banner.display = bool(self.read_only) or self.review
+        if self.read_only:
+            banner.update(f"ALLEEN LEZEN: {self.read_only}")
+            capture.placeholder = "Alleen lezen: hier kun je niets toevoegen"
+            capture.disabled = True
+        elif self.review:
+            banner.update("AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
+            capture.placeholder = "Afgesloten: F9 heropent het gesprek"
+            capture.disabled = True
+        else:
+            self._start_writing()
+        self._alerted = {
+            s.key for s in self.session.veld.steps if self.session.step_used(self.now(), s.key) >=
+            s.minutes * 60
+        }
+        self.refresh_board()
+        if began:
+            self.save()  # a planned meeting that began is saved as begun at once
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        open_ones = sum(1 for e in self.session.evaluations if not e.outcome)
+        if open_ones and not self.read_only and not self.review:
+            what = "afspraak" if open_ones == 1 else "afspraken"
+            self.notify(f"Vervolggesprek: {open_ones} {what} uit het vorige gesprek om te "
+                        "evalueren. ^E opent ze, één voor één.", timeout=10)
+        # Focus now rather than on the next message, and show the keys that belong
+        # to it, so that the first frame is the finished board (one layout, not two).
+        self.set_focus(capture)
+        self.query_one(KeyBar).refresh_keys()
+
+    def now(self) -> float:
+        return self.app.now()  # type: ignore[attr-defined,no-any-return]
+
+    def _start_writing(self) -> None:
+        capture = self.query_one("#capture", CaptureInput)
+        capture.disabled = False
+        capture.placeholder = CAPTURE_PLACEHOLDER
+        self.writer = SaveWriter(self.store.save_record, self._save_reported)
+        capture.value = self.session.draft.text
+        capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
+
+    # -- saving ---------------------------------------------------------------
+
+    def _save_reported(self, ok: bool, error: BaseException | None) -> None:
+        """Called on the writer thread: hand over to the event loop."""
+        problem = "" if ok else (getattr(error, "strerror", None) or type(error).__name__)
+        self.last_problem = problem
+        self.post_message(SaveResult(ok, problem))
+
+    def on_save_result(self, message: SaveResult) -> None:
+        banner = self.query_one("#save-banner", Static)
+        clockbar = self.query_one(ClockBar)
+        if message.ok:
+            banner.display = False
+            clockbar.save_text = "✓ opgeslagen"
+            clockbar.set_save_state(False)
+        else:
+            banner.update(
+                f"⚠ NIET OPGESLAGEN ({message.problem}). Je notities staan nog in het geheugen; "
+                "opslaan wordt steeds opnieuw geprobeerd."
+            )
+            banner.display = True
+            clockbar.save_text = "⚠ niet opgeslagen"
+            clockbar.set_save_state(True)
+
+    def save(self) -> None:
+        """Hand the current state to the writer (a snapshot: the writer never sees the model)."""
+        if self.writer is not None and not self._writer_closed:
+            self.writer.submit(self.session.to_record())
+
+    def _catch_up_draft(self) -> None:
+        """Typed keys are on screen before their Changed message reaches the draft:
+        take the capture bar's text as it is (reads the widget, changes nothing)."""
+        try:
+            capture = self.query_one("#capture", CaptureInput)
+            if not capture.disabled:
+                self.session.set_draft(capture.value, capture.cursor_position)
+        except Exception:  # noqa: BLE001 - being torn down: the model's draft is written
+            pass
+
+    def emergency_save(self, timeout: float = 3.0) -> bool:
+        """Write synchronously from the model; safe from a signal handler."""
+        if self.writer is None:
+            return True
+        self._catch_up_draft()
+        return self.writer.write_now(self.session.to_record(), timeout=timeout)
+
+    def shutdown(self, *, force: bool = False) -> bool:
+        """Write everything, stop the writer and let go of the lock.
+
+        Returns False, keeping the writer and the lock, if the last write failed,
+        so that the caller can retry or write elsewhere; ``force`` lets go anyway.
+        """
+        if self._writer_closed:
+            return True
+        if self.writer is not None:
+            self._catch_up_draft()
+            if not self.writer.write_now(self.session.to_record()) and not force:
+                return False
+            self.writer.close(timeout=0 if force else 5.0)
+        self._writer_closed = True
+        if self.lock is not None:
+            self.lock.release()
+        return True
+
+    def on_unmount(self) -> None:
+        self.shutdown(force=True)
+        if gc.get_freeze_count():
+            # The board drawn at start was frozen out of garbage collection with the rest
+            # of the start (ArrangerenApp._started); once it is closed, let it be collected.
+            gc.unfreeze()
+
+    def editable(self) -> bool:
+        """True if changes are allowed here; otherwise say why, once per attempt."""
+        if self.read_only:
+            self.notify(f"Alleen lezen: {self.read_only}", severity="warning", timeout=4)
+            return False
+        if self.review:
+            self.notify("Dit gesprek is afgesloten. F9 heropent het om te bewerken.",
+                        severity="warning", timeout=4)
+            return False
+        return True
+
+    # -- display --------------------------------------------------------------
+
+    def refresh_board(self, keep: int | None = None, keep_card: int | None = None) -> None:
+        session = self.session
+        veld = session.veld
+        step_index = veld.step_index(session.current_step)
+        self.query_one(StepBar).current = step_index
+        agreements = session.current_step == AGREE_STEP
+        prep_panel = self.query_one(PreparationPanel)
+        prep_panel.show(session, self.prep_mode)
+        self.query_one("#panes").display = not agreements and not prep_panel.full
+        panel = self._afspraken_panel(create=agreements)
+        if panel is not None:
+            panel.display = agreements
+            if agreements:
+                panel.show(session, keep=keep_card)
+        for party in veld.parties:
+            pane = self.query_one(f"#pane-{party.key}", PartyPane)
+            pane.show_notes(
+                session.notes_for(session.current_step, party.key),
+                keep=keep if keep_card is None else f"k{keep_card}",
+                cards=session.cards_for(session.current_step, party.key),
+            )
+            pane.set_class(party.key == session.selected_party, "-selected")
+        self.query_one(CaptureBar).set_party(session.party.label)
+        clockbar = self.query_one(ClockBar)
+        meta = session.meta
+        who = one_line(meta.pupil, 24)
+        if meta.group:
+            who += f" · gr. {one_line(meta.group, 6)}"
+        closed = " · gesloten" if session.status == STATUS_CLOSED else ""
+        clockbar.title = f" {who} · stap {step_index + 1}/{len(veld.steps)}{closed}"
+        keys = [s.key for s in veld.steps]
+        checking = bool(session.arrangement) or (
+            ARRANGE_STEP in keys and step_index >= keys.index(ARRANGE_STEP)
+        )
+        clockbar.set_check(len(session.missing()) if checking else None)
+
+    def _tick(self) -> None:
+        now = self.now()
+        session = self.session
+        clock = session.clock
+        phase = clock.phase(now)
+        if not clock.started:
+            text = f"⏱ {format_remaining(clock.remaining(now))} (^T start)"
+        elif clock.running:
+            text = f"⏱ {format_remaining(clock.remaining(now))}"
+        else:
+            text = f"⏸ {format_remaining(clock.remaining(now))} gepauzeerd"
+        clockbar = self.query_one(ClockBar)
+        clockbar.clock_text = text + " "
+        clockbar.set_phase(phase.value, clock.running)
+        left = session.step_left(now)
+        stepbar = self.query_one(StepBar)
+        stepbar.step_time = format_remaining(left)
+        stepbar.overrun = left < 0
+        step = session.step
+        if clock.running and left <= 0 and step.key not in self._alerted:
+            self._alerted.add(step.key)
+            self.notify(f"De {step.minutes} minuten voor ‘{step.name}’ zijn om.", timeout=6)
+
+    # -- voorbereiding ---------------------------------------------------------------
+
+    def action_toggle_preparation(self) -> None:
+        """F10: the voorbereiding short (Puzzel and Beeld), in full, or hidden."""
+        if self.session.preparation.is_empty():
+            self.notify("Er is geen voorbereiding vastgelegd. F11 opent hem om in te vullen.",
+                        timeout=4)
+            return
+        order = ("kort", "vol", "uit")
+        self.prep_mode = order[(order.index(self.prep_mode) + 1) % len(order)]
+        self.refresh_board()
+        what = {"kort": "kort bij Puzzel en Beeld", "vol": "helemaal", "uit": "verborgen"}
+        self.notify(f"Voorbereiding: {what[self.prep_mode]} (F10)", timeout=2)
+
+    def action_edit_preparation(self) -> None:
+        """F11: change the voorbereiding without leaving the meeting (saved with the session)."""
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.screens.preparation import PreparationScreen
+
+        def closed() -> None:
+            self.refresh_board()
+
+        self.app.push_screen(PreparationScreen(self.session, self.save, on_close=closed))
+
+    # -- capture ----------------------------------------------------------------
+
+    @on(Input.Changed, "#capture")
+    def _draft_changed(self, event: Input.Changed) -> None:
+        capture = event.input
+        # Restoring the kept draft on open changes nothing, so it is not saved again.
+        changed = self.session.set_draft(capture.value, capture.cursor_position)
+        if changed and self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        self.save()
+
+    def submit_capture(self, value: str) -> bool:
+        """Lay the typed text as a note; True if it was taken (the capture bar empties).
+
+        Called by the capture bar on Enter, synchronously, so that keys arriving
+        right behind the Enter go into the next note (see CaptureInput).
+        """
+        if not self.editable():
+            return False
+        if self.session.status == STATUS_CLOSED:
+            self.notify("Dit gesprek is afgesloten. Heropen het met F9.", severity="warning")
+            return False
+        if not value.strip():
+            return False
+        capture = parse_capture(value, self.session.veld)
+        if capture.problem:
+            self.notify(capture.problem, severity="warning")
+            return False
+        was_running = self.session.clock.started
+        note = self.session.add_note(
+            capture.text, self.now(), party=capture.party, important=capture.important,
+            domain=capture.domain,
+        )
+        if capture.party and capture.party != self.session.selected_party:
+            self.notify(f"Genoteerd bij {self.session.veld.party(capture.party).label}.", timeout=2)
+        if not was_running:
+            self.notify("De klok loopt (^T pauzeert).", timeout=3)
+        self.session.set_draft("", 0)
+        self.save()
+        self.refresh_board(keep=note.id)
+        self._tick()
+        return True
+
+    def on_capture_input_long_paste(self, message: CaptureInput.LongPaste) -> None:
+        """A multi-line or long paste goes into a note dialog, or whole into one note."""
+        message.stop()
+        if not self.editable():
+            return
+        text = message.text
+        if len(text) <= HUGE_PASTE:
+            self.action_long_note(pasted=text)
+            return
+        capture = self.query_one("#capture", CaptureInput)
+        party = self.session.party
+
+        def answer(lay: bool | None) -> None:
+            capture.focus()
+            if not lay:
+                return
+            note = self.session.add_note(capture.value + text, self.now(), party=party.key)
+            capture.value = ""
+            self.session.set_draft("", 0)
+            self.save()
+            self.refresh_board(keep=note.id)
+            self.notify(f"Lange tekst neergelegd bij {party.label}.", timeout=3)
+
+        from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Je plakte een lange tekst ({len(text):,} tekens).".replace(",", ".")
+                + f" Als één notitie bij {party.label} neerleggen?",
+                yes="Neerleggen",
+                no="Niet plakken",
+            ),
+            answer,
+        )
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_cycle_party(self, delta: int) -> None:
+        focused_list = not isinstance(self.focused, CaptureInput)
+        self.session.cycle_party(delta)
+        self.save()
+        self.refresh_board()
+        if focused_list:
+            self._focus_pane(self.session.selected_party)
+
+    def action_select_party(self, index: int) -> None:
+        parties = self.session.veld.parties
+        if 0 <= index < len(parties):
+            self.session.select_party(parties[index].key)
+            self.save()
+            self.refresh_board()
+
+    def action_move_step(self, delta: int) -> None:
+        if not self.session.move_step(delta, self.now()):
+            self.notify("Dit is de laatste stap." if delta > 0 else "Dit is de eerste stap.",
+                        timeout=2)
+            return
+        self.save()
+        self.refresh_board()
+        self._tick()
+        if not isinstance(self.focused, CaptureInput):
+            self.query_one("#capture", CaptureInput).focus()
+
+    def action_focus_notes(self) -> None:
+        if self.session.current_step == AGREE_STEP:
+            table = self._afspraken_table()
+            if table is not None and table.row_count:
+                table.focus()
+                return
+        self._focus_pane(self.session.selected_party)
+
+    def _focus_pane(self, party: str) -> None:
+        pane = self.query_one(f"#pane-{party}", PartyPane)
+        if pane.note_list.option_count:
+            pane.note_list.focus()
+        else:
+            self.query_one("#capture", CaptureInput).focus()
+
+    def on_party_pane_focused(self, message: PartyPane.Focused) -> None:
+        if message.party != self.session.selected_party:
+            self.session.select_party(message.party)
+            self.save()
+            self.refresh_board()
+
+    def action_toggle_clock(self) -> None:
+        if not self.editable():
+            return
+        running = self.session.clock.toggle(self.now())
+        self.session.touch(self.now())
+        self.save()
+        self._tick()
+        self.notify("Klok loopt." if running else "Klok gepauzeerd.", timeout=2)
+
+    def action_save_now(self) -> None:
+        if not self.editable() or self.writer is None:
+            return
+        if self.writer.write_now(self.session.to_record()):
+            self.notify("Opgeslagen. (Dat gebeurt ook vanzelf.)", timeout=2)
+        else:
+            self.notify("Opslaan lukt nu niet; het wordt steeds opnieuw geprobeerd.",
+                        severity="error", timeout=4)
+
+    def action_undo(self) -> None:
+        if not self.editable():
+            return
+        if not self._undo:
+            self.notify("Er is niets om terug te zetten.", timeout=2)
+            return
+        deleted = self._undo.pop()
+        if isinstance(deleted, tuple):
+            laid, position = deleted
+            self.session.restore_card(laid, position, self.now())
+            self.save()
+            if laid.step != self.session.current_step:
+                self.session.go_to_step(laid.step, self.now())
+            self.refresh_board(keep_card=laid.id)
+            self.notify(f"Kaart ‘{laid.title}’ teruggelegd.", timeout=2)
+            return
+        note = self.session.restore_note(deleted, self.now())
+        self.save()
+        if note.step != self.session.current_step:
+            self.session.go_to_step(note.step, self.now())
+        self.session.select_party(note.party)
+        self.refresh_board(keep=note.id)
+        self.notify("Notitie teruggezet.", timeout=2)
+
+    def action_go_home(self) -> None:
+        if not self.shutdown():
+            self.app.confirm_unsaved(self, then=self.app.leave_board)  # type: ignore[attr-defined]
+            return
+        self.app.leave_board()  # type: ignore[attr-defined]
+
+    # -- cards and afspraken ---------------------------------------------------------
+
+    def action_pick_card(self) -> None:
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.dialogs.picker import CardPicker
+
+        app = self.app
+        self.app.push_screen(
+            CardPicker(app.card_index(), self.session.veld,  # type: ignore[attr-defined]
+                       self.session.selected_party, self.session.step.name),
+            self._card_picked,
+        )
+
+    def _card_picked(self, result: object) -> None:
+        from arrangeren_tui.ui.dialogs.picker import PickResult
+
+        self.query_one("#capture", CaptureInput).focus()
+        if not isinstance(result, PickResult):
+            return
+        now = self.now()
+        if result.card is not None:
+            card = result.card
+            laid = self.session.lay_card(
+                now, card_id=card.id, title=card.title, party=result.party,
+                description=card.description, intensity=card.intensity, domains=card.domains,
+            )
+        else:
+            blank = result.blank
+            assert blank is not None
+            card_id = ""
+            if blank.keep:
+                card_id = self.app.keep_blank_card(blank)  # type: ignore[attr-defined]
+            laid = self.session.lay_card(
+                now, card_id=card_id, title=blank.title, party=blank.party,
+                description=blank.description, intensity=blank.intensity,
+                domains=blank.domains, blank=True,
+            )
+        self.save()
+        label = self.session.veld.party(laid.party).label
+        self.notify(f"Kaart ‘{one_line(laid.title, 40)}’ ligt bij {label}.", timeout=3)
+        self.refresh_board(keep_card=laid.id)
+
+    def _people(self) -> list[str]:
+        people = [p.name for p in self.session.meta.participants if p.name]
+        people += [p.role for p in self.session.meta.participants if p.role]
+        if self.session.meta.facilitator:
+            people.append(self.session.meta.facilitator)
+        return list(dict.fromkeys(people))
+
+    def _card_command(self, action: str, laid_id: int) -> None:
+        if action in ("edit", "move", "important"):
+            self._edit_afspraak(laid_id)
+        elif action in ("delete", "remove"):
+            laid, position = self.session.remove_card(laid_id, self.now())
+            self._undo.append((laid, position))
+            self.save()
+            self.refresh_board()
+            self.notify(f"Kaart ‘{one_line(laid.title, 40)}’ weggelegd. ^Z legt hem terug.",
+                        timeout=4)
+
+    def _edit_afspraak(self, laid_id: int) -> None:
+        from arrangeren_tui.ui.dialogs.picker import AfspraakDialog, AfspraakEdit
+
+        laid = self.session.laid(laid_id)
+
+        def done(edit: AfspraakEdit | None) -> None:
+            self._refocus_after_afspraak(laid.party)
+            if edit is None:
+                return
+            self.session.update_afspraak(laid_id, self.now(), wie=edit.wie, wat=edit.wat,
+                                         wanneer=edit.wanneer, status=edit.status)
+            self.save()
+            self.refresh_board(keep_card=laid_id)
+
+        label = self.session.veld.party(laid.party).label
+        self.app.push_screen(AfspraakDialog(laid, label, self._people()), done)
+
+    def _refocus_after_afspraak(self, party: str) -> None:
+        if self.session.current_step == AGREE_STEP:
+            self._focus_afspraken()
+        else:
+            self._focus_pane(party)
+
+    def _afspraken_panel(self, *, create: bool = False):  # type: ignore[no-untyped-def]
+        """The step-7 table, mounted the first time it is needed (not at start-up)."""
+        found = self.query("#afspraken")  # by id: asking by class would import DataTable
+        if found:
+            return found.first()
+        if not create:
+            return None
+        from arrangeren_tui.ui.board.afspraken import AfsprakenPanel
+
+        panel = AfsprakenPanel(id="afspraken")
+        self.mount(panel, before=self.query_one("#save-banner"))
+        return panel
+
+    def _afspraken_table(self):  # type: ignore[no-untyped-def]
+        found = self.query("#afspraken-table")
+        return found.first() if found else None
+
+    def _focus_afspraken(self) -> None:
+        table = self._afspraken_table()
+        if table is not None:
+            table.focus()
+
+    def on_afspraak_command(self, message: AfspraakCommand) -> None:
+        message.stop()
+        if message.action == "leave":
+            self.query_one("#capture", CaptureInput).focus()
+            return
+        if not self.editable():
+            return
+        if message.action == "regie":
+            self.action_regie()
+        elif message.laid_id is not None:
+            self._card_command(message.action, message.laid_id)
+            if message.action == "remove":
+                self._focus_afspraken()
+
+    def action_regie(self) -> None:
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.dialogs.picker import RegieDialog
+
+        def done(result: tuple[str, str] | None) -> None:
+            self._refocus_after_afspraak(self.session.selected_party)
+            if result is None:
+                return
+            self.session.set_agreements(self.now(), casusregie=result[0],
+                                        evaluation_date=result[1])
+            self.save()
+            self.refresh_board()
+
+        self.app.push_screen(
+            RegieDialog(self.session.casusregie, self.session.evaluation_date, self._people()),
+            done,
+        )
+
+    def action_close_session(self) -> None:
+        if not self.editable():
+            return
+        if self.session.status == STATUS_CLOSED:
+            self.notify("Dit gesprek is al afgesloten.", timeout=3)
+            return
+        missing = self.session.missing()
+        question = "Het gesprek afsluiten? De klok stopt; heropenen kan met F9."
+        if missing:
+            question = "Nog open:\n• " + "\n• ".join(missing) + "\n\n" + question
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.session.close(self.now())
+                self.save()
+                self.refresh_board()
+                self._tick()
+                self.notify("Gesprek afgesloten.", timeout=3)
+
+        from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog(question, yes="Afsluiten", no="Nog niet"), answer)
+
+    def action_reopen_session(self) -> None:
+        if self.review:
+            self.review = False
+            self.query_one("#readonly-banner", Static).display = False
+            self._start_writing()
+            self.query_one("#capture", CaptureInput).focus()
+        if not self.editable():
+            return
+        if self.session.status != STATUS_CLOSED:
+            self.notify("Dit gesprek is open.", timeout=2)
+            return
+        self.session.reopen(self.now())
+        self.save()
+        self.refresh_board()
+        self.notify("Gesprek heropend.", timeout=2)
+
+    def action_evaluate(self) -> None:
+        if not self.session.evaluations:
+            self.notify("Dit is geen vervolggesprek: er zijn geen vorige afspraken.", timeout=3)
+            return
+        if not self.editable():
+            return
+        from arrangeren_tui.ui.dialogs.evaluation import EvaluationDialog
+
+        self.app.push_screen(
+            EvaluationDialog(self.session, self.now, self.save),
+            lambda _: self.query_one("#capture", CaptureInput).focus(),
+        )
+
+    def action_verslag(self) -> None:
+        from arrangeren_tui.ui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.session, self.now,
+                                          self.app.export_dir))  # type: ignore[attr-defined]
+
+    def action_consent(self) -> None:
+        from arrangeren_tui.ui.dialogs.consent import ConsentDialog
+
+        self.app.push_screen(
+            ConsentDialog(
+                self.session,
+                self.app.today(),  # type: ignore[attr-defined]
+                self.now,
+                self.save,
+                read_only=bool(self.read_only) or self.review,
+            ),
+            lambda _: self.query_one("#capture", CaptureInput).focus(),
+        )
+
+    def action_overview(self) -> None:
+        from arrangeren_tui.ui.board.overview import OverviewScreen
+
+        def jump(target: tuple[str, str] | None) -> None:
+            if target is None:
+                return
+            step, party = target
+            self.session.go_to_step(step, self.now())
+            self.session.select_party(party)
+            self.save()
+            self.refresh_board()
+            self._tick()
+
+        self.app.push_screen(OverviewScreen(self.session), jump)
+
+    def action_long_note(self, pasted: str = "") -> None:
+        if not self.editable():
+            return
+        capture = self.query_one("#capture", CaptureInput)
+        session = self.session
+
+        def done(edit: NoteEdit | None) -> None:
+            capture.focus()
+            if edit is None or not edit.text.strip():
+                return
+            note = session.add_note(
+                edit.text.strip("\n"), self.now(), party=edit.party, step=edit.step,
+                important=edit.important,
+            )
+            capture.value = ""
+            session.set_draft("", 0)
+            self.save()
+            self.refresh_board(keep=note.id)
+
+        from arrangeren_tui.ui.dialogs.common import NoteDialog
+
+        self.app.push_screen(
+            NoteDialog(
+                session.veld,
+                title="Lange notitie",
+                text=capture.value + pasted,
+                party=session.selected_party,
+                step=session.current_step,
+            ),
+            done,
+        )
+
+    def on_note_command(self, message: NoteCommand) -> None:
+        message.stop()
+        if message.action == "leave" or (message.note_id is None and message.card_id is None):
+            self.query_one("#capture", CaptureInput).focus()
+            return
+        if not self.editable():
+            return
+        if message.card_id is not None:
+            self._card_command(message.action, message.card_id)
+            return
+        note = self.session.note(message.note_id)
+        now = self.now()
+        if message.action == "important":
+            self.session.update_note(note.id, now, important=not note.important)
+            self.save()
+            self.refresh_board(keep=note.id)
+        elif message.action == "delete":
+            self._undo.append(self.session.delete_note(note.id, now))
+            self.save()
+            self.refresh_board()
+            self.notify("Notitie gewist. ^Z zet hem terug.", timeout=4)
+            self._focus_pane(message.party)
+        elif message.action == "domain":
+            updated = self.session.update_note(note.id, now, domain=next_domain(note.domain))
+            self.save()
+            self.refresh_board(keep=note.id)
+            self.notify(f"Domein: {updated.domain or 'geen'}", timeout=2)
+        elif message.action in ("edit", "move"):
+            self._edit_note(note.id, focus="party" if message.action == "move" else "text")
+
+    def _edit_note(self, note_id: int, focus: str) -> None:
+        note = self.session.note(note_id)
+
+        def done(edit: NoteEdit | None) -> None:
+            if edit is None:
+                self._focus_pane(note.party)
+                return
+            if not edit.text.strip():
+                self.notify("Een lege notitie is niet opgeslagen; wis hem met d.",
+                            severity="warning")
+                return
+            updated = self.session.update_note(
+                note_id, self.now(), text=edit.text.strip("\n"), important=edit.important,
+                party=edit.party, step=edit.step,
+            )
+            self.save()
+            if updated.step != note.step or updated.party != note.party:
+                step = self.session.veld.step(updated.step).name
+                party = self.session.veld.party(updated.party).label
+                self.notify(f"Verplaatst naar {party} in ‘{step}’.", timeout=3)
+            self.refresh_board()
+            self._focus_pane(note.party)
+
+        from arrangeren_tui.ui.dialogs.common import NoteDialog
+
+        self.app.push_screen(
+            NoteDialog(
+                self.session.veld,
+                title="Notitie verplaatsen" if focus == "party" else "Notitie bewerken",
+                text=note.text,
+                party=note.party,
+                step=note.step,
+                important=note.important,
+                focus=focus,
+            ),
+            done,
+        )

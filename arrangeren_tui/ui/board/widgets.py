@@ -1,0 +1,424 @@
+"""Board widgets: clock bar, step bar, party panes, capture bar and key bar.
+
+Widgets get their data set from the board (attributes down) and report what
+the user asked for with messages (messages up); they never reach into each
+other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import Reactive, reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAIN_SHORT, DOMAINS
+from arrangeren_tui.core.model import (
+    AGREE_STEP,
+    DOCUMENT_LABELS,
+    LaidCard,
+    Note,
+    Preparation,
+    Session,
+)
+from arrangeren_tui.core.text import clip, one_line, safe_text
+from arrangeren_tui.core.veld import Step
+
+if TYPE_CHECKING:  # DataTable is a big module; the board has none
+    pass
+
+
+class ClockBar(Horizontal):
+    """The top line: who the session is about, save state, and the meeting clock."""
+
+    title: reactive[str] = reactive("")
+    clock_text: reactive[str] = reactive("")
+    save_text: reactive[str] = reactive("")
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="cb-title")
+        yield Label(id="cb-check")
+        yield Label(id="cb-save")
+        yield Label(id="cb-clock")
+
+    def set_check(self, missing: int | None) -> None:
+        """The completeness check: hidden (None), complete (0) or the number of open points."""
+        label = self.query_one("#cb-check", Label)
+        label.display = missing is not None
+        if missing is not None:
+            label.update(Text("✓ compleet" if not missing else f"⚑ {missing} open"))
+            label.set_class(bool(missing), "-open")
+
+    def watch_title(self, value: str) -> None:
+        self.query_one("#cb-title", Label).update(Text(value))
+
+    def watch_clock_text(self, old: str, value: str) -> None:
+        # Every second. A layout (Static.update's default) repaints every note list's
+        # scrollbar too, ~1.8 kB a second over SSH; only a change of width needs one.
+        self.query_one("#cb-clock", Label).update(
+            Text(value), layout=cell_len(old) != cell_len(value)
+        )
+
+    def watch_save_text(self, value: str) -> None:
+        self.query_one("#cb-save", Label).update(Text(value))
+
+    def set_phase(self, phase: str, running: bool) -> None:
+        clock = self.query_one("#cb-clock", Label)
+        for name in ("niet-gestart", "rustig", "laatste-15", "laatste-5", "uitloop"):
+            clock.set_class(name == phase, f"-{name}")
+        clock.set_class(not running, "-gepauzeerd")
+
+    def set_save_state(self, failing: bool) -> None:
+        self.query_one("#cb-save", Label).set_class(failing, "-mislukt")
+
+
+class StepBar(Widget):
+    """Every step with its minutes, the current one marked, its prompt and time left."""
+
+    DEFAULT_CSS = """
+    StepBar { height: 2; }
+    """
+
+    current: reactive[int] = reactive(0)
+    step_time: reactive[str] = reactive("")
+    overrun: reactive[bool] = reactive(False)
+
+    def __init__(self, steps: tuple[Step, ...], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.steps = steps
+
+    def _chips(self, names: bool) -> Text:
+        line = Text()
+        for index, step in enumerate(self.steps):
+            is_current = index == self.current
+            label = f"{index + 1} {step.short} {step.minutes}′" if names or is_current else (
+                f"{index + 1}·{step.minutes}′"
+            )
+            style = "bold reverse" if is_current else ("dim" if index < self.current else "")
+            if line:
+                line.append(" ")
+            line.append(f" {label} ", style=style)
+        return line
+
+    def render(self) -> Text:
+        width = self.size.width or 80
+        chips = self._chips(names=True)
+        if chips.cell_len > width:
+            chips = self._chips(names=False)
+        chips.truncate(width, overflow="ellipsis")
+        step = self.steps[self.current]
+        right = f" stap {self.step_time} "
+        prompt_width = max(0, width - len(right) - 1)
+        prompt = Text(" " + one_line(step.prompt, prompt_width - 1), style="italic")
+        prompt.truncate(prompt_width)
+        prompt.pad_right(prompt_width - prompt.cell_len)
+        line2 = prompt + Text(" ") + Text(right, style="bold red" if self.overrun else "bold")
+        return Text("\n").join([chips, line2])
+
+
+@dataclass
+class NoteCommand(Message):
+    """A party's note list asks the board to do something with a note."""
+
+    action: str  # edit | delete | important | move | domain | leave
+    note_id: int | None
+    party: str
+    card_id: int | None = None  # set instead of note_id for a laid card
+
+
+class NoteList(OptionList):
+    """The notes of one party in the current step."""
+
+    BINDINGS = [
+        Binding("enter,e", "command('edit')", "Bewerk", id="note.edit"),
+        Binding("delete,d,x", "command('delete')", "Wis", id="note.delete"),
+        Binding("i,exclamation_mark", "command('important')", "Belangrijk", id="note.important"),
+        Binding("m", "command('move')", "Verplaats", id="note.move"),
+        Binding("number_sign", "command('domain')", "Domein", key_display="#",
+                id="note.domain"),
+        Binding("escape", "command('leave')", "Terug naar typen", id="note.leave"),
+    ]
+
+    def __init__(self, party: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.party = party
+
+    def action_command(self, action: str) -> None:
+        note_id = self.highlighted_note_id
+        card_id = self.highlighted_card_id
+        if note_id is None and card_id is None and action != "leave":
+            return
+        self.post_message(
+            NoteCommand(action=action, note_id=note_id, party=self.party, card_id=card_id)
+        )
+
+    def _highlighted_id(self) -> str:
+        if self.highlighted is None or not self.option_count:
+            return ""
+        return self.get_option_at_index(self.highlighted).id or ""
+
+    @property
+    def highlighted_note_id(self) -> int | None:
+        option_id = self._highlighted_id()
+        return int(option_id) if option_id.isdigit() else None
+
+    @property
+    def highlighted_card_id(self) -> int | None:
+        option_id = self._highlighted_id()
+        return int(option_id[1:]) if option_id.startswith("k") else None
+
+
+def note_prompt(note: Note) -> Text:
+    text = Text()
+    if note.important:
+        text.append("★ ", style="bold yellow")
+        text.append(safe_text(clip(note.text), keep_newlines=True), style="bold")
+    else:
+        text.append("• ", style="dim")
+        text.append(safe_text(clip(note.text), keep_newlines=True))
+    if note.domain:
+        text.append(f" #{DOMAIN_SHORT[note.domain]}", style="italic magenta")
+    return text
+
+
+def card_prompt(card: LaidCard) -> Text:
+    text = Text("▣ ", style="bold cyan")
+    text.append(safe_text(clip(card.title, 200)), style="cyan")
+    if card.intensity:
+        text.append(f" ({card.intensity})", style="dim")
+    if card.wie or card.wanneer:
+        text.append(f" → {safe_text(clip(card.wie, 60))} {card.wanneer}".rstrip(), style="dim")
+    return text
+
+
+class PartyPane(Vertical):
+    """One party's square on the veld: its notes in the current step."""
+
+    @dataclass
+    class Focused(Message):
+        party: str
+
+    def __init__(self, party: str, label: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.party = party
+        self.label = label
+        self.border_title = label
+        self._shown: list[tuple[object, ...]] = []
+
+    def compose(self) -> ComposeResult:
+        yield NoteList(self.party, id=f"notes-{self.party}")
+
+    @property
+    def note_list(self) -> NoteList:
+        return self.query_one(NoteList)
+
+    def show_notes(self, notes: list[Note], keep: int | str | None = None,
+                   cards: Sequence[LaidCard] = ()) -> None:
+        """Show these notes and laid cards; repaint only if they differ from what is shown.
+
+        ``keep`` is a note id, or ``"k<id>"`` for a card, to keep highlighted.
+        """
+        shown: list[tuple[object, ...]] = [(n.id, n.text, n.important, n.domain) for n in notes]
+        shown += [(f"k{c.id}", c.title, c.intensity, c.wie, c.wanneer) for c in cards]
+        count = len(notes) + len(cards)
+        self.border_title = f"{self.label} ({count})" if count else self.label
+        if shown == self._shown:
+            return
+        self._shown = shown
+        note_list = self.note_list
+        previous = keep if keep is not None else note_list._highlighted_id()
+        note_list.clear_options()
+        note_list.add_options(
+            [Option(note_prompt(n), id=str(n.id)) for n in notes]
+            + [Option(card_prompt(c), id=f"k{c.id}") for c in cards]
+        )
+        if count:
+            ids = [str(n.id) for n in notes] + [f"k{c.id}" for c in cards]
+            previous = str(previous) if previous is not None else ""
+            note_list.highlighted = ids.index(previous) if previous in ids else count - 1
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.post_message(self.Focused(self.party))
+
+
+CAPTURE_PLACEHOLDER = "Typ een notitie; Enter legt hem neer (@partij ! #domein vooraan mag)"
+
+
+class CaptureInput(Input):
+    """The one-line capture bar (one line keeps repaint per keystroke small).
+
+    A paste with several lines, or a long one, is handed to the board instead of
+    being cut to its first line (Textual's Input keeps only that).
+    """
+
+    PASTE_LIMIT = 500
+
+    # Textual's Input sets its virtual size (the text's width) on every change of its
+    # value, and on Widget that is a layout reactive: every keystroke laid out the
+    # whole board again, which repaints the scrollbar of each party's note list
+    # (about 1.1 kB per key over SSH, and a few ms). This line is one row of fixed
+    # width; scrolling it needs the virtual size, not a layout. So: repaint only.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    # Set by the board: takes the text on Enter, says whether to empty the bar.
+    submit_handler: Callable[[str], bool] | None = None
+
+    @dataclass
+    class LongPaste(Message):
+        text: str
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual's Input types characters at once but handles Enter through a
+        # binding, later: with "a\rb" in one read, "b" lands before the submit
+        # (textual#6605). Submitting here keeps notes apart however fast keys come.
+        if event.key == "enter" and self.submit_handler is not None:
+            event.stop()
+            event.prevent_default()
+            if self.submit_handler(self.value):
+                self.value = ""
+        # Otherwise Textual goes on to Input._on_key (handlers run along the MRO).
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\n" in text.strip("\n") or len(text) > self.PASTE_LIMIT:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.LongPaste(text.strip("\n")))
+        # Otherwise Textual goes on to Input._on_paste (handlers run along the MRO).
+
+
+class CaptureBar(Horizontal):
+    """Party label plus the capture input."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="capture-party")
+        yield CaptureInput(
+            placeholder=CAPTURE_PLACEHOLDER,
+            id="capture",
+        )
+
+    def set_party(self, label: str) -> None:
+        self.query_one("#capture-party", Label).update(Text(f" {label} ›"))
+
+
+PREP_STEPS = ("puzzel", "beeld")
+PREP_LINES = 3  # content lines of the short voorbereiding (plus its heading line)
+
+
+class PreparationPanel(VerticalScroll):
+    """The voorbereiding on the board: short in Puzzel and Beeld, in full on F10, or hidden.
+
+    It never takes focus, so typing stays in the capture bar; the text is rebuilt
+    only when the session's voorbereiding, the step or the mode changed.
+    """
+
+    DEFAULT_CSS = """
+    PreparationPanel { height: auto; max-height: 4; display: none; background: $boost;
+                       padding: 0 1; scrollbar-size-vertical: 1; }
+    PreparationPanel.-full { height: 1fr; max-height: 100%; }
+    PreparationPanel > Static { width: 1fr; }
+    """
+
+    can_focus = False
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.full = False
+        self._shown: tuple[object, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="prep-text")
+
+    def show(self, session: Session, mode: str) -> None:
+        prep = session.preparation
+        step = session.current_step
+        in_step = step in PREP_STEPS and step != AGREE_STEP
+        visible = not prep.is_empty() and (mode == "vol" or (mode == "kort" and in_step))
+        self.full = visible and mode == "vol"
+        self.display = visible
+        self.set_class(self.full, "-full")
+        if not visible:
+            return
+        key = (mode, step if not self.full else "", prep)
+        if key == self._shown:
+            return
+        self._shown = key
+        text = preparation_text(prep, session) if self.full else preparation_short(prep, step)
+        self.query_one("#prep-text", Static).update(text)
+
+
+def preparation_short(prep: Preparation, step: str) -> Text:
+    """Three lines at most: what matters in this step, each clipped to one line."""
+    lines: list[tuple[str, str]] = []
+    if step == "puzzel":
+        lines = [("Puzzel", prep.puzzle), ("Kind wil", prep.pupil_wants),
+                 ("Ideeën kind", prep.pupil_ideas)]
+    else:
+        for domain in DOMAINS:
+            part = prep.domain(domain)
+            if part.is_empty():
+                continue
+            tried = f" · geprobeerd: {part.tried}" if part.tried.strip() else ""
+            effect = f" → {part.effect}" if part.effect.strip() else ""
+            lines.append((DOMAIN_LABELS[domain], f"{part.needs}{tried}{effect}"))
+        docs = [DOCUMENT_LABELS.get(d, d).lower() for d in prep.documents]
+        if prep.other_documents.strip():
+            docs.append(prep.other_documents)
+        if docs:
+            lines.append(("Mee", ", ".join(docs)))
+    lines = [(label, value) for label, value in lines if value.strip()]
+    text = Text("Voorbereiding", style="bold")
+    text.append("  F10 alles · F11 bewerken", style="dim")
+    for label, value in lines[:PREP_LINES]:
+        text.append(f"\n{label}: ", style="bold")
+        text.append(one_line(value, 64))
+    if len(lines) > PREP_LINES:
+        text.append(f"  (+{len(lines) - PREP_LINES})", style="dim")
+    if not lines:
+        text.append("\nNiets voor deze stap; F10 toont de hele voorbereiding.", style="dim")
+    return text
+
+
+def preparation_text(prep: Preparation, session: Session) -> Text:
+    """The whole voorbereiding, wrapped by the widget."""
+    text = Text("Voorbereiding", style="bold")
+    text.append("  F10 verbergen · F11 bewerken", style="dim")
+
+    def section(title: str, body: str) -> None:
+        if body.strip():
+            text.append(f"\n{title}\n", style="bold underline")
+            text.append(safe_text(body.strip(), keep_newlines=True))
+
+    section("Puzzel van de leraar", prep.puzzle)
+    section("Kind wil opgelost zien", prep.pupil_wants)
+    section("Ideeën van de leerling", prep.pupil_ideas)
+    for domain in DOMAINS:
+        part = prep.domain(domain)
+        if not part.is_empty():
+            text.append(f"\n{DOMAIN_LABELS[domain]}", style="bold underline")
+            for label, value in (("Nodig", part.needs), ("Geprobeerd", part.tried),
+                                 ("Effect", part.effect)):
+                if value.strip():
+                    text.append(f"\n{label}: ", style="bold")
+                    text.append(safe_text(value.strip()))
+    docs = [DOCUMENT_LABELS.get(d, d) for d in prep.documents]
+    if prep.other_documents.strip():
+        docs.append(prep.other_documents.strip())
+    section("Documenten", ", ".join(docs))
+    answers = [f"{session.veld.party(k).label}: {prep.invite_consent.get(k, 'niet gevraagd')}"
+               for k in session.external_parties()]
+    section("Ouders akkoord met uitnodigen", " · ".join(answers))
+    return text
+

@@ -1,0 +1,605 @@
+"""The home screen (recent sessions) and the form for a new session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from functools import partial
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+
+from arrangeren_tui.core.model import (
+    HOME_PARTIES,
+    STATUS_CLOSED,
+    STATUS_PLANNED,
+    Participant,
+    SessionMeta,
+    clock_time,
+)
+from arrangeren_tui.core.storage.retention import DEFAULT_MONTHS, Expired, expired
+from arrangeren_tui.core.storage.store import Recovery, SessionStore, SessionSummary, StoreError
+from arrangeren_tui.core.text import one_line
+from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.tick import Tick
+
+MAX_PUPIL_LENGTH = 60
+SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
+SCAN_PAUSE = 0.0005  # seconds between two files of that scan
+
+
+class HomeScreen(Screen[None]):
+    """Recent sessions, newest first; start a new one or resume."""
+
+    CSS_PATH = SCREENS_CSS
+
+    BINDINGS = [
+        Binding("n", "new_session", "Nieuw gesprek", key_display="n", id="home.new"),
+        Binding("enter", "open_session", "Openen", key_display="Enter", id="home.open"),
+        Binding("r", "reload", "Vernieuwen", key_display="r", id="home.reload"),
+        Binding("delete,d", "delete_session", "Verwijderen", key_display="Del",
+                id="home.delete"),
+        Binding("b", "retention", "Bewaartermijn", key_display="b", id="home.retention"),
+        Binding("slash,z", "history", "Zoeken", key_display="/", id="home.history"),
+        Binding("v", "follow_up", "Vervolggesprek", key_display="v", id="home.follow_up"),
+        Binding("p", "plan_session", "Plannen", key_display="p", id="home.plan"),
+        Binding("e", "prepare", "Voorbereiding", key_display="e", id="home.prepare"),
+        Binding("u", "invitations", "Uitnodigingen", key_display="u", id="home.invitations"),
+        Binding("j", "year_plan", "Jaarplanning", key_display="j", id="home.year_plan"),
+    ]
+
+    def __init__(self, store: SessionStore, veld: Veld, retention_months: int = DEFAULT_MONTHS
+                 ) -> None:
+        super().__init__()
+        self.store = store
+        self.veld = veld
+        self.retention_months = retention_months
+        self.expired: list[Expired] = []
+        self._told_expired = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(" arrangeren · Arrangeergesprekken", id="home-title")
+        yield Static(f" Opslag: {self.store.root}", id="home-store")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-empty")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Datum", key="datum", width=16)
+        table.add_column("Leerling", key="leerling", width=15)
+        table.add_column("School", key="school", width=11)
+        table.add_column("Gr.", key="groep", width=4)
+        table.add_column("Status", key="status", width=8)
+        table.add_column("Code", key="code", width=13)
+        self.action_reload()
+        table.focus()
+        self._scan_for_damage()
+
+    @work(thread=True, exclusive=True, group="damage-scan", exit_on_error=False)
+    def _scan_for_damage(self) -> None:
+        """Read every session file once, off the event loop; set damaged ones aside.
+
+        The thread shares the interpreter with the event loop, so it waits until the
+        first screen is drawn and then lets go between files: with a thousand
+        sessions the scan takes about half a second of work, which would otherwise
+        delay the board and the first keys typed on it.
+        """
+        time.sleep(SCAN_DELAY)
+        recoveries = self.store.recover_damaged(between=partial(time.sleep, SCAN_PAUSE))
+        orphans = self.store.orphan_backups()
+        if recoveries or orphans:
+            self.app.call_from_thread(self._report_damage, recoveries, orphans)
+
+    def _report_damage(self, recoveries: list[Recovery], orphans: list) -> None:  # type: ignore[type-arg]
+        self.action_reload()
+        for info in orphans:
+            if any(r.session_id == info.session_id for r in recoveries):
+                continue
+            self.notify(
+                f"Van gesprek {info.session_id} is alleen een vorige versie over. "
+                f"Terugzetten: arrangeren herstel {info.session_id}",
+                severity="warning", timeout=12,
+            )
+        self.app.offer_recoveries(recoveries)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        if not self._covered():  # not when a board was pushed over it straight away
+            self.action_reload()
+
+    def _covered(self) -> bool:
+        """True while a full screen (a board, the history) lies over this one; a dialog doesn't."""
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1:] if self in stack else []
+        return any(not isinstance(screen, ModalScreen) for screen in above)
+
+    def action_reload(self) -> None:
+        """Read the list; fill the table only while this screen shows (else on resume)."""
+        table = self.query_one(DataTable)
+        summaries, problems = self.store.list()
+        self._fill(table, summaries)
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=8)
+        self.expired = expired(summaries, self.app.today(), self.retention_months)  # type: ignore[attr-defined]
+        if self.expired and not self._told_expired:
+            self._told_expired = True
+            count = len(self.expired)
+            self.notify(
+                f"{count} gesprek{'' if count == 1 else 'ken'} {'is' if count == 1 else 'zijn'} "
+                f"over de bewaartermijn ({self.retention_months} maanden). "
+                "Druk b om ze te bekijken; er wordt niets vanzelf gewist.",
+                severity="warning", timeout=12,
+            )
+
+    def _fill(self, table: DataTable, summaries: list[SessionSummary]) -> None:  # type: ignore[type-arg]
+        """The rows of the table; skipped while another screen covers this one.
+
+        With a thousand sessions the rows cost Textual about a second to lay out, so
+        a board opened straight away (``arrangeren open``) would wait for a table
+        nobody sees. ``on_screen_resume`` fills it when the home screen shows.
+        """
+        if self._covered():
+            table.clear()
+            return
+        table.clear()
+        for s in upcoming_first(summaries, self.app.today()):  # type: ignore[attr-defined]
+            style = {STATUS_CLOSED: "dim", STATUS_PLANNED: "bold cyan"}.get(s.status,
+                                                                            "bold green")
+            when = f"{s.date} {s.time}" if s.time else s.date
+            table.add_row(
+                when, one_line(s.pupil, 15), one_line(s.school, 11), one_line(s.group, 4),
+                Text(s.status, style=style), s.id, key=s.id,
+            )
+        empty = self.query_one("#home-empty", Static)
+        empty.display = not summaries
+        empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen, "
+                     "of p om er een te plannen.")
+
+    def _selected_id(self) -> str | None:
+        return cursor_row_key(self.query_one(DataTable))
+
+    def action_delete_session(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            confirm_delete(self, self.store, session_id, self.action_reload)
+
+    def action_follow_up(self) -> None:
+        previous = self._selected_id()
+        if previous is None:
+            return
+        app = self.app
+        try:
+            session = self.store.create_follow_up(
+                previous, self.veld, app.now(), app.today().isoformat()  # type: ignore[attr-defined]
+            )
+        except StoreError as error:
+            self.notify(f"Geen vervolggesprek: {error}", severity="error", timeout=8)
+            return
+        self.notify(f"Vervolggesprek {session.id} na {previous}.", timeout=4)
+        app.open_session(session.id)  # type: ignore[attr-defined]
+
+    def action_history(self) -> None:
+        from arrangeren_tui.ui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.store))
+
+    def action_retention(self) -> None:
+        self.app.push_screen(RetentionScreen(self.store, self.retention_months))
+
+    def action_open_session(self) -> None:
+        session_id = self._selected_id()
+        if session_id is None:
+            self.action_new_session()
+        else:
+            self._open(session_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self._open(event.row_key.value)
+
+    def _summary(self, session_id: str) -> SessionSummary | None:
+        return next((s for s in self.store.list()[0] if s.id == session_id), None)
+
+    def _open(self, session_id: str) -> None:
+        """Open on the board; a meeting planned for a later day asks first."""
+        summary = self._summary(session_id)
+        today = self.app.today().isoformat()  # type: ignore[attr-defined]
+        if summary is None or summary.status != STATUS_PLANNED or summary.date <= today:
+            self.app.open_session(session_id)  # type: ignore[attr-defined]
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.open_session(session_id)  # type: ignore[attr-defined]
+            elif yes is False:
+                self.app.prepare_session(session_id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmDialog(
+            f"Dit gesprek is gepland op {summary.date}"
+            f"{' om ' + summary.time if summary.time else ''}.\n\n"
+            "Nu houden? Dan begint het gesprek op het arrangeerveld. "
+            "Anders opent de voorbereiding.",
+            yes="Nu houden", no="Voorbereiding", escape_cancels=True,
+        ), answer)
+
+    def action_prepare(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            self.app.prepare_session(session_id)  # type: ignore[attr-defined]
+
+    def action_invitations(self) -> None:
+        session_id = self._selected_id()
+        if session_id is None:
+            return
+        try:
+            session = self.store.load(session_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return
+        from arrangeren_tui.ui.screens.invitations import InvitationsScreen
+
+        self.app.push_screen(InvitationsScreen(session))
+
+    def action_year_plan(self) -> None:
+        from arrangeren_tui.ui.screens.planning import PlanningScreen
+
+        self.app.push_screen(PlanningScreen(self.store, self.veld))
+
+    def action_plan_session(self) -> None:
+        self.app.plan_session()  # type: ignore[attr-defined]
+
+    def action_new_session(self) -> None:
+        def created(meta: SessionMeta | None) -> None:
+            if meta is None:
+                return
+            try:
+                session = self.store.create(meta, self.veld, self.app.now())  # type: ignore[attr-defined]
+            except (StoreError, OSError) as error:
+                self.notify(f"Niet aangemaakt: {error}", severity="error", timeout=10)
+                return
+            self.app.open_session(session.id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(
+            NewSessionScreen(self.veld, self.app.today()), created  # type: ignore[attr-defined]
+        )
+
+
+def upcoming_first(summaries: list[SessionSummary], today) -> list[SessionSummary]:  # type: ignore[no-untyped-def]
+    """Planned meetings from today on, soonest first; then every other session, newest first."""
+    day = today.isoformat()
+    coming = [s for s in summaries if s.status == STATUS_PLANNED and s.date >= day]
+    coming.sort(key=lambda s: (s.date, s.time, s.id))
+    chosen = {s.id for s in coming}
+    return coming + [s for s in summaries if s.id not in chosen]
+
+
+def confirm_delete(screen: Screen, store: SessionStore, session_id: str, done) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Ask, then remove a session completely (file, backups, damaged copies, index entry)."""
+    try:
+        summary = next(s for s in store.list()[0] if s.id == session_id)
+        what = f"{one_line(summary.pupil, 30)}, {summary.date}"
+    except StopIteration:
+        what = "onleesbaar"
+
+    def answer(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            from arrangeren_tui.core.removal import delete_session
+
+            removed = delete_session(store, session_id)
+        except StoreError as error:
+            screen.notify(f"Niet verwijderd: {error}", severity="error", timeout=10)
+            return
+        screen.notify(f"Gesprek {session_id} is verwijderd ({len(removed)} bestanden).",
+                      timeout=5)
+        done()
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            f"Gesprek {session_id} ({what}) definitief verwijderen?\n\n"
+            "Het bestand, de vorige versie en de regel in de lijst verdwijnen. "
+            "Dit kan niet ongedaan worden gemaakt.",
+            yes="Verwijderen",
+            no="Bewaren",
+        ),
+        answer,
+    )
+
+
+class RetentionScreen(Screen[None]):
+    """Sessions past their bewaartermijn, for review; deleting is a choice per session."""
+
+    CSS_PATH = SCREENS_CSS
+
+    BINDINGS = [
+        Binding("delete,d", "delete_session", "Verwijderen", key_display="Del",
+                id="retention.delete"),
+        Binding("enter", "open_session", "Openen", key_display="Enter", id="retention.open"),
+        Binding("escape", "back", "Terug", key_display="Esc", id="retention.back"),
+    ]
+
+    def __init__(self, store: SessionStore, months: int) -> None:
+        super().__init__()
+        self.store = store
+        self.months = months
+
+    def compose(self) -> ComposeResult:
+        yield Static(f" Over de bewaartermijn ({self.months} maanden na de evaluatie)",
+                     id="home-title")
+        yield Static(" Bekijk ze en verwijder wat weg mag. Er wordt niets vanzelf gewist.",
+                     id="home-store")
+        yield DataTable(id="expired", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-empty")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Datum", width=10)
+        table.add_column("Leerling", width=16)
+        table.add_column("School", width=9)
+        table.add_column("Verlopen", width=10)
+        table.add_column("Vanaf", width=9)
+        table.add_column("Code", width=13)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        summaries, _problems = self.store.list()
+        rows = expired(summaries, self.app.today(), self.months)  # type: ignore[attr-defined]
+        for item in rows:
+            s = item.summary
+            table.add_row(
+                s.date, one_line(s.pupil, 16), one_line(s.school, 9),
+                item.since.isoformat(), "evaluatie" if item.basis == "evaluatiedatum"
+                else "gesprek", s.id, key=s.id,
+            )
+        empty = self.query_one("#home-empty", Static)
+        empty.display = not rows
+        empty.update("Geen gesprekken over de bewaartermijn.")
+
+    def _selected_id(self) -> str | None:
+        return cursor_row_key(self.query_one(DataTable))
+
+    def action_delete_session(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            confirm_delete(self, self.store, session_id, self.reload)
+
+    def action_open_session(self) -> None:
+        session_id = self._selected_id()
+        if session_id is not None:
+            self.app.open_session(session_id)  # type: ignore[attr-defined]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_session()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class ParticipantRow(Horizontal):
+    """Name, role and party of one participant."""
+
+    def __init__(self, veld: Veld, number: int) -> None:
+        super().__init__(classes="participant")
+        self.veld = veld
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="naam", classes="p-name", max_length=80, compact=True)
+        yield Input(placeholder="rol (bv. leraar)", classes="p-role", max_length=60, compact=True)
+        yield Select(
+            [(p.label, p.key) for p in self.veld.parties],
+            prompt="partij",
+            classes="p-party",
+            compact=True,
+        )
+
+    def value(self) -> tuple[str, str, str | None]:
+        party = self.query_one(".p-party", Select).value
+        return (
+            self.query_one(".p-name", Input).value.strip(),
+            self.query_one(".p-role", Input).value.strip(),
+            None if party is Select.NULL else str(party),
+        )
+
+
+class NewSessionScreen(ModalScreen[SessionMeta | None]):
+    """The form for a new session. Errors show at the field; nothing is saved half."""
+
+    CSS_PATH = SCREENS_CSS
+    AUTO_FOCUS = ""  # none: on_mount focuses the first field, without scrolling the form
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Gesprek aanmaken", key_display="^S", priority=True,
+                id="new.save"),
+        Binding("ctrl+n", "add_participant", "Deelnemer erbij", key_display="^N",
+                priority=True, id="new.add_participant"),
+        Binding("escape", "cancel", "Annuleren", key_display="Esc", id="new.cancel"),
+    ]
+
+    def __init__(self, veld: Veld, today: dt.date, *, planned: bool = False,
+                 preset: SessionMeta | None = None) -> None:
+        super().__init__()
+        self.veld = veld
+        self.today = today
+        self.planned = planned
+        self.preset = preset or SessionMeta(pupil="", date=today.isoformat(),
+                                            planned_minutes=veld.total_minutes)
+
+    def compose(self) -> ComposeResult:
+        preset = self.preset
+        title = "Arrangeergesprek plannen" if self.planned else "Nieuw arrangeergesprek"
+        with Vertical(id="new-dialog", classes="dialog"):
+            yield Label(title, classes="dialog-title")
+            with VerticalScroll(id="new-form", can_focus=False):
+                yield from self._field("Leerling (naam of initialen) *", "f-leerling",
+                                       placeholder="bv. T.d.J.", value=preset.pupil)
+                with Horizontal(classes="form-row"):
+                    with Vertical():
+                        yield from self._field("Groep", "f-groep", placeholder="bv. 5",
+                                               value=preset.group)
+                    with Vertical():
+                        yield from self._field("Datum *", "f-datum", value=preset.date)
+                    with Vertical():
+                        yield from self._field("Tijd", "f-tijd", placeholder="UU:MM",
+                                               value=preset.time)
+                    with Vertical():
+                        yield from self._field(
+                            "Duur (min) *", "f-duur", value=str(preset.planned_minutes)
+                        )
+                yield from self._field("School", "f-school", value=preset.school)
+                yield from self._field("Plaats", "f-plaats", value=preset.place)
+                yield from self._field("Gespreksleider", "f-gespreksleider",
+                                       value=preset.facilitator)
+                if self.planned:
+                    yield Label("Uitnodigen (alleen met toestemming van de ouders; "
+                                "vast te leggen in de voorbereiding)", classes="field-label")
+                    with Horizontal(classes="form-row"):
+                        for party in self.veld.parties:
+                            if party.key not in HOME_PARTIES:
+                                yield Tick(party.label, party.key in preset.invited,
+                                               id=f"f-inv-{party.key}", compact=True)
+                yield Label("Deelnemers (naam, rol, partij)", classes="field-label")
+                with Vertical(id="participants"):
+                    yield ParticipantRow(self.veld, 1)
+                yield Label("", id="err-deelnemers", classes="field-error")
+                yield Button("+ Deelnemer (^N)", id="add-participant", compact=True)
+            with Horizontal(classes="dialog-row"):
+                yield Button("Plannen ^S" if self.planned else "Aanmaken ^S", variant="primary",
+                             id="new-save", compact=True)
+                yield Button("Annuleren", id="new-cancel", compact=True)
+            yield KeyBar()
+
+    def _field(self, label: str, field_id: str, *, value: str = "", placeholder: str = ""):  # type: ignore[no-untyped-def]
+        yield Label(label, classes="field-label")
+        yield Input(value=value, placeholder=placeholder, id=field_id, max_length=120, compact=True)
+        yield Label("", id=f"err-{field_id[2:]}", classes="field-error")
+
+    def on_mount(self) -> None:
+        for error in self.query(".field-error"):
+            error.display = False
+        # Without scrolling: the first field is at the top already. Textual's own focus on
+        # open "centred" it before the first layout, which hid its label at 80x24.
+        self.set_focus(self.query_one("#f-leerling", Input), scroll_visible=False)
+
+    def action_add_participant(self) -> None:
+        rows = self.query_one("#participants", Vertical)
+        row = ParticipantRow(self.veld, len(rows.children) + 1)
+        rows.mount(row)
+        self.call_after_refresh(lambda: row.query_one(".p-name", Input).focus())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "new-save":
+            self.action_save()
+        elif event.button.id == "add-participant":
+            self.action_add_participant()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def _show_error(self, name: str, message: str) -> None:
+        label = self.query_one(f"#err-{name}", Label)
+        label.update(message)
+        label.display = bool(message)
+
+    def validate(self) -> tuple[SessionMeta | None, str | None]:
+        """The form as SessionMeta, or None and the id of the first field in error."""
+        errors: dict[str, str] = {}
+
+        def value(field_id: str) -> str:
+            return self.query_one(f"#{field_id}", Input).value.strip()
+
+        pupil = value("f-leerling")
+        if not pupil:
+            errors["leerling"] = "Vul de naam of de initialen van de leerling in."
+        elif len(pupil) > MAX_PUPIL_LENGTH:
+            errors["leerling"] = f"Hoogstens {MAX_PUPIL_LENGTH} tekens."
+        date_text = value("f-datum")
+        try:
+            date = dt.date.fromisoformat(date_text).isoformat()
+        except ValueError:
+            date = ""
+            errors["datum"] = "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."
+        clock = value("f-tijd")
+        if clock:
+            try:
+                clock = clock_time(clock)
+            except ValueError:
+                errors["tijd"] = "Schrijf de tijd als UU:MM, bv. 13:30."
+        elif self.planned:
+            errors["tijd"] = "Bij een gepland gesprek hoort een begintijd, bv. 13:30."
+        minutes = 0
+        try:
+            minutes = int(value("f-duur"))
+            if not 10 <= minutes <= 600:
+                errors["duur"] = "Tussen 10 en 600 minuten."
+        except ValueError:
+            errors["duur"] = "Een heel aantal minuten, bv. 90."
+        participants: list[Participant] = []
+        for number, row in enumerate(self.query(ParticipantRow), start=1):
+            name, role, party = row.value()
+            if not (name or role or party):
+                continue
+            if not name or not party:
+                errors.setdefault(
+                    "deelnemers", f"Deelnemer {number}: vul naam en partij in (of maak de regel leeg)."
+                )
+                continue
+            participants.append(Participant(name=name, role=role, party=party))
+        for name in ("leerling", "datum", "tijd", "duur", "deelnemers"):
+            self._show_error(name, errors.get(name, ""))
+        if errors:
+            first = next(iter(errors))
+            return None, {"deelnemers": "participants"}.get(first, f"f-{first}")
+        return (
+            SessionMeta(
+                pupil=pupil,
+                date=date,
+                group=value("f-groep"),
+                school=value("f-school"),
+                facilitator=value("f-gespreksleider"),
+                place=value("f-plaats"),
+                participants=tuple(participants),
+                planned_minutes=minutes,
+                time=clock,
+                invited=tuple(
+                    box.id.removeprefix("f-inv-") for box in self.query(Checkbox)
+                    if box.id and box.id.startswith("f-inv-") and box.value
+                ),
+            ),
+            None,
+        )
+
+    def action_save(self) -> None:
+        meta, first_error = self.validate()
+        if meta is None:
+            target = self.query_one(f"#{first_error}")
+            if first_error == "participants":
+                target.query(Input).first().focus()
+            else:
+                target.focus()
+            return
+        self.dismiss(meta)

@@ -1,0 +1,319 @@
+"""The voorbereiding of a meeting: when and where, the teacher's puzzel, the kindperspectief,
+the earlier Dialooginstrument outcome per domain, the documents and whom to invite.
+
+Every change goes into the session at once and onto disk half a second after the
+last key, as on the board: there is no save key to remember. Quitting, a crash or a
+hang-up writes what is pending first (``emergency_save``). A field that does not
+parse (a date, a time) says so in red and keeps its old value until it does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAINS
+from arrangeren_tui.core.model import (
+    DOCUMENT_LABELS,
+    DOCUMENTS,
+    DomainPrep,
+    Preparation,
+    Session,
+    SessionError,
+    clock_time,
+)
+from arrangeren_tui.core.text import one_line
+from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.keybar import KeyBar
+from arrangeren_tui.ui.widgets.tick import Tick
+
+SAVE_DELAY = 0.5
+CONSENT_CHOICES = [("ouders nog niet gevraagd", ""), ("ouders akkoord", "ja"),
+                   ("ouders niet akkoord", "nee")]
+PREP_FIELDS = ("needs", "tried", "effect")
+
+
+class PreparationScreen(Screen[None]):
+    """Edit the voorbereiding of one session; ``save`` persists the session (or raises OSError)."""
+
+    CSS_PATH = SCREENS_CSS
+
+    BINDINGS = [
+        Binding("escape", "done", "Klaar", key_display="Esc", id="prep.done"),
+        Binding("ctrl+s", "save_now", "Nu opslaan", key_display="^S", priority=True,
+                id="prep.save"),
+        Binding("ctrl+u", "invitations", "Uitnodigingen", key_display="^U", priority=True,
+                id="prep.invitations"),
+    ]
+
+    def __init__(self, session: Session, save: Callable[[], None], *, read_only: str = "",
+                 on_close: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.save = save
+        self.read_only = read_only
+        self.on_close = on_close
+        self._timer = None
+        self.problem = ""
+        self.pending = False  # changed in memory, not yet on disk
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        meta = session.meta
+        prep = session.preparation
+        title = f" Voorbereiding · {one_line(meta.pupil, 30)}"
+        if meta.school:
+            title += f" · {one_line(meta.school, 20)}"
+        yield Static(title, id="home-title")
+        yield Static("", id="prep-status")
+        with VerticalScroll(id="prep-form"):
+            with Horizontal(classes="prep-row"):
+                yield Label("Datum", classes="prep-label")
+                yield Input(meta.date, id="p-date", max_length=10, compact=True,
+                            placeholder="JJJJ-MM-DD")
+                yield Label("Tijd", classes="prep-label-short")
+                yield Input(meta.time, id="p-time", max_length=5, compact=True,
+                            placeholder="UU:MM")
+                yield Label("Plaats", classes="prep-label-short")
+                yield Input(meta.place, id="p-place", max_length=80, compact=True)
+            yield Label("", id="p-error", classes="field-error")
+            yield Label("Puzzel van de leraar: waar loopt zij of hij vast?", classes="field-label")
+            yield TextArea(prep.puzzle, id="p-puzzle", classes="prep-text",
+                           show_line_numbers=False, compact=True)
+            yield Label("Kindperspectief: wat wil de leerling opgelost zien? (in eigen woorden)",
+                        classes="field-label")
+            yield TextArea(prep.pupil_wants, id="p-wants", classes="prep-text",
+                           show_line_numbers=False, compact=True)
+            yield Label("Ideeën van de leerling zelf", classes="field-label")
+            yield TextArea(prep.pupil_ideas, id="p-ideas", classes="prep-text",
+                           show_line_numbers=False, compact=True)
+            yield Label("Dialooginstrument per domein: nodig · geprobeerd · effect",
+                        classes="field-label")
+            for domain in DOMAINS:
+                values = prep.domain(domain)
+                with Horizontal(classes="prep-row"):
+                    yield Label(DOMAIN_LABELS[domain], classes="prep-label")
+                    for name, hint in zip(PREP_FIELDS, ("nodig", "geprobeerd", "effect"),
+                                          strict=True):
+                        yield Input(getattr(values, name), id=f"p-{domain}-{name}",
+                                    placeholder=hint, compact=True, classes="prep-cell")
+            yield Label("Documenten die meekomen", classes="field-label")
+            with Horizontal(classes="prep-row prep-checks"):
+                for doc in DOCUMENTS:
+                    yield Tick(DOCUMENT_LABELS[doc], doc in prep.documents,
+                                   id=f"p-doc-{doc}", compact=True)
+            with Horizontal(classes="prep-row"):
+                yield Label("Anders", classes="prep-label")
+                yield Input(prep.other_documents, id="p-other", compact=True,
+                            placeholder="bv. verslag van de logopedist")
+            yield Label("Uitnodigen: externe partijen, met toestemming van de ouders",
+                        classes="field-label")
+            for key in session.external_parties():
+                label = session.veld.party(key).label
+                with Horizontal(classes="prep-row"):
+                    yield Label(label, classes="prep-label")
+                    yield Tick("uitnodigen", key in meta.invited, id=f"p-inv-{key}",
+                                   compact=True)
+                    yield Select(CONSENT_CHOICES, value=prep.invite_consent.get(key, ""),
+                                 allow_blank=False, id=f"p-ok-{key}", compact=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#p-error", Label).display = False
+        if self.read_only:
+            for widget in self.query("Input, TextArea, Checkbox, Select"):
+                widget.disabled = True
+            self._status(f"ALLEEN LEZEN: {self.read_only}", warning=True)
+        else:
+            self._status("Alles wordt vanzelf bewaard.")
+        self.query_one("#p-puzzle", TextArea).focus()
+
+    def _status(self, text: str, *, warning: bool = False) -> None:
+        status = self.query_one("#prep-status", Static)
+        status.update(f" {text}")
+        status.set_class(warning, "-warning")
+
+    # -- reading the form -------------------------------------------------------------------
+
+    def _value(self, widget_id: str) -> str:
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        return str(widget.value)  # type: ignore[attr-defined]
+
+    def preparation(self) -> Preparation:
+        domains = {}
+        for domain in DOMAINS:
+            values = {name: self._value(f"p-{domain}-{name}").strip() for name in PREP_FIELDS}
+            if any(values.values()):
+                domains[domain] = DomainPrep(**values)
+        consent = {}
+        for key in self.session.external_parties():
+            answer = self._value(f"p-ok-{key}")
+            if answer:
+                consent[key] = answer
+        return Preparation(
+            puzzle=self._value("p-puzzle").strip(),
+            pupil_wants=self._value("p-wants").strip(),
+            pupil_ideas=self._value("p-ideas").strip(),
+            domains=domains,
+            documents=tuple(d for d in DOCUMENTS if self.query_one(f"#p-doc-{d}", Checkbox).value),
+            other_documents=self._value("p-other").strip(),
+            invite_consent=consent,
+        )
+
+    def plan(self) -> tuple[dict[str, object], str]:
+        """The plan fields that parse, and a Dutch problem for those that do not."""
+        changes: dict[str, object] = {"place": self._value("p-place").strip()}
+        problems = []
+        date = self._value("p-date").strip()
+        try:
+            changes["date"] = dt.date.fromisoformat(date).isoformat()
+        except ValueError:
+            problems.append("schrijf de datum als JJJJ-MM-DD")
+        clock = self._value("p-time").strip()
+        if not clock:
+            changes["time"] = ""
+        else:
+            try:
+                changes["time"] = clock_time(clock)
+            except ValueError:
+                problems.append("schrijf de tijd als UU:MM, bv. 13:30")
+        changes["invited"] = tuple(
+            key for key in self.session.external_parties()
+            if self.query_one(f"#p-inv-{key}", Checkbox).value
+        )
+        return changes, "; ".join(problems)
+
+    # -- keeping it ------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        if self.read_only:
+            return
+        # Widgets also say "changed" when they are first filled; only a form that
+        # differs from the session is a change worth saving.
+        if not self._apply(only_if_changed=True):
+            return
+        self.pending = True
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_DELAY, self._write)
+
+    def _form(self) -> tuple[Preparation, dict[str, object], str]:
+        changes, problem = self.plan()
+        return self.preparation(), changes, problem
+
+    def _differs(self, preparation: Preparation, changes: dict[str, object]) -> bool:
+        meta = self.session.meta
+        return preparation != self.session.preparation or any(
+            getattr(meta, key) != value for key, value in changes.items())
+
+    def _apply(self, *, only_if_changed: bool = False) -> bool:
+        """Put the form into the session (memory only).
+
+        False if a value was refused, or (``only_if_changed``) if nothing differed.
+        """
+        preparation, changes, problem = self._form()
+        error = self.query_one("#p-error", Label)
+        error.update(f"Niet bewaard: {problem}." if problem else "")
+        error.display = bool(problem)
+        if only_if_changed and not self._differs(preparation, changes):
+            return False
+        refused = self._take(preparation, changes)
+        if refused:
+            self._status(f"Niet bewaard: {refused}", warning=True)
+        return not refused
+
+    def _take(self, preparation: Preparation, changes: dict[str, object]) -> str:
+        """Put these values into the session; why they were refused, or ""."""
+        now = self.app.now()  # type: ignore[attr-defined]
+        try:
+            self.session.set_preparation(preparation, now)
+            self.session.set_plan(now, **changes)
+        except (SessionError, ValueError, KeyError) as bad:
+            return str(bad)
+        return ""
+
+    def _write(self) -> bool:
+        """Save the session; False (with a message) if that failed."""
+        self._timer = None
+        if not self.emergency_save():
+            self._status(f"⚠ NIET OPGESLAGEN ({self.problem}); het staat nog in het geheugen. "
+                         "^S probeert opnieuw.", warning=True)
+            return False
+        self._status("✓ bewaard")
+        return True
+
+    def _catch_up(self) -> None:
+        """Take over what the form shows but its Changed messages have not brought in yet.
+
+        Keys are on screen before their Changed message is handled; a hang-up in that
+        moment must not lose them. Only reads widgets, so it is safe from a signal
+        handler; a form that is already being torn down leaves the model as it is.
+        """
+        try:
+            preparation, changes, _problem = self._form()
+        except Exception:  # noqa: BLE001 - leaving: what the model holds is written
+            return
+        if self._differs(preparation, changes) and not self._take(preparation, changes):
+            self.pending = True
+
+    def emergency_save(self, timeout: float = 0.0) -> bool:
+        """Write what is pending; reads but never changes a widget, so safe when leaving."""
+        if self.read_only:
+            return True
+        self._catch_up()
+        if not self.pending:
+            return True
+        try:
+            self.save()
+        except OSError as failed:
+            self.problem = failed.strerror or type(failed).__name__
+            return False
+        self.problem = ""
+        self.pending = False
+        return True
+
+    def keep(self) -> bool:
+        """Put the form into the session and save it now; False if either failed."""
+        if self.read_only:
+            return True
+        if self._timer is not None:
+            self._timer.stop()
+        applied = self._apply()
+        self.pending = True
+        return self._write() and applied
+
+    def action_save_now(self) -> None:
+        self.keep()
+
+    def action_done(self) -> None:
+        if self.pending or self.problem:
+            if not self.keep() and self.problem:
+                self.notify("De voorbereiding is niet opgeslagen. Los het probleem op "
+                            "(bv. schijf vol) en druk ^S, of kopieer de tekst.",
+                            severity="error", timeout=10)
+                return
+        if self.on_close is not None:
+            self.on_close()
+        self.dismiss(None)
+
+    def action_invitations(self) -> None:
+        if self.pending:
+            self.keep()
+        from arrangeren_tui.ui.screens.invitations import InvitationsScreen
+
+        self.app.push_screen(InvitationsScreen(self.session))

@@ -1,0 +1,104 @@
+"""The key bar every screen shows, and a helper for the current row of a table."""
+
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+if TYPE_CHECKING:  # DataTable is a big module; the board has none
+    from textual.widgets import DataTable
+
+
+def cursor_row_key(table: DataTable) -> str | None:  # type: ignore[type-arg]
+    """The key of the row under a DataTable's cursor, None for an empty table."""
+    if not table.row_count:
+        return None
+    row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+    return row_key.value
+
+
+class KeyBar(Static):
+    """A two-line footer: every active key with its Dutch description.
+
+    Textual's Footer is one line and cuts keys off at 80 columns; this one wraps
+    so that everything that can be pressed is on screen.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar { height: 2; dock: bottom; }
+    """
+
+    _shown_keys: Text | None = None
+    _refill_pending = False
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # Filled before the first frame (not after it), so the screen is drawn once
+        # with its keys instead of twice; focus changes refill it later.
+        self.refresh_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: object) -> None:
+        # A key press can change focus and bindings several times: refill once, as the
+        # next message (before the next frame, so the screen is not laid out twice).
+        if self.is_attached and not self._refill_pending:
+            self._refill_pending = True
+            self.call_later(self._refill)
+
+    def _refill(self) -> None:
+        self._refill_pending = False
+        self.refresh_keys()
+
+    def on_resize(self) -> None:
+        self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        """Show the screen's active keys now (nothing is redrawn if they did not change)."""
+        # Attached is enough: during on_mount the bar is not "mounted" yet, and that
+        # first fill is the one that lets the screen's first layout include the keys.
+        if not self.is_attached:
+            return
+        try:
+            active = self.screen.active_bindings
+        except Exception:  # noqa: BLE001 - the screen is being torn down
+            return
+        seen: set[str] = set()
+        parts: list[Text] = []
+        for _node, binding, enabled, _tooltip in active.values():
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.app.get_key_display(binding)
+            part = Text()
+            part.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
+            part.append(f" {binding.description}", style="" if enabled else "dim")
+            parts.append(part)
+        keys = pack_keys(parts, self.size.width or self.app.size.width)
+        if keys == self._shown_keys:
+            return  # an unchanged key bar would cost a layout of the whole screen
+        self._shown_keys = keys
+        self.update(keys)
+
+
+def pack_keys(parts: list[Text], width: int) -> Text:
+    """Lay key labels out in lines of ``width`` without splitting one label."""
+    lines: list[Text] = []
+    line = Text()
+    for part in parts:
+        extra = part.cell_len + (2 if line else 0)
+        if line and line.cell_len + extra > width:
+            lines.append(line)
+            line = Text()
+        if line:
+            line.append("  ")
+        line.append_text(part)
+    if line:
+        lines.append(line)
+    return Text("\n").join(lines)
+
+
