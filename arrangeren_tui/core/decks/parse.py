@@ -146,6 +146,133 @@ def _veld_resolver(veld: Veld) -> _Resolver:
     return resolve
 
 
+_BLOCK_KINDS = {
+    "ordered_list_open": "een genummerde lijst",
+    "blockquote_open": "een citaat ('>')",
+    "fence": "een codeblok",
+    "code_block": "een ingesprongen codeblok (begin regels niet met spaties)",
+    "html_block": "HTML",
+}
+
+
+class _DeckParser:
+    """One pass over a deck file's top-level blocks: party heading, cards, their blocks."""
+
+    def __init__(self, path: Path, resolve: _Resolver, known: str, own: bool) -> None:
+        self.path = path
+        self.resolve = resolve
+        self.known = known
+        self.own = own
+        self.problems: list[DeckProblem] = []
+        self.cards: list[Card] = []
+        self.seen_ids: dict[str, int] = {}
+        self.party: str | None = None
+        self.heading_seen = False
+        self.orphan_reported = False
+        self.draft: _Draft | None = None
+
+    def problem(self, line: int, text: str) -> None:
+        self.problems.append(DeckProblem(self.path, line, text))
+
+    def run(self, tokens: list[Token]) -> tuple[list[Card], list[DeckProblem]]:
+        for block in blocks(tokens):
+            if block[0].type == "heading_open":
+                self.heading(block)
+            elif self.draft is not None:  # else: the introduction, or text before the party
+                self.body(self.draft, block)
+        self.finish()
+        if not self.heading_seen and not self.orphan_reported:
+            self.problem(1, "geen kop '# Partij' gevonden (zet bovenaan bijvoorbeeld '# Ouders')")
+        self.problems.sort(key=lambda p: p.line or 0)
+        return self.cards, self.problems
+
+    def heading(self, block: list[Token]) -> None:
+        first = block[0]
+        level = int(first.tag[1:])
+        name = normalize_title(plain_text(block[1]))
+        if level == 1:
+            self.finish()
+            self.party_heading(name, token_line(first))
+        elif level == 2:
+            self.finish()
+            self.draft = _Draft(title=name, line=token_line(first),
+                                party=self.party if self.heading_seen else None,
+                                meta_blocks=[], paragraphs=[], problems=[])
+        elif self.draft is not None:
+            self.draft.problems.append(DeckProblem(
+                self.path, token_line(first),
+                f"kop '{'#' * level}' wordt niet gebruikt in een kaart; "
+                "een nieuwe kaart begint met '## Titel'",
+            ))
+
+    def party_heading(self, name: str, line: int) -> None:
+        if self.heading_seen:
+            self.party = None
+            self.problem(line, "een bestand hoort bij één partij: er staat al een kop '# Partij' "
+                               "boven; zet deze kaarten in een eigen bestand (ze worden overgeslagen)")
+            return
+        self.heading_seen = True
+        if not name:
+            self.problem(line, f"kop '#' zonder partijnaam (bekend: {self.known})")
+            self.party = None
+            return
+        self.party = self.resolve(name)
+        if self.party is None:
+            self.problem(line, f"onbekende partij '{name}' (bekend: {self.known})")
+
+    def body(self, draft: _Draft, block: list[Token]) -> None:
+        first = block[0]
+        if first.type == "hr" or _is_comment(first):
+            return
+        if first.type == "bullet_list_open":
+            self.meta_list(draft, block)
+        elif first.type == "paragraph_open":
+            draft.paragraphs.append(normalize_title(plain_text(block[1])))
+        else:
+            kind = _BLOCK_KINDS.get(first.type, f"'{first.type}'")
+            draft.problems.append(DeckProblem(
+                self.path, token_line(first),
+                f"{kind} kan niet in een kaart; schrijf de beschrijving als gewone tekst",
+            ))
+        draft.seen_block = True
+
+    def meta_list(self, draft: _Draft, block: list[Token]) -> None:
+        line = token_line(block[0])
+        if draft.meta_blocks:
+            draft.problems.append(DeckProblem(
+                self.path, line, "een kaart heeft één lijst met gegevens; "
+                                 "schrijf de beschrijving als gewone tekst zonder opsomming",
+            ))
+            return
+        if draft.seen_block:
+            draft.problems.append(DeckProblem(
+                self.path, line, "de lijst met gegevens hoort direct onder de titel, "
+                                 "vóór de beschrijving",
+            ))
+        draft.meta_blocks.append(block)
+
+    def finish(self) -> None:
+        """Close the card being collected: report its problems or keep it."""
+        if self.draft is None:
+            return
+        current, self.draft = self.draft, None
+        if not self.heading_seen and not self.orphan_reported:
+            self.orphan_reported = True
+            self.problem(current.line, "geen kop '# Partij' boven de kaarten "
+                                       "(zet bovenaan het bestand bijvoorbeeld '# Ouders')")
+        card, explicit = _finish_card(current, self.path, self.own)
+        self.problems.extend(current.problems)
+        if card is None or current.problems:
+            return
+        if card.id in self.seen_ids:
+            hint = "" if explicit else " (de id komt van de titel; geef deze kaart een eigen '- id: ...')"
+            self.problem(card.line, f"id '{card.id}' komt al voor in "
+                                    f"{self.path}:{self.seen_ids[card.id]}{hint}")
+            return
+        self.seen_ids[card.id] = card.line
+        self.cards.append(card)
+
+
 def parse_tokens(
     text: str,
     path: Path,
@@ -153,164 +280,9 @@ def parse_tokens(
     known: str,
     own: bool,
 ) -> tuple[list[Card], list[DeckProblem]]:
-    text = text.removeprefix("\ufeff")
-    tokens = markdown().parse(text)
-    problems: list[DeckProblem] = []
-    cards: list[Card] = []
-    seen_ids: dict[str, tuple[int, bool]] = {}
-
-    party: str | None = None
-    heading_seen = False
-    orphan_reported = False
-    draft: _Draft | None = None
-
-    def finish() -> None:
-        nonlocal draft, orphan_reported
-        if draft is None:
-            return
-        current, draft = draft, None
-        if not heading_seen and not orphan_reported:
-            orphan_reported = True
-            problems.append(
-                DeckProblem(
-                    path,
-                    current.line,
-                    "geen kop '# Partij' boven de kaarten "
-                    "(zet bovenaan het bestand bijvoorbeeld '# Ouders')",
-                )
-            )
-        card, explicit = _finish_card(current, path, own)
-        problems.extend(current.problems)
-        if card is None or current.problems:
-            return
-        if card.id in seen_ids:
-            first_line, _ = seen_ids[card.id]
-            hint = (
-                ""
-                if explicit
-                else " (de id komt van de titel; geef deze kaart een eigen '- id: ...')"
-            )
-            problems.append(
-                DeckProblem(
-                    path, card.line, f"id '{card.id}' komt al voor in {path}:{first_line}{hint}"
-                )
-            )
-            return
-        seen_ids[card.id] = (card.line, explicit)
-        cards.append(card)
-
-    for block in blocks(tokens):
-        first = block[0]
-        if first.type == "heading_open":
-            level = int(first.tag[1:])
-            name = normalize_title(plain_text(block[1]))
-            if level == 1:
-                finish()
-                if heading_seen:
-                    party = None
-                    problems.append(
-                        DeckProblem(
-                            path,
-                            token_line(first),
-                            "een bestand hoort bij één partij: er staat al een kop '# Partij' "
-                            "boven; zet deze kaarten in een eigen bestand (ze worden overgeslagen)",
-                        )
-                    )
-                    continue
-                heading_seen = True
-                if not name:
-                    problems.append(
-                        DeckProblem(
-                            path, token_line(first), f"kop '#' zonder partijnaam (bekend: {known})"
-                        )
-                    )
-                    party = None
-                    continue
-                party = resolve(name)
-                if party is None:
-                    problems.append(
-                        DeckProblem(
-                            path, token_line(first), f"onbekende partij '{name}' (bekend: {known})"
-                        )
-                    )
-                continue
-            if level == 2:
-                finish()
-                draft = _Draft(
-                    title=name,
-                    line=token_line(first),
-                    party=party,
-                    meta_blocks=[],
-                    paragraphs=[],
-                    problems=[],
-                )
-                if not heading_seen:
-                    draft.party = None
-                continue
-            if draft is not None:
-                draft.problems.append(
-                    DeckProblem(
-                        path,
-                        token_line(first),
-                        f"kop '{'#' * level}' wordt niet gebruikt in een kaart; "
-                        "een nieuwe kaart begint met '## Titel'",
-                    )
-                )
-            continue
-        if draft is None:
-            continue  # the introduction, or text before the party heading
-        if first.type == "hr" or _is_comment(first):
-            continue
-        if first.type == "bullet_list_open":
-            if draft.meta_blocks:
-                draft.problems.append(
-                    DeckProblem(
-                        path,
-                        token_line(first),
-                        "een kaart heeft één lijst met gegevens; "
-                        "schrijf de beschrijving als gewone tekst zonder opsomming",
-                    )
-                )
-            else:
-                if draft.seen_block:
-                    draft.problems.append(
-                        DeckProblem(
-                            path,
-                            token_line(first),
-                            "de lijst met gegevens hoort direct onder de titel, "
-                            "vóór de beschrijving",
-                        )
-                    )
-                draft.meta_blocks.append(block)
-        elif first.type == "paragraph_open":
-            draft.paragraphs.append(normalize_title(plain_text(block[1])))
-        else:
-            kinds = {
-                "ordered_list_open": "een genummerde lijst",
-                "blockquote_open": "een citaat ('>')",
-                "fence": "een codeblok",
-                "code_block": "een ingesprongen codeblok (begin regels niet met spaties)",
-                "html_block": "HTML",
-            }
-            kind = kinds.get(first.type, f"'{first.type}'")
-            draft.problems.append(
-                DeckProblem(
-                    path,
-                    token_line(first),
-                    f"{kind} kan niet in een kaart; schrijf de beschrijving als gewone tekst",
-                )
-            )
-        draft.seen_block = True
-    finish()
-
-    if not heading_seen and not orphan_reported:
-        problems.append(
-            DeckProblem(
-                path, 1, "geen kop '# Partij' gevonden (zet bovenaan bijvoorbeeld '# Ouders')"
-            )
-        )
-    problems.sort(key=lambda p: p.line or 0)
-    return cards, problems
+    """Cards and problems of one deck file's text."""
+    tokens = markdown().parse(text.removeprefix("\ufeff"))
+    return _DeckParser(path, resolve, known, own).run(tokens)
 
 
 def _finish_card(draft: _Draft, path: Path, own: bool) -> tuple[Card | None, bool]:
@@ -334,76 +306,11 @@ def _finish_card(draft: _Draft, path: Path, own: bool) -> tuple[Card | None, boo
     else:
         _read_meta(draft.meta_blocks[0], path, values, problems)
     # A data line without ':' may be the missing one: do not also report it as missing.
-    report_missing = bool(draft.meta_blocks) and UNREADABLE not in values
-
-    domains: tuple[str, ...] = ()
-    if "domein" in values:
-        raw, line = values["domein"]
-        words = [w.casefold() for w in DOMAIN_SPLIT.split(raw.strip()) if w.strip()]
-        if not words:
-            problems.append(
-                DeckProblem(path, line, f"geen domein ingevuld (kies uit: {DOMAIN_CHOICE})")
-            )
-        for word in words:
-            if word not in DOMAINS:
-                problems.append(
-                    DeckProblem(
-                        path, line, f"onbekend domein '{word}' (kies uit: {DOMAIN_CHOICE})"
-                    )
-                )
-        domains = tuple(d for d in DOMAINS if d in words)
-    elif report_missing:
-        problems.append(
-            DeckProblem(
-                path, draft.line, f"{label} mist '- domein: ...' (kies uit: {DOMAIN_CHOICE})"
-            )
-        )
-
-    intensity = ""
-    if "intensiteit" in values:
-        raw, line = values["intensiteit"]
-        intensity = raw.strip().casefold()
-        if not intensity:
-            problems.append(
-                DeckProblem(
-                    path, line, f"geen intensiteit ingevuld (kies uit: {INTENSITY_CHOICE})"
-                )
-            )
-        elif intensity not in INTENSITIES:
-            problems.append(
-                DeckProblem(
-                    path,
-                    line,
-                    f"onbekende intensiteit '{raw.strip()}' (kies uit: {INTENSITY_CHOICE})",
-                )
-            )
-    elif report_missing:
-        problems.append(
-            DeckProblem(
-                path,
-                draft.line,
-                f"{label} mist '- intensiteit: ...' (kies uit: {INTENSITY_CHOICE})",
-            )
-        )
-
+    missing_line = draft.line if draft.meta_blocks and UNREADABLE not in values else None
+    domains = _domains(values.get("domein"), path, label, missing_line, problems)
+    intensity = _intensity(values.get("intensiteit"), path, label, missing_line, problems)
     explicit = "id" in values
-    id_line = draft.line
-    card_id = ""
-    if explicit:
-        raw, id_line = values["id"]
-        card_id = raw.strip()
-        if not is_valid_id(card_id):
-            problems.append(
-                DeckProblem(
-                    path,
-                    id_line,
-                    f"ongeldige id '{card_id}': gebruik alleen kleine letters, cijfers en "
-                    "streepjes, hoogstens 80 tekens (bijvoorbeeld 'ouders-voorlezen')",
-                )
-            )
-    elif draft.party is not None and draft.title:
-        card_id = derive_id(draft.party, draft.title)
-
+    card_id = _card_id(values.get("id"), draft, path, problems)
     if problems or draft.party is None:
         return None, explicit
     card = Card(
@@ -418,6 +325,59 @@ def _finish_card(draft: _Draft, path: Path, own: bool) -> tuple[Card | None, boo
         own=own,
     )
     return card, explicit
+
+
+def _domains(value: tuple[str, int] | None, path: Path, label: str, missing_line: int | None,
+             problems: list[DeckProblem]) -> tuple[str, ...]:
+    if value is None:
+        if missing_line is not None:
+            problems.append(DeckProblem(
+                path, missing_line, f"{label} mist '- domein: ...' (kies uit: {DOMAIN_CHOICE})"))
+        return ()
+    raw, line = value
+    words = [w.casefold() for w in DOMAIN_SPLIT.split(raw.strip()) if w.strip()]
+    if not words:
+        problems.append(
+            DeckProblem(path, line, f"geen domein ingevuld (kies uit: {DOMAIN_CHOICE})")
+        )
+    for word in words:
+        if word not in DOMAINS:
+            problems.append(DeckProblem(
+                path, line, f"onbekend domein '{word}' (kies uit: {DOMAIN_CHOICE})"))
+    return tuple(d for d in DOMAINS if d in words)
+
+
+def _intensity(value: tuple[str, int] | None, path: Path, label: str, missing_line: int | None,
+               problems: list[DeckProblem]) -> str:
+    if value is None:
+        if missing_line is not None:
+            problems.append(DeckProblem(
+                path, missing_line,
+                f"{label} mist '- intensiteit: ...' (kies uit: {INTENSITY_CHOICE})"))
+        return ""
+    raw, line = value
+    intensity = raw.strip().casefold()
+    if not intensity:
+        problems.append(DeckProblem(
+            path, line, f"geen intensiteit ingevuld (kies uit: {INTENSITY_CHOICE})"))
+    elif intensity not in INTENSITIES:
+        problems.append(DeckProblem(
+            path, line, f"onbekende intensiteit '{raw.strip()}' (kies uit: {INTENSITY_CHOICE})"))
+    return intensity
+
+
+def _card_id(value: tuple[str, int] | None, draft: _Draft, path: Path,
+             problems: list[DeckProblem]) -> str:
+    if value is None:
+        return derive_id(draft.party, draft.title) if draft.party is not None and draft.title else ""
+    card_id = value[0].strip()
+    if not is_valid_id(card_id):
+        problems.append(DeckProblem(
+            path, value[1],
+            f"ongeldige id '{card_id}': gebruik alleen kleine letters, cijfers en "
+            "streepjes, hoogstens 80 tekens (bijvoorbeeld 'ouders-voorlezen')",
+        ))
+    return card_id
 
 
 def _read_meta(

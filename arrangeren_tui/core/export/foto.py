@@ -39,30 +39,32 @@ def _lines(text: str, limit: int = LINES_PER_ITEM, width: int = WRAP) -> list[st
     return lines
 
 
+def _cell_items(session: Session, names: Names, step: str,
+                party: str) -> list[tuple[str, list[str]]]:
+    """One cell's post-its and cards as (kind, wrapped lines), at most MAX_ITEMS of them."""
+    items: list[tuple[str, list[str]]] = []
+    for note in session.notes_for(step, party):
+        kind = "important" if note.important else "note"
+        width = WRAP - 5 if note.important else WRAP  # bold letters are wider
+        items.append((kind, _lines(names.apply(note.text), width=width)))
+    for laid in session.cards_for(step, party):
+        who = f" → {laid.wie}" if laid.wie else ""
+        when = f" ({laid.wanneer})" if laid.wanneer else ""
+        items.append(("card", _lines(names.apply(f"▣ {laid.title}{who}{when}"))))
+    if len(items) > MAX_ITEMS:
+        extra = len(items) - MAX_ITEMS + 1
+        items = items[: MAX_ITEMS - 1] + [("more", [f"+ {extra} meer"])]
+    return items
+
+
 def render_svg(session: Session, *, pseudonymise: bool = False) -> str:
     """The veld as one self-contained SVG document."""
     names = pseudonyms(session) if pseudonymise else Names()
     veld = session.veld
     parties = veld.parties
     # Lay out every cell first: its items as (kind, lines).
-    rows: list[list[list[tuple[str, list[str]]]]] = []
-    for step in veld.steps:
-        row = []
-        for party in parties:
-            items: list[tuple[str, list[str]]] = []
-            for note in session.notes_for(step.key, party.key):
-                kind = "important" if note.important else "note"
-                width = WRAP - 5 if note.important else WRAP  # bold letters are wider
-                items.append((kind, _lines(names.apply(note.text), width=width)))
-            for laid in session.cards_for(step.key, party.key):
-                who = f" → {laid.wie}" if laid.wie else ""
-                when = f" ({laid.wanneer})" if laid.wanneer else ""
-                items.append(("card", _lines(names.apply(f"▣ {laid.title}{who}{when}"))))
-            if len(items) > MAX_ITEMS:
-                extra = len(items) - MAX_ITEMS + 1
-                items = items[: MAX_ITEMS - 1] + [("more", [f"+ {extra} meer"])]
-            row.append(items)
-        rows.append(row)
+    rows = [[_cell_items(session, names, step.key, party.key) for party in parties]
+            for step in veld.steps]
 
     def cell_height(items: list[tuple[str, list[str]]]) -> int:
         return sum(len(lines) * LINE + 10 for _kind, lines in items) + 10

@@ -290,18 +290,16 @@ def markdown_to_text(markdown: str) -> str:
         elif token.type == "list_item_close":
             prefix.pop()
         elif token.type == "inline":
-            text = _inline_text(token.children or [])
-            indent = "  " * max(0, len(prefix) - 1)
-            lead = indent + (prefix[-1] if prefix else "")
-            hang = " " * len(lead)
-            lines = text.split("\n")
-            blocks.append("\n".join([lead + lines[0], *(hang + line for line in lines[1:])]))
-            if prefix:
-                prefix[-1] = " " * len(prefix[-1])
+            blocks.append(_hanging(_inline_text(token.children or []), prefix))
         elif token.type in ("fence", "code_block"):
             blocks.append(token.content.rstrip("\n"))
         elif token.type == "hr":
             blocks.append("—" * 20)
+    return _join_blocks(blocks)
+
+
+def _join_blocks(blocks: list[str]) -> str:
+    """Paragraphs apart by an empty line; the items of one list together."""
     out: list[str] = []
     for block in blocks:
         in_list = block.lstrip().startswith(("- ",)) or re.match(r"\s*\d+\. ", block)
@@ -309,6 +307,17 @@ def markdown_to_text(markdown: str) -> str:
             out.append("")
         out.append(block)
     return "\n".join(out).strip("\n") + "\n"
+
+
+def _hanging(text: str, prefix: list[str]) -> str:
+    """A paragraph under the current list marker; later lines hang under its first letter."""
+    indent = "  " * max(0, len(prefix) - 1)
+    lead = indent + (prefix[-1] if prefix else "")
+    hang = " " * len(lead)
+    lines = text.split("\n")
+    if prefix:
+        prefix[-1] = " " * len(prefix[-1])  # the marker stands only before the first paragraph
+    return "\n".join([lead + lines[0], *(hang + line for line in lines[1:])])
 
 
 def _is_list_line(text: str) -> bool:

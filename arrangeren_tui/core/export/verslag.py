@@ -90,17 +90,46 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cell or " " for cell in cells) + " |"
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """What every section of the verslag needs: the session, the names to hide, party labels."""
+
+    session: Session
+    names: Names
+    labels: dict[str, str]
+
+    def text(self, value: str) -> str:
+        return escape_inline(self.names.apply(value))
+
+    def party(self, key: str) -> str:
+        return self.text(self.labels.get(key, key))
+
+
 def render_markdown(session: Session, *, now: float, pseudonymise: bool = False) -> str:
     """The verslag of one session as Markdown (``now`` is the wall time for a running clock)."""
     names = pseudonyms(session) if pseudonymise else Names()
-
-    def text(value: str) -> str:
-        return escape_inline(names.apply(value))
-
-    meta = session.meta
-    veld = session.veld
-    labels = {p.key: p.label for p in veld.parties}
+    labels = {p.key: p.label for p in session.veld.parties}
+    parts = _Parts(session, names, labels)
     out: list[str] = ["# Verslag arrangeergesprek", ""]
+    out += _meta_lines(parts, now)
+    out += _participant_lines(parts)
+    out += _preparation_lines(session, names, labels)
+    out += _evaluation_lines(parts)
+    out += _step_lines(parts)
+    out += _domain_lines(parts)
+    out += _arrangement_lines(parts)
+    out += _consent_lines(parts)
+    missing = session.missing()
+    if missing:
+        out += ["## Nog open", ""]
+        out += [f"- {escape_inline(names.apply(item))}" for item in missing]
+        out.append("")
+    return "\n".join(out)
+
+
+def _meta_lines(parts: _Parts, now: float) -> list[str]:
+    session, text = parts.session, parts.text
+    meta = session.meta
     actual = session.clock.elapsed(now) if session.clock.started else None
     rows = [
         ("Leerling", text(meta.pupil)),
@@ -115,38 +144,50 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
     if actual is not None:
         rows.append(("Werkelijke duur", f"{round(actual / 60)} minuten"))
     rows.append(("Status", text(session.status)))
-    out += [_row(["Gegeven", "Waarde"]), _row(["---", "---"])]
+    out = [_row(["Gegeven", "Waarde"]), _row(["---", "---"])]
     out += [_row([key, value]) for key, value in rows]
     out.append("")
+    return out
 
-    out += ["## Deelnemers", ""]
-    if meta.participants:
+
+def _participant_lines(parts: _Parts) -> list[str]:
+    out = ["## Deelnemers", ""]
+    people = parts.session.meta.participants
+    if people:
         out += [_row(["Naam", "Rol", "Partij"]), _row(["---", "---", "---"])]
-        for person in meta.participants:
-            out.append(_row([text(person.name), text(person.role),
-                             text(labels.get(person.party, person.party))]))
+        for person in people:
+            out.append(_row([parts.text(person.name), parts.text(person.role),
+                             parts.party(person.party)]))
     else:
         out.append("Geen deelnemers vastgelegd.")
     out.append("")
+    return out
 
-    out += _preparation_lines(session, names, labels)
 
-    if session.evaluations:
-        out += [f"## Evaluatie van de vorige afspraken ({escape_inline(session.previous)})", ""]
-        out += [_row(["Partij", "Afspraak", "Wie", "Wanneer", "Uitkomst", "Toelichting"]),
-                _row(["---"] * 6)]
-        for evaluation in session.evaluations:
-            out.append(_row([
-                text(labels.get(evaluation.party, evaluation.party)), text(evaluation.wat),
-                text(evaluation.wie), text(evaluation.wanneer),
-                text(evaluation.outcome or "nog niet besproken"), text(evaluation.note),
-            ]))
-        out.append("")
+def _evaluation_lines(parts: _Parts) -> list[str]:
+    session, text = parts.session, parts.text
+    if not session.evaluations:
+        return []
+    out = [f"## Evaluatie van de vorige afspraken ({escape_inline(session.previous)})", ""]
+    out += [_row(["Partij", "Afspraak", "Wie", "Wanneer", "Uitkomst", "Toelichting"]),
+            _row(["---"] * 6)]
+    for evaluation in session.evaluations:
+        out.append(_row([
+            parts.party(evaluation.party), text(evaluation.wat),
+            text(evaluation.wie), text(evaluation.wanneer),
+            text(evaluation.outcome or "nog niet besproken"), text(evaluation.note),
+        ]))
+    out.append("")
+    return out
 
-    for number, step in enumerate(veld.steps, start=1):
+
+def _step_lines(parts: _Parts) -> list[str]:
+    session = parts.session
+    out: list[str] = []
+    for number, step in enumerate(session.veld.steps, start=1):
         out += [f"## {number}. {escape_inline(step.name)}", ""]
         any_note = False
-        for party in veld.parties:
+        for party in session.veld.parties:
             notes = session.notes_for(step.key, party.key)
             if not notes:
                 continue
@@ -155,23 +196,31 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
             for note in notes:
                 mark = "**Belangrijk:** " if note.important else ""
                 tag = f" *({note.domain})*" if note.domain else ""
-                out.append(f"- {mark}{escape_block(names.apply(note.text))}{tag}")
+                out.append(f"- {mark}{escape_block(parts.names.apply(note.text))}{tag}")
             out.append("")
         if not any_note:
             out += ["Geen notities.", ""]
+    return out
 
-    by_domain = session.notes_by_domain()
-    if by_domain:
-        out += ["## Per domein", ""]
-        steps = {s.key: s.short for s in veld.steps}
-        for domain, notes in by_domain.items():
-            out += [f"### {DOMAIN_LABELS[domain]}", ""]
-            for note in notes:
-                where = f"{labels.get(note.party, note.party)}, {steps.get(note.step, note.step)}"
-                out.append(f"- {escape_block(names.apply(note.text))} ({escape_inline(where)})")
-            out.append("")
 
-    out += ["## Arrangement en afspraken", ""]
+def _domain_lines(parts: _Parts) -> list[str]:
+    by_domain = parts.session.notes_by_domain()
+    if not by_domain:
+        return []
+    out = ["## Per domein", ""]
+    steps = {s.key: s.short for s in parts.session.veld.steps}
+    for domain, notes in by_domain.items():
+        out += [f"### {DOMAIN_LABELS[domain]}", ""]
+        for note in notes:
+            where = f"{parts.labels.get(note.party, note.party)}, {steps.get(note.step, note.step)}"
+            out.append(f"- {escape_block(parts.names.apply(note.text))} ({escape_inline(where)})")
+        out.append("")
+    return out
+
+
+def _arrangement_lines(parts: _Parts) -> list[str]:
+    session, text = parts.session, parts.text
+    out = ["## Arrangement en afspraken", ""]
     if session.arrangement:
         out += [
             _row(["Partij", "Kaart", "Intensiteit", "Wie", "Wat", "Wanneer", "Status"]),
@@ -179,7 +228,7 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
         ]
         for laid in session.arrangement:
             out.append(_row([
-                text(labels.get(laid.party, laid.party)), text(laid.title),
+                parts.party(laid.party), text(laid.title),
                 text(laid.intensity), text(laid.wie), text(laid.wat), text(laid.wanneer),
                 text(laid.status),
             ]))
@@ -191,26 +240,25 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
         f"- Evaluatiedatum: {text(session.evaluation_date) or 'niet vastgelegd'}",
         "",
     ]
+    return out
 
-    out += ["## Toestemming", ""]
+
+def _consent_lines(parts: _Parts) -> list[str]:
+    session, text = parts.session, parts.text
+    out = ["## Toestemming", ""]
     if session.consents:
         out += [_row(["Partij", "Mag ontvangen", "Wat", "Gegeven door", "Datum"]),
                 _row(["---"] * 5)]
         for consent in session.consents:
             out.append(_row([
-                text(labels.get(consent.party, consent.party)),
+                parts.party(consent.party),
                 "ja" if consent.granted else "nee", text(consent.scope),
                 text(consent.given_by), text(consent.date),
             ]))
     else:
         out.append("Geen toestemming vastgelegd.")
     out.append("")
-    missing = session.missing()
-    if missing:
-        out += ["## Nog open", ""]
-        out += [f"- {escape_inline(names.apply(item))}" for item in missing]
-        out.append("")
-    return "\n".join(out)
+    return out
 
 
 def _preparation_lines(session: Session, names: Names, labels: dict[str, str]) -> list[str]:
