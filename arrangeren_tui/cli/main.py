@@ -344,14 +344,16 @@ def cmd_decks(args: argparse.Namespace) -> int:
     if args.paths:
         from arrangeren_tui.core.decks.load import check_paths
 
-        problems = check_paths([Path(p).expanduser() for p in args.paths], veld)
+        problems: list[object] = list(check_paths([Path(p).expanduser() for p in args.paths],
+                                                  veld))
         checked = ", ".join(args.paths)
         count = None
     else:
         dirs = resolve_deck_dirs(args.decks)
         from arrangeren_tui.core.decks.load import load_decks
 
-        deck, problems = load_decks(dirs, veld)
+        deck, deck_problems = load_decks(dirs, veld)
+        problems = list(deck_problems)
         checked = ", ".join(str(d) for d in dirs)
         count = len(deck)
     if not args.paths:

@@ -6,7 +6,7 @@ Nothing here creates a folder at import time; callers ask.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 APP_NAME = "arrangeren"
@@ -48,26 +48,26 @@ def user_data_dir() -> Path:
     return Path(_data(APP_NAME, appauthor=False))
 
 
-def resolve_store_dir(cli_value: str | None, env: dict[str, str] | None = None) -> Path:
+def resolve_store_dir(cli_value: str | None, env: Mapping[str, str] | None = None) -> Path:
     """First that applies: ``--store``, ``$ARRANGEREN_STORE``, ``./sessions``, the user data dir."""
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     if cli_value:
         return Path(cli_value).expanduser()
-    if env.get(STORE_ENV):
-        return Path(env[STORE_ENV]).expanduser()
+    if environ.get(STORE_ENV):
+        return Path(environ[STORE_ENV]).expanduser()
     local = Path.cwd() / "sessions"
     if local.is_dir():
         return local
     return user_data_dir() / "sessions"
 
 
-def resolve_veld_path(cli_value: str | None, env: dict[str, str] | None = None) -> Path:
+def resolve_veld_path(cli_value: str | None, env: Mapping[str, str] | None = None) -> Path:
     """First that applies: ``--veld``, ``$ARRANGEREN_VELD``, the user config dir, the shipped one."""
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     if cli_value:
         return Path(cli_value).expanduser()
-    if env.get(VELD_ENV):
-        return Path(env[VELD_ENV]).expanduser()
+    if environ.get(VELD_ENV):
+        return Path(environ[VELD_ENV]).expanduser()
     own = user_config_dir() / "veld.toml"
     if own.is_file():
         return own
@@ -80,7 +80,7 @@ def user_decks_dir() -> Path:
 
 
 def resolve_deck_dirs(
-    cli_value: str | Sequence[str] | None, env: dict[str, str] | None = None
+    cli_value: str | Sequence[str] | None, env: Mapping[str, str] | None = None
 ) -> list[Path]:
     """Every deck folder, in order of increasing priority; a later folder overrides an earlier one.
 
@@ -90,12 +90,12 @@ def resolve_deck_dirs(
     does not exist, so loading can report it. A path named twice keeps only its
     last (strongest) place.
     """
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     found: list[Path] = [shipped_decks_dir()]
     own = user_decks_dir()
     if own.is_dir():
         found.append(own)
-    for part in env.get(DECKS_ENV, "").split(os.pathsep):
+    for part in environ.get(DECKS_ENV, "").split(os.pathsep):
         if part.strip():
             found.append(Path(part.strip()).expanduser())
     if isinstance(cli_value, str):
@@ -112,7 +112,7 @@ def resolve_deck_dirs(
 
 
 def resolve_template_dirs(cli_value: str | Sequence[str] | None = None,
-                          env: dict[str, str] | None = None) -> list[Path]:
+                          env: Mapping[str, str] | None = None) -> list[Path]:
     """Invitation template folders, weakest first: shipped, the user's own, the extra decks.
 
     ``uitnodigingen`` beside the shipped decks, then ``~/.config/arrangeren/uitnodigingen``,

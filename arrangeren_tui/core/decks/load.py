@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from arrangeren_tui.core.decks.parse import parse_deck_file
 from arrangeren_tui.core.decks.types import DECK_SUFFIX, IGNORED_NAMES, Card, Deck, DeckProblem
@@ -126,7 +126,7 @@ class ParseCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.entries: dict[str, dict[str, object]] = {}
+        self.entries: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()
         self.changed = False
         try:
@@ -166,16 +166,16 @@ class ParseCache:
         return cards, problems
 
     @staticmethod
-    def _cards(entry: dict[str, object], path: Path) -> list[Card]:
+    def _cards(entry: dict[str, Any], path: Path) -> list[Card]:
         return [Card(id=str(c[0]), party=str(c[1]), title=str(c[2]), description=str(c[3]),
                      domains=tuple(str(d) for d in c[4]), intensity=str(c[5]), source=path,
                      line=int(c[6]), own=bool(c[7]))
-                for c in entry["cards"]]  # type: ignore[union-attr]
+                for c in entry["cards"]]
 
     @staticmethod
-    def _problems(entry: dict[str, object], path: Path) -> list[DeckProblem]:
+    def _problems(entry: dict[str, Any], path: Path) -> list[DeckProblem]:
         return [DeckProblem(path, None if p[0] is None else int(p[0]), str(p[1]))
-                for p in entry["problems"]]  # type: ignore[union-attr]
+                for p in entry["problems"]]
 
     def save(self) -> None:
         """Write the entries used this time (old ones drop out); never fails loudly."""

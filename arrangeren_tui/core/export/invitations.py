@@ -162,8 +162,8 @@ def parse_template(role: str, path: Path) -> tuple[Template | None, list[Templat
     body = "\n".join(lines[first + 1:]).strip("\n")
     body_line = first + 2 + next((i for i, line in enumerate(lines[first + 1:]) if line.strip()), 0)
     problems = []
-    for number, line in enumerate(lines, start=1):
-        for match in _FIELD_RE.finditer(line):
+    for number, text in enumerate(lines, start=1):
+        for match in _FIELD_RE.finditer(text):
             name = match.group(1)
             if name is not None and name.strip() not in FIELDS:
                 problems.append(TemplateProblem(

@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,15 +41,15 @@ def _months(value: object, where: str) -> int:
 
 def resolve_months(
     cli_value: str | None,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
     settings: Path | None = None,
 ) -> int:
     """First that applies: ``--bewaartermijn``, ``$ARRANGEREN_BEWAARTERMIJN``, the settings file."""
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     if cli_value is not None:
         return _months(cli_value, "--bewaartermijn")
-    if env.get(RETENTION_ENV):
-        return _months(env[RETENTION_ENV], RETENTION_ENV)
+    if environ.get(RETENTION_ENV):
+        return _months(environ[RETENTION_ENV], RETENTION_ENV)
     if settings is not None and settings.is_file():
         try:
             data = tomllib.loads(settings.read_text("utf-8"))
