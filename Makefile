@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/arrangeren
 
-## Set up (once) and run the whole test suite.
+## Set up (once) and run the whole test suite: lint, types, import rules, then the tests.
 test: $(STAMP)
+	$(BIN)/ruff check arrangeren_tui tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 ## Measure (see BENCHMARKS.md); BENCH_ARGS=--quick for a short run.

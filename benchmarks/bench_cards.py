@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fictional import generate_cards
+from fictional import generate_cards  # noqa: E402
 
 from arrangeren_tui.core.decks.load import load_decks  # noqa: E402
 from arrangeren_tui.core.paths import shipped_decks_dir  # noqa: E402

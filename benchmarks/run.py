@@ -249,12 +249,12 @@ def card_figures(sizes: Sizes, raw: dict[str, object]) -> list[Row]:
         worst_app = worst_floor = 0.0
         per_query: dict[str, float] = {}
         for query in QUERIES:
-            def search(query=query) -> None:  # type: ignore[no-untyped-def]
+            def search(query=query, index=index) -> None:  # type: ignore[no-untyped-def]
                 index._last = None  # the one-entry result cache would make repeats free
                 index._fuzzy.cache.clear()
                 index.search(query, Filters())
 
-            def floor(query=query) -> None:  # type: ignore[no-untyped-def]
+            def floor(query=query, titles=titles) -> None:  # type: ignore[no-untyped-def]
                 [t for t in titles if query in t]
 
             times = alternate_timings({"app": search, "floor": floor}, sizes.card_repeat)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from arrangeren_tui.ui.board.widgets import CaptureInput, PartyPane
 from conftest import T0, TODAY, FakeClock, demo_now, demo_session
 from fictional import generate_cards
 from textual.widgets import Checkbox, Input, Select
@@ -21,6 +20,7 @@ from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.app import ArrangerenApp
 from arrangeren_tui.ui.board.afspraken import AfsprakenPanel, AfsprakenTable
 from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.board.widgets import CaptureInput, PartyPane
 from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.dialogs.picker import (

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import T0, demo_session
 
-from arrangeren_tui.core.storage import files as storage
 from arrangeren_tui.core.model import Consent, Session, SessionMeta
+from arrangeren_tui.core.storage import files as storage
 from arrangeren_tui.core.storage.crashlog import LOG_NAME, write_crash_log
 from arrangeren_tui.core.storage.files import backup_path
 from arrangeren_tui.core.storage.lock import SessionLock, is_locked
@@ -398,7 +398,7 @@ def test_writer_retries_after_every_kind_of_failure_and_ends_with_the_newest(sto
         results: list[bool] = []
         faulty = FaultyOS(fail_at)
         monkeypatch.setattr(storage, "os", faulty)
-        writer = SaveWriter(store.save_record, lambda ok, _e: results.append(ok),
+        writer = SaveWriter(store.save_record, lambda ok, _e, results=results: results.append(ok),
                             retry_seconds=0.01)
         try:
             session.add_note(f"notitie {fail_at}", T0 + fail_at, party="ouders")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from arrangeren_tui.ui.board.widgets import CaptureInput
 from conftest import TODAY, FakeClock, demo_now, demo_session
 
 from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.ui.app import ArrangerenApp
+from arrangeren_tui.ui.board.widgets import CaptureInput
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import tinydb
 
-from arrangeren_tui.core.storage import files as storage
 from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.storage import files as storage
 from arrangeren_tui.core.storage.files import AtomicJSONStorage, CorruptFileError, encode_json
 from arrangeren_tui.core.storage.store import INDEX_NAME, SessionStore, StoreError
 from arrangeren_tui.core.veld import load_veld

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from arrangeren_tui.ui.board.widgets import CaptureInput
 from conftest import TODAY, FakeClock, demo_now
 
 from arrangeren_tui.core.storage.store import SessionStore
@@ -12,6 +11,7 @@ from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.app import ArrangerenApp
 from arrangeren_tui.ui.board.overview import OverviewScreen
 from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.board.widgets import CaptureInput
 from arrangeren_tui.ui.dialogs.common import NoteDialog, TooSmallScreen
 from arrangeren_tui.ui.screens.home import HomeScreen, NewSessionScreen
 
@@ -203,7 +203,8 @@ async def test_participants_in_form(store, veld, clock):
         await type_text(pilot, "Anna Smit")
         await pilot.press("tab")
         await type_text(pilot, "leraar")
-        await pilot.press("tab", "enter", "down", "down", "down", "enter")  # blank, Leerling, Ouders, School
+        # blank, Leerling, Ouders, School
+        await pilot.press("tab", "enter", "down", "down", "down", "enter")
         await pilot.press("ctrl+s")
         await pilot.pause()
         board = app.screen

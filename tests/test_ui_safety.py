@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from arrangeren_tui.ui.board.widgets import CaptureInput, PartyPane
 from conftest import T0, TODAY, FakeClock, demo_now, demo_session
 from textual import events
 from textual.widgets import DataTable, Select
@@ -18,6 +17,7 @@ from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.app import EXIT_CRASH, ArrangerenApp
 from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.board.widgets import CaptureInput, PartyPane
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog, NoteDialog, UnsavedDialog
 from arrangeren_tui.ui.dialogs.consent import ConsentDialog
 from arrangeren_tui.ui.screens.home import HomeScreen, RetentionScreen

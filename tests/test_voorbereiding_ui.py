@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 
-from arrangeren_tui.ui.board.widgets import PreparationPanel
 from conftest import PLANNED_ID, TODAY, FakeClock, planned_session
 
 from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui.app import ArrangerenApp
 from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.board.widgets import PreparationPanel
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.screens.home import HomeScreen, NewSessionScreen
 from arrangeren_tui.ui.screens.invitations import InvitationsScreen

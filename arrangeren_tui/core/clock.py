@@ -79,7 +79,8 @@ class Clock:
         return Phase.CALM
 
     def to_record(self) -> dict[str, Any]:
-        return {"planned_seconds": self.planned_seconds, "intervals": [list(i) for i in self.intervals]}
+        return {"planned_seconds": self.planned_seconds,
+                "intervals": [list(i) for i in self.intervals]}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Clock:

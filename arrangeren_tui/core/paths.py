@@ -62,7 +62,7 @@ def resolve_store_dir(cli_value: str | None, env: Mapping[str, str] | None = Non
 
 
 def resolve_veld_path(cli_value: str | None, env: Mapping[str, str] | None = None) -> Path:
-    """First that applies: ``--veld``, ``$ARRANGEREN_VELD``, the user config dir, the shipped one."""
+    """First that applies: ``--veld``, ``$ARRANGEREN_VELD``, the user's config dir, shipped."""
     environ: Mapping[str, str] = os.environ if env is None else env
     if cli_value:
         return Path(cli_value).expanduser()

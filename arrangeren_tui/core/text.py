@@ -28,7 +28,8 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def safe_text(text: str, *, keep_newlines: bool = False) -> str:
     """Text with every control character replaced by a visible stand-in."""
     if keep_newlines:
-        return "\n".join(_UNSAFE.sub(lambda m: _visible(m.group()), line) for line in text.split("\n"))
+        return "\n".join(_UNSAFE.sub(lambda m: _visible(m.group()), line)
+                         for line in text.split("\n"))
     return _UNSAFE.sub(lambda m: _visible(m.group()), text)
 
 

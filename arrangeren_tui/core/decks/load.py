@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from arrangeren_tui.core.decks.parse import parse_deck_file
 from arrangeren_tui.core.decks.types import DECK_SUFFIX, IGNORED_NAMES, Card, Deck, DeckProblem

@@ -208,8 +208,9 @@ class _DeckParser:
     def party_heading(self, name: str, line: int) -> None:
         if self.heading_seen:
             self.party = None
-            self.problem(line, "een bestand hoort bij één partij: er staat al een kop '# Partij' "
-                               "boven; zet deze kaarten in een eigen bestand (ze worden overgeslagen)")
+            self.problem(line, "een bestand hoort bij één partij: er staat al een kop "
+                               "'# Partij' boven; zet deze kaarten in een eigen bestand "
+                               "(ze worden overgeslagen)")
             return
         self.heading_seen = True
         if not name:
@@ -265,7 +266,8 @@ class _DeckParser:
         if card is None or current.problems:
             return
         if card.id in self.seen_ids:
-            hint = "" if explicit else " (de id komt van de titel; geef deze kaart een eigen '- id: ...')"
+            hint = ("" if explicit else
+                    " (de id komt van de titel; geef deze kaart een eigen '- id: ...')")
             self.problem(card.line, f"id '{card.id}' komt al voor in "
                                     f"{self.path}:{self.seen_ids[card.id]}{hint}")
             return
@@ -369,7 +371,9 @@ def _intensity(value: tuple[str, int] | None, path: Path, label: str, missing_li
 def _card_id(value: tuple[str, int] | None, draft: _Draft, path: Path,
              problems: list[DeckProblem]) -> str:
     if value is None:
-        return derive_id(draft.party, draft.title) if draft.party is not None and draft.title else ""
+        if draft.party is None or not draft.title:
+            return ""
+        return derive_id(draft.party, draft.title)
     card_id = value[0].strip()
     if not is_valid_id(card_id):
         problems.append(DeckProblem(

@@ -1,4 +1,7 @@
-"""Cards and decks: the types, and the text rules for ids and titles (see ``parse`` for the format)."""
+"""Cards and decks: the types, and the text rules for ids and titles.
+
+The file format is described in ``parse``.
+"""
 
 
 from __future__ import annotations

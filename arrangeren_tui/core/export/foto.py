@@ -92,7 +92,8 @@ def render_svg(session: Session, *, pseudonymise: bool = False) -> str:
         out.append(f'<text x="{x + 6}" y="{top + 18}" font-weight="bold">'
                    f"{xml_text(party.label)}</text>")
     y = top + 30
-    for number, (step, row, row_height) in enumerate(zip(veld.steps, rows, heights), start=1):
+    layout = zip(veld.steps, rows, heights, strict=True)
+    for number, (step, row, row_height) in enumerate(layout, start=1):
         out.append(f'<rect x="10" y="{y}" width="{width - 20}" height="{row_height}" '
                    'fill="none" stroke="#999"/>')
         name_lines = _lines(f"{number}. {step.name}", limit=2, width=21)
