@@ -1,0 +1,1 @@
+"""The ``arrangeren`` command line: ``main`` parses and dispatches; see docs/architectuur.md."""

@@ -1,0 +1,1 @@
+"""The live meeting: the board screen, its widgets, the afspraken table and the overview."""

@@ -1,0 +1,1 @@
+"""Modal questions that dismiss with their answer: note, confirm, consent, evaluation, cards."""
