@@ -13,7 +13,7 @@ from arrangeren_tui.cli.main import main
 from arrangeren_tui.core.decks.load import load_decks
 from arrangeren_tui.core.decks.parse import parse_deck_file
 from arrangeren_tui.core.decks.types import Deck, DeckProblem
-from arrangeren_tui.core.model import AGREE_STEP, STATUS_CLOSED, Session
+from arrangeren_tui.core.model import STATUS_CLOSED, Session
 from arrangeren_tui.core.paths import shipped_decks_dir
 from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
@@ -181,7 +181,7 @@ def _with_cards(veld: Veld) -> Session:
                      party="ouders", step="arrangeren", intensity="licht")
     session.lay_card(T0, card_id="swv-observatie", title="Observatie in de klas",
                      party="swv", step="arrangeren", intensity="middel")
-    session.go_to_step(AGREE_STEP, T0)
+    session.go_to_step("afspraken", T0)
     return session
 
 

@@ -3,11 +3,20 @@ reported with the exact file, line and problem."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from arrangeren_tui.core.veld import Party, Step, Veld, VeldError, load_veld, parse_veld
+from arrangeren_tui.core.veld import (
+    ROLES,
+    Party,
+    Step,
+    Veld,
+    VeldError,
+    load_veld,
+    parse_veld,
+)
 
 DECK = Path(__file__).resolve().parent.parent / "decks" / "veld.toml"
 
@@ -282,3 +291,138 @@ def test_record_round_trip() -> None:
     assert again.to_record() == record
     assert record["steps"][0]["minutes"] == 5
     assert record["parties"][5] == {"key": "jgz", "label": "JGZ"}
+
+
+# -- roles ------------------------------------------------------------------------
+
+
+def test_shipped_veld_declares_the_four_roles() -> None:
+    veld = load_veld(DECK)
+    assert veld.arrange_step == "arrangeren"
+    assert veld.agree_step == "afspraken"
+    assert veld.puzzle_step == "puzzel"
+    assert veld.prep_steps == ("puzzel", "beeld")
+    assert veld.role_step("beeld") == "beeld"
+    assert [s.key for s in veld.steps if s.role] == ["puzzel", "beeld", "arrangeren", "afspraken"]
+    text = DECK.read_text(encoding="utf-8")
+    assert all(f'rol = "{role}"' in text for role in ROLES)
+
+
+def test_a_veld_without_any_rol_gets_the_roles_by_step_key(tmp_path: Path) -> None:
+    text = PARTIES + stap("opening") + stap("puzzel") + stap("arrangeren") + stap("afspraken")
+    veld = load_veld(write(tmp_path, text))
+    assert (veld.arrange_step, veld.agree_step, veld.puzzle_step) == (
+        "arrangeren", "afspraken", "puzzel")
+    assert veld.prep_steps == ("puzzel",)
+    assert veld.role_step("beeld") is None
+    assert veld.step("opening").role == ""
+
+
+def test_a_veld_without_those_keys_has_no_roles_and_still_loads(tmp_path: Path) -> None:
+    veld = load_veld(write(tmp_path, PARTIES + stap("opening") + stap("gesprek")))
+    assert veld.arrange_step is None and veld.agree_step is None
+    assert veld.puzzle_step is None and veld.prep_steps == ()
+
+
+OWN_KEYS = ("start", "vraag", "kind", "behoefte", "steun", "aanbod", "plan", "slot")
+OWN_ROLES = {"vraag": "puzzel", "kind": "beeld", "aanbod": "arrangeren", "plan": "afspraken"}
+
+
+def own_steps(roles: dict[str, str] = OWN_ROLES) -> str:
+    return "".join(
+        stap(key, extra=f'rol = "{roles[key]}"\n' if key in roles else "") for key in OWN_KEYS
+    )
+
+
+def test_roles_on_steps_with_other_keys(tmp_path: Path) -> None:
+    veld = load_veld(write(tmp_path, PARTIES + own_steps()))
+    assert [s.key for s in veld.steps] == list(OWN_KEYS)
+    assert (veld.arrange_step, veld.agree_step, veld.puzzle_step) == ("aanbod", "plan", "vraag")
+    assert veld.prep_steps == ("vraag", "kind")
+    assert veld.step("plan").role == "afspraken" and veld.step("slot").role == ""
+
+
+def test_once_roles_are_named_no_step_gets_one_by_its_key(tmp_path: Path) -> None:
+    text = PARTIES + own_steps({"aanbod": "arrangeren", "plan": "afspraken"}) + stap("puzzel")
+    veld = load_veld(write(tmp_path, text))
+    assert veld.puzzle_step is None and veld.prep_steps == ()
+    assert veld.step("puzzel").role == ""
+
+
+def test_unknown_role_reports_the_rol_line(tmp_path: Path) -> None:
+    text = PARTIES + stap("opening") + stap("gesprek", extra='rol = "kaarten"\n')
+    error, path = load_error(tmp_path, text)
+    assert error.line == line_of(text, 'rol = "kaarten"')
+    assert error.problem == (
+        "onbekende rol 'kaarten' bij stap 2 (toegestaan: arrangeren, afspraken, puzzel, beeld)"
+    )
+    assert str(error) == f"{path}:{error.line}: {error.problem}"
+
+
+def test_role_used_twice_reports_the_second_rol_line(tmp_path: Path) -> None:
+    text = PARTIES + own_steps({"vraag": "puzzel", "kind": "puzzel", "aanbod": "arrangeren",
+                                "plan": "afspraken"})
+    error, path = load_error(tmp_path, text)
+    assert error.line == line_of(text, 'rol = "puzzel"', 2)
+    assert error.problem == "rol 'puzzel' komt dubbel voor (ook bij stap 2)"
+    assert str(error).startswith(f"{path}:{error.line}: ")
+
+
+@pytest.mark.parametrize("missing", ["arrangeren", "afspraken"])
+def test_missing_required_role_reports_the_first_rol_line(tmp_path: Path, missing: str) -> None:
+    roles = {key: role for key, role in OWN_ROLES.items() if role != missing}
+    text = PARTIES + own_steps(roles)
+    error, path = load_error(tmp_path, text)
+    assert error.line == line_of(text, 'rol = "puzzel"')  # the first step that names a role
+    assert error.problem == (
+        f"er staan rollen bij de stappen, maar geen stap heeft de rol '{missing}' "
+        f'(zet rol = "{missing}" bij die stap)'
+    )
+    assert str(error).startswith(f"{path}:{error.line}: ")
+
+
+@pytest.mark.parametrize("value", ['""', "3"])
+def test_rol_must_be_a_text(tmp_path: Path, value: str) -> None:
+    text = PARTIES + stap("opening", extra=f"rol = {value}\n")
+    error, _ = load_error(tmp_path, text)
+    assert error.line == line_of(text, f"rol = {value}")
+    assert error.problem == "'rol' moet een niet-lege tekst zijn"
+
+
+def test_unknown_field_lists_rol_as_allowed(tmp_path: Path) -> None:
+    text = PARTIES + stap("opening", extra='rollen = "x"\n')
+    error, _ = load_error(tmp_path, text)
+    assert error.problem.endswith("(toegestaan: sleutel, naam, kort, vraag, minuten, rol)")
+
+
+def test_roles_survive_the_record(tmp_path: Path) -> None:
+    veld = load_veld(write(tmp_path, PARTIES + own_steps()))
+    record = veld.to_record()
+    assert record["steps"][1]["role"] == "puzzel" and "role" not in record["steps"][0]
+    again = Veld.from_record(record)
+    assert again == veld and again.agree_step == "plan"
+
+
+def test_a_record_from_before_roles_gets_them_by_key() -> None:
+    record = load_veld(DECK).to_record()
+    for step in record["steps"]:
+        step.pop("role", None)
+    old = Veld.from_record(record)
+    assert old == load_veld(DECK)
+    assert (old.arrange_step, old.agree_step, old.prep_steps) == (
+        "arrangeren", "afspraken", ("puzzel", "beeld"))
+
+
+def test_an_old_session_file_without_roles_loads_with_them(tmp_path: Path) -> None:
+    from conftest import demo_session
+
+    from arrangeren_tui.core.model import Session
+
+    record = json.loads(json.dumps(demo_session(load_veld(DECK)).to_record()))
+    for step in record["session"]["1"]["veld"]["steps"]:
+        step.pop("role", None)
+    session = Session.from_record(record)
+    assert session.veld.agree_step == "afspraken" and session.veld.arrange_step == "arrangeren"
+    assert session.veld.puzzle_step == "puzzel"
+    saved = session.to_record()["session"]["1"]["veld"]["steps"]
+    assert [s.get("role", "") for s in saved][1:3] == ["puzzel", "beeld"]

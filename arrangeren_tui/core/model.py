@@ -256,8 +256,6 @@ class Consent:
 
 
 AFSPRAAK_STATUSES = ("open", "loopt", "gedaan", "vervallen")
-ARRANGE_STEP = "arrangeren"
-AGREE_STEP = "afspraken"
 
 
 @dataclass

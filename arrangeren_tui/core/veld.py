@@ -9,16 +9,29 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 VELD_FILENAME = "veld.toml"
 
-_STEP_FIELDS = {"sleutel": str, "naam": str, "kort": str, "vraag": str, "minuten": int}
-_PARTY_FIELDS = {"sleutel": str, "label": str}
+_STEP_FIELDS: dict[str, type] = {
+    "sleutel": str, "naam": str, "kort": str, "vraag": str, "minuten": int,
+}
+_STEP_OPTIONAL: dict[str, type] = {"rol": str}
+_PARTY_FIELDS: dict[str, type] = {"sleutel": str, "label": str}
 _TOP_FIELDS = {"naam", "stap", "partij"}
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+# The roles a step can play. Each name is also the step key a veld without any
+# ``rol`` falls back to, so veld files from before roles keep working.
+ROLE_ARRANGE = "arrangeren"  # cards are laid here; the completeness check starts here
+ROLE_AGREE = "afspraken"  # the afspraken table replaces the party panes
+ROLE_PUZZLE = "puzzel"  # the short voorbereiding shows the teacher's puzzel
+ROLE_PICTURE = "beeld"  # the short voorbereiding shows the domains and documents
+ROLES = (ROLE_ARRANGE, ROLE_AGREE, ROLE_PUZZLE, ROLE_PICTURE)
+REQUIRED_ROLES = (ROLE_ARRANGE, ROLE_AGREE)  # only once a veld names roles itself
+PREP_ROLES = (ROLE_PUZZLE, ROLE_PICTURE)
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,7 @@ class Step:
     short: str
     prompt: str
     minutes: int
+    role: str = ""  # one of ROLES, or "" for a step without a role
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,33 @@ class Veld:
             if step.key == key:
                 return step
         raise KeyError(key)
+
+    def role_step(self, role: str) -> str | None:
+        """The key of the step that plays ``role``, or None if no step does."""
+        for step in self.steps:
+            if step.role == role:
+                return step.key
+        return None
+
+    @property
+    def arrange_step(self) -> str | None:
+        """Where the arrangement is built; from here on the completeness check shows."""
+        return self.role_step(ROLE_ARRANGE)
+
+    @property
+    def agree_step(self) -> str | None:
+        """The step whose board is the afspraken table."""
+        return self.role_step(ROLE_AGREE)
+
+    @property
+    def puzzle_step(self) -> str | None:
+        """The voorbereiding step that shows the teacher's puzzel."""
+        return self.role_step(ROLE_PUZZLE)
+
+    @property
+    def prep_steps(self) -> tuple[str, ...]:
+        """The steps that show the short voorbereiding, in veld order."""
+        return tuple(step.key for step in self.steps if step.role in PREP_ROLES)
 
     def party(self, key: str) -> Party:
         for party in self.parties:
@@ -86,37 +127,59 @@ class Veld:
         ]
 
     def to_record(self) -> dict[str, Any]:
+        steps: list[dict[str, Any]] = []
+        for s in self.steps:
+            step: dict[str, Any] = {
+                "key": s.key,
+                "name": s.name,
+                "short": s.short,
+                "prompt": s.prompt,
+                "minutes": s.minutes,
+            }
+            if s.role:
+                step["role"] = s.role
+            steps.append(step)
         return {
             "name": self.name,
-            "steps": [
-                {
-                    "key": s.key,
-                    "name": s.name,
-                    "short": s.short,
-                    "prompt": s.prompt,
-                    "minutes": s.minutes,
-                }
-                for s in self.steps
-            ],
+            "steps": steps,
             "parties": [{"key": p.key, "label": p.label} for p in self.parties],
         }
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Veld:
+        """Rebuild a stored veld; one saved before roles gets them by step key.
+
+        Lenient on purpose: a session must stay readable, so a missing role
+        only means that step's board is not shown (as before roles existed).
+        """
+        steps = tuple(
+            Step(
+                key=str(s["key"]),
+                name=str(s["name"]),
+                short=str(s["short"]),
+                prompt=str(s["prompt"]),
+                minutes=int(s["minutes"]),
+                role=str(s.get("role", "")),
+            )
+            for s in record["steps"]
+        )
         return cls(
             name=str(record["name"]),
-            steps=tuple(
-                Step(
-                    key=str(s["key"]),
-                    name=str(s["name"]),
-                    short=str(s["short"]),
-                    prompt=str(s["prompt"]),
-                    minutes=int(s["minutes"]),
-                )
-                for s in record["steps"]
+            steps=default_roles(steps),
+            parties=tuple(
+                Party(key=str(p["key"]), label=str(p["label"])) for p in record["parties"]
             ),
-            parties=tuple(Party(key=str(p["key"]), label=str(p["label"])) for p in record["parties"]),
         )
+
+
+def default_roles(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """Steps of a veld that names no role at all get each role by key (``arrangeren``...).
+
+    A veld that names any role is taken as it is: no step gets a role by its key.
+    """
+    if any(step.role for step in steps):
+        return steps
+    return tuple(replace(step, role=step.key) if step.key in ROLES else step for step in steps)
 
 
 class VeldError(Exception):
@@ -197,20 +260,24 @@ def _check_fields(
     index: int,
     lines: _Lines,
     path: Path,
+    optional: dict[str, type] | None = None,
 ) -> None:
     label = {"stap": "stap", "partij": "partij"}[table]
+    optional = optional or {}
     if not isinstance(item, dict):
         raise VeldError(path, lines.table(table, index), f"{label} {index + 1} is geen tabel")
     for key in item:
-        if key not in fields:
+        if key not in fields and key not in optional:
             raise VeldError(
                 path,
                 lines.key(table, index, key),
                 f"onbekend veld '{key}' bij {label} {index + 1} "
-                f"(toegestaan: {', '.join(fields)})",
+                f"(toegestaan: {', '.join([*fields, *optional])})",
             )
-    for key, kind in fields.items():
+    for key, kind in [*fields.items(), *optional.items()]:
         if key not in item:
+            if key in optional:
+                continue
             raise VeldError(
                 path, lines.table(table, index), f"{label} {index + 1} mist het veld '{key}'"
             )
@@ -240,6 +307,38 @@ def _check_fields(
         )
 
 
+def _check_roles(steps: list[Any], lines: _Lines, path: Path) -> None:
+    """Each role at most once and known; once any step names a role, the required ones too."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(steps):
+        role = item.get("rol")
+        if role is None:
+            continue
+        where = lines.key("stap", index, "rol")
+        if role not in ROLES:
+            raise VeldError(
+                path,
+                where,
+                f"onbekende rol '{role}' bij stap {index + 1} (toegestaan: {', '.join(ROLES)})",
+            )
+        if role in seen:
+            raise VeldError(
+                path, where, f"rol '{role}' komt dubbel voor (ook bij stap {seen[role] + 1})"
+            )
+        seen[role] = index
+    if not seen:
+        return  # no roles at all: every role goes to the step with that key, if any
+    first = min(seen.values())
+    for role in REQUIRED_ROLES:
+        if role not in seen:
+            raise VeldError(
+                path,
+                lines.key("stap", first, "rol"),
+                f"er staan rollen bij de stappen, maar geen stap heeft de rol '{role}' "
+                f"(zet rol = \"{role}\" bij die stap)",
+            )
+
+
 def parse_veld(text: str, path: Path) -> Veld:
     """Parse and validate veld TOML text; raise ``VeldError`` on the first problem."""
     try:
@@ -267,9 +366,10 @@ def parse_veld(text: str, path: Path) -> Veld:
         if not isinstance(items, list):
             raise VeldError(path, lines.top_key(table), f"'{table}' moet [[{table}]]-blokken zijn")
         fields = _STEP_FIELDS if table == "stap" else _PARTY_FIELDS
+        optional: dict[str, type] = _STEP_OPTIONAL if table == "stap" else {}
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
-            _check_fields(item, fields, table, index, lines, path)
+            _check_fields(item, fields, table, index, lines, path, optional)
             key = item["sleutel"]
             if key in seen:
                 raise VeldError(
@@ -279,18 +379,20 @@ def parse_veld(text: str, path: Path) -> Veld:
                 )
             seen[key] = index
         tables[table] = items
+    _check_roles(tables["stap"], lines, path)
     return Veld(
         name=name,
-        steps=tuple(
+        steps=default_roles(tuple(
             Step(
                 key=s["sleutel"],
                 name=s["naam"].strip(),
                 short=s["kort"].strip(),
                 prompt=s["vraag"].strip(),
                 minutes=s["minuten"],
+                role=s.get("rol", ""),
             )
             for s in tables["stap"]
-        ),
+        )),
         parties=tuple(Party(key=p["sleutel"], label=p["label"].strip()) for p in tables["partij"]),
     )
 

@@ -49,7 +49,7 @@ class AfsprakenTable(DataTable):  # type: ignore[type-arg]
 class AfsprakenPanel(Vertical):
     """Casusregie and evaluation on top, the table, then what is still missing.
 
-    The board mounts it the first time step 7 is shown; ``show`` before it is
+    The board mounts it the first time the afspraken step is shown; ``show`` before it is
     mounted keeps the session and fills the table once it is.
     """
 

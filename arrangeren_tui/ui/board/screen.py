@@ -19,8 +19,6 @@ from arrangeren_tui.core.capture import parse_capture
 from arrangeren_tui.core.clock import format_remaining
 from arrangeren_tui.core.domains import next_domain
 from arrangeren_tui.core.model import (
-    AGREE_STEP,
-    ARRANGE_STEP,
     STATUS_CLOSED,
     DeletedNote,
     LaidCard,
@@ -294,7 +292,7 @@ class BoardScreen(Screen[None]):
         veld = session.veld
         step_index = veld.step_index(session.current_step)
         self.query_one(StepBar).current = step_index
-        agreements = session.current_step == AGREE_STEP
+        agreements = session.current_step == veld.agree_step
         prep_panel = self.query_one(PreparationPanel)
         prep_panel.show(session, self.prep_mode)
         self.query_one("#panes").display = not agreements and not prep_panel.full
@@ -319,9 +317,9 @@ class BoardScreen(Screen[None]):
             who += f" · gr. {one_line(meta.group, 6)}"
         closed = " · gesloten" if session.status == STATUS_CLOSED else ""
         clockbar.title = f" {who} · stap {step_index + 1}/{len(veld.steps)}{closed}"
-        keys = [s.key for s in veld.steps]
+        arrange = veld.arrange_step
         checking = bool(session.arrangement) or (
-            ARRANGE_STEP in keys and step_index >= keys.index(ARRANGE_STEP)
+            arrange is not None and step_index >= veld.step_index(arrange)
         )
         clockbar.set_check(len(session.missing()) if checking else None)
 
@@ -351,7 +349,7 @@ class BoardScreen(Screen[None]):
     # -- voorbereiding ---------------------------------------------------------------
 
     def action_toggle_preparation(self) -> None:
-        """F10: the voorbereiding short (Puzzel and Beeld), in full, or hidden."""
+        """F10: the voorbereiding short (in the puzzel and beeld steps), in full, or hidden."""
         if self.session.preparation.is_empty():
             self.notify("Er is geen voorbereiding vastgelegd. F11 opent hem om in te vullen.",
                         timeout=4)
@@ -359,7 +357,9 @@ class BoardScreen(Screen[None]):
         order = ("kort", "vol", "uit")
         self.prep_mode = order[(order.index(self.prep_mode) + 1) % len(order)]
         self.refresh_board()
-        what = {"kort": "kort bij Puzzel en Beeld", "vol": "helemaal", "uit": "verborgen"}
+        veld = self.session.veld
+        steps = " en ".join(veld.step(key).short for key in veld.prep_steps) or "geen stap"
+        what = {"kort": f"kort bij {steps}", "vol": "helemaal", "uit": "verborgen"}
         self.notify(f"Voorbereiding: {what[self.prep_mode]} (F10)", timeout=2)
 
     def action_edit_preparation(self) -> None:
@@ -483,7 +483,7 @@ class BoardScreen(Screen[None]):
             self.query_one("#capture", CaptureInput).focus()
 
     def action_focus_notes(self) -> None:
-        if self.session.current_step == AGREE_STEP:
+        if self.session.current_step == self.session.veld.agree_step:
             table = self._afspraken_table()
             if table is not None and table.row_count:
                 table.focus()
@@ -630,13 +630,13 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(AfspraakDialog(laid, label, self._people()), done)
 
     def _refocus_after_afspraak(self, party: str) -> None:
-        if self.session.current_step == AGREE_STEP:
+        if self.session.current_step == self.session.veld.agree_step:
             self._focus_afspraken()
         else:
             self._focus_pane(party)
 
     def _afspraken_panel(self, *, create: bool = False):  # type: ignore[no-untyped-def]
-        """The step-7 table, mounted the first time it is needed (not at start-up)."""
+        """The afspraken step's table, mounted the first time it is needed (not at start-up)."""
         found = self.query("#afspraken")  # by id: asking by class would import DataTable
         if found:
             return found.first()

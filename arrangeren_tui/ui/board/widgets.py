@@ -26,7 +26,6 @@ from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAIN_SHORT, DOMAINS
 from arrangeren_tui.core.model import (
-    AGREE_STEP,
     DOCUMENT_LABELS,
     LaidCard,
     Note,
@@ -313,12 +312,12 @@ class CaptureBar(Horizontal):
         self.query_one("#capture-party", Label).update(Text(f" {label} ›"))
 
 
-PREP_STEPS = ("puzzel", "beeld")
 PREP_LINES = 3  # content lines of the short voorbereiding (plus its heading line)
 
 
 class PreparationPanel(VerticalScroll):
-    """The voorbereiding on the board: short in Puzzel and Beeld, in full on F10, or hidden.
+    """The voorbereiding on the board: short in the veld's puzzel and beeld steps, in full on
+    F10, or hidden.
 
     It never takes focus, so typing stays in the capture bar; the text is rebuilt
     only when the session's voorbereiding, the step or the mode changed.
@@ -344,7 +343,7 @@ class PreparationPanel(VerticalScroll):
     def show(self, session: Session, mode: str) -> None:
         prep = session.preparation
         step = session.current_step
-        in_step = step in PREP_STEPS and step != AGREE_STEP
+        in_step = step in session.veld.prep_steps
         visible = not prep.is_empty() and (mode == "vol" or (mode == "kort" and in_step))
         self.full = visible and mode == "vol"
         self.display = visible
@@ -355,14 +354,20 @@ class PreparationPanel(VerticalScroll):
         if key == self._shown:
             return
         self._shown = key
-        text = preparation_text(prep, session) if self.full else preparation_short(prep, step)
+        text = preparation_text(prep, session) if self.full else preparation_short(
+            prep, puzzle=step == session.veld.puzzle_step
+        )
         self.query_one("#prep-text", Static).update(text)
 
 
-def preparation_short(prep: Preparation, step: str) -> Text:
-    """Three lines at most: what matters in this step, each clipped to one line."""
+def preparation_short(prep: Preparation, *, puzzle: bool) -> Text:
+    """Three lines at most: what matters in this step, each clipped to one line.
+
+    The puzzel step shows the teacher's puzzel and the pupil's view; the other
+    voorbereiding step (beeld) the domains and the documents brought along.
+    """
     lines: list[tuple[str, str]] = []
-    if step == "puzzel":
+    if puzzle:
         lines = [("Puzzel", prep.puzzle), ("Kind wil", prep.pupil_wants),
                  ("Ideeën kind", prep.pupil_ideas)]
     else:
