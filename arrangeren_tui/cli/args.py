@@ -4,12 +4,12 @@ and the argument types built on the core's one date and one time parser."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import sys
 from typing import NoReturn
 
 from arrangeren_tui.cli.exitcodes import EXIT_ERROR, EXIT_USAGE
+from arrangeren_tui.core.fields import FieldError, iso_date, parse_time
 
 _ARGPARSE_DUTCH = [
     (re.compile(r"the following arguments are required: (.*)"), r"verplicht maar ontbreekt: \1"),
@@ -55,20 +55,18 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
 
 def time_arg(text: str) -> str:
+    """``--tijd`` as 'HH:MM' (``core.fields.parse_time``); '' stays ''."""
     if not text:
         return ""  # argparse passes a string default through the type too
-    from arrangeren_tui.core.model import clock_time
-
     try:
-        return clock_time(text)
-    except ValueError as error:
+        return parse_time(text)
+    except FieldError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def date_arg(text: str) -> str:
+    """A date option as 'JJJJ-MM-DD' (``core.fields.iso_date``)."""
     try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is geen datum als JJJJ-MM-DD") from None
-
-
+        return iso_date(text)
+    except FieldError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

@@ -21,25 +21,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from arrangeren_tui.core.fields import FieldError, parse_date, parse_time
+
 # The weekdays a series can fall on (core.planning.WEEKDAYS[:5]; a test keeps them equal).
 WORKDAYS = ("ma", "di", "wo", "do", "vr")
 
 
 def _date_arg(text: str) -> dt.date:
-    from arrangeren_tui.core.planning.rules import PlanningError, parse_date
-
     try:
         return parse_date(text)
-    except PlanningError as error:
+    except FieldError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _time_arg(text: str) -> str:
-    from arrangeren_tui.core.planning.rules import PlanningError, parse_time
-
     try:
         return parse_time(text)
-    except PlanningError as error:
+    except FieldError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 

@@ -7,12 +7,12 @@ Pure Python and plain data. Every method that depends on time takes ``now``
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from arrangeren_tui.core.clock import Clock
 from arrangeren_tui.core.domains import DOMAINS
+from arrangeren_tui.core.fields import iso_date, parse_time
 from arrangeren_tui.core.veld import Party, Step, Veld
 
 FORMAT_VERSION = 1
@@ -21,19 +21,6 @@ STATUS_CLOSED = "gesloten"
 STATUS_PLANNED = "gepland"
 # Parties that sit at every table; the others are invited only with the parents' consent.
 HOME_PARTIES = ("leerling", "ouders", "school")
-
-
-_CLOCK_RE = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-
-
-def clock_time(text: str) -> str:
-    """'9:30', '09:30' or '13.30' as 'HH:MM'; ValueError otherwise."""
-    match = _CLOCK_RE.match(text.strip())
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if hour < 24 and minute < 60:
-            return f"{hour:02d}:{minute:02d}"
-    raise ValueError(f"'{text.strip()}' is geen tijd als UU:MM, bv. 13:30")
 
 
 def iso(now: float) -> str:
@@ -601,9 +588,12 @@ class Session:
         if "status" in changes and changes["status"] not in AFSPRAAK_STATUSES:
             raise SessionError(f"onbekende status: {changes['status']}")
         if changes.get("wanneer"):
-            dt.date.fromisoformat(changes["wanneer"])  # ValueError for a bad date
+            changes["wanneer"] = iso_date(changes["wanneer"])  # FieldError for a bad date
         laid = self.laid(laid_id)
-        updated = replace(laid, **changes)
+        updated = replace(
+            laid, wie=changes.get("wie", laid.wie), wat=changes.get("wat", laid.wat),
+            wanneer=changes.get("wanneer", laid.wanneer), status=changes.get("status", laid.status),
+        )
         self.arrangement[self.arrangement.index(laid)] = updated
         self.touch(now)
         return updated
@@ -625,7 +615,7 @@ class Session:
     def set_agreements(self, now: float, *, casusregie: str | None = None,
                        evaluation_date: str | None = None) -> None:
         if evaluation_date:
-            dt.date.fromisoformat(evaluation_date)
+            evaluation_date = iso_date(evaluation_date)  # FieldError for a bad date
         if casusregie is not None:
             self.casusregie = casusregie
         if evaluation_date is not None:
@@ -712,9 +702,9 @@ class Session:
         if unknown:
             raise SessionError(f"onbekend veld: {', '.join(sorted(unknown))}")
         if changes.get("date"):
-            dt.date.fromisoformat(changes["date"])
+            changes["date"] = iso_date(changes["date"])
         if changes.get("time"):
-            changes["time"] = clock_time(changes["time"])
+            changes["time"] = parse_time(changes["time"])
         for party in changes.get("invited", ()):
             self.veld.party(party)
         if "invited" in changes:

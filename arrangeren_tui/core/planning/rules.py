@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol, TypeVar
 
-from arrangeren_tui.core.model import clock_time
+from arrangeren_tui.core import fields
+from arrangeren_tui.core.fields import FieldError
 from arrangeren_tui.core.storage.store import StoreError
 
 RULE_MONTH = "maand"  # the n-th weekday of every month (n = 1..4, or -1 for the last)
@@ -28,7 +29,6 @@ FREE = "vrij"
 UNKNOWN = "onbekend"  # a slot holding a session the store does not list (deleted elsewhere)
 SUMMARY = "Arrangeergesprek"
 DEFAULT_MINUTES = 90
-MIN_MINUTES, MAX_MINUTES = 10, 600
 MAX_WEEKS = 52
 MAX_SPAN_DAYS = 2 * 366  # a series covers at most two school years
 MAX_TEXT = 120
@@ -151,25 +151,19 @@ class Slot:
 
 
 def parse_time(text: str) -> str:
-    """'9:30', '09:30' or '13.30' as 'HH:MM'; PlanningError otherwise."""
+    """``core.fields.parse_time`` ('9:30', '13.30' as 'HH:MM'); PlanningError otherwise."""
     try:
-        return clock_time(text)
-    except ValueError as error:
+        return fields.parse_time(text)
+    except FieldError as error:
         raise PlanningError(str(error), "time") from None
 
 
 def parse_date(text: str, field: str = "") -> dt.date:
-    """'2026-10-19' (also '2026-9-1') as a date; PlanningError otherwise."""
-    match = re.fullmatch(_DATE, text.strip())
+    """``core.fields.parse_date`` ('2026-10-19', also '2026-9-1'); PlanningError otherwise."""
     try:
-        if not match:
-            raise ValueError(text)
-        year, month, day = (int(part) for part in match.group(1).split("-"))
-        return dt.date(year, month, day)
-    except ValueError:
-        raise PlanningError(
-            f"'{text.strip()}' is geen datum als JJJJ-MM-DD, bv. 2026-10-19", field
-        ) from None
+        return fields.parse_date(text)
+    except FieldError as error:
+        raise PlanningError(str(error), field) from None
 
 
 def parse_weekday(text: str) -> int:
@@ -223,8 +217,10 @@ def check_series(series: Series) -> None:
     if (series.end - series.start).days > MAX_SPAN_DAYS:
         raise PlanningError("een reeks loopt hoogstens twee jaar; maak er twee", "end")
     parse_time(series.time)
-    if not MIN_MINUTES <= series.minutes <= MAX_MINUTES:
-        raise PlanningError(f"de duur is {MIN_MINUTES} tot {MAX_MINUTES} minuten", "minutes")
+    try:
+        fields.check_minutes(series.minutes)
+    except FieldError as error:
+        raise PlanningError(str(error), "minutes") from None
     for name in ("name", "place", "school"):
         if len(getattr(series, name)) > MAX_TEXT:
             raise PlanningError(f"hoogstens {MAX_TEXT} tekens", name)

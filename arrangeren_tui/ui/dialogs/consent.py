@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
+from arrangeren_tui.core.fields import FieldError, iso_date
 from arrangeren_tui.core.model import Consent, Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
@@ -139,8 +140,8 @@ class ConsentDialog(ModalScreen[None]):
             return
         date_text = self.query_one("#consent-date", Input).value.strip()
         try:
-            date = dt.date.fromisoformat(date_text).isoformat()
-        except ValueError:
+            date = iso_date(date_text)
+        except FieldError:
             self.notify("Schrijf de datum als JJJJ-MM-DD.", severity="warning")
             self.query_one("#consent-date", Input).focus()
             return

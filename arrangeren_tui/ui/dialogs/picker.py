@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.decks.types import INTENSITIES, Card
 from arrangeren_tui.core.domains import DOMAINS
+from arrangeren_tui.core.fields import FieldError, iso_date
 from arrangeren_tui.core.model import AFSPRAAK_STATUSES, LaidCard
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Veld
@@ -327,17 +327,14 @@ class AfspraakEdit:
     status: str
 
 
-def parse_date(text: str) -> str | None:
-    """ISO date from 'JJJJ-MM-DD' or 'DD-MM-JJJJ'; '' for empty; None if invalid."""
-    text = text.strip()
-    if not text:
+def _optional_date(text: str) -> str | None:
+    """``core.fields.iso_date`` with Dutch day-first forms: '' for empty, None if invalid."""
+    if not text.strip():
         return ""
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
+    try:
+        return iso_date(text, day_first=True)
+    except FieldError:
+        return None
 
 
 class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
@@ -384,7 +381,7 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
         self.query_one("#afspraak-wie", Input).focus()
 
     def action_save(self) -> None:
-        when = parse_date(self.query_one("#afspraak-wanneer", Input).value)
+        when = _optional_date(self.query_one("#afspraak-wanneer", Input).value)
         if when is None:
             error = self.query_one("#afspraak-error", Label)
             error.update("Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ).")
@@ -445,7 +442,7 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
         self.query_one("#regie-wie", Input).focus()
 
     def action_save(self) -> None:
-        when = parse_date(self.query_one("#regie-datum", Input).value)
+        when = _optional_date(self.query_one("#regie-datum", Input).value)
         if when is None:
             error = self.query_one("#regie-error", Label)
             error.update("Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ).")

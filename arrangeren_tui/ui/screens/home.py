@@ -14,13 +14,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
+from arrangeren_tui.core import fields
+from arrangeren_tui.core.fields import validate_session
 from arrangeren_tui.core.model import (
     HOME_PARTIES,
     STATUS_CLOSED,
     STATUS_PLANNED,
     Participant,
     SessionMeta,
-    clock_time,
 )
 from arrangeren_tui.core.storage.retention import DEFAULT_MONTHS, Expired, expired
 from arrangeren_tui.core.storage.store import Recovery, SessionStore, SessionSummary, StoreError
@@ -31,7 +32,18 @@ from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
 
-MAX_PUPIL_LENGTH = 60
+# The form's sentence for each problem core.fields finds: (form field, sentence).
+FORM_ERRORS = {
+    (fields.PUPIL, fields.MISSING): ("leerling", "Vul de naam of de initialen van de leerling in."),
+    (fields.PUPIL, fields.TOO_LONG): ("leerling", f"Hoogstens {fields.MAX_PUPIL_LENGTH} tekens."),
+    (fields.DATE, fields.FORMAT): ("datum", "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."),
+    (fields.TIME, fields.FORMAT): ("tijd", "Schrijf de tijd als UU:MM, bv. 13:30."),
+    (fields.TIME, fields.MISSING): (
+        "tijd", "Bij een gepland gesprek hoort een begintijd, bv. 13:30."),
+    (fields.MINUTES, fields.RANGE): (
+        "duur", f"Tussen {fields.MIN_MINUTES} en {fields.MAX_MINUTES} minuten."),
+    (fields.MINUTES, fields.FORMAT): ("duur", "Een heel aantal minuten, bv. 90."),
+}
 SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
 SCAN_PAUSE = 0.0005  # seconds between two files of that scan
 
@@ -532,32 +544,13 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
         def value(field_id: str) -> str:
             return self.query_one(f"#{field_id}", Input).value.strip()
 
-        pupil = value("f-leerling")
-        if not pupil:
-            errors["leerling"] = "Vul de naam of de initialen van de leerling in."
-        elif len(pupil) > MAX_PUPIL_LENGTH:
-            errors["leerling"] = f"Hoogstens {MAX_PUPIL_LENGTH} tekens."
-        date_text = value("f-datum")
-        try:
-            date = dt.date.fromisoformat(date_text).isoformat()
-        except ValueError:
-            date = ""
-            errors["datum"] = "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."
-        clock = value("f-tijd")
-        if clock:
-            try:
-                clock = clock_time(clock)
-            except ValueError:
-                errors["tijd"] = "Schrijf de tijd als UU:MM, bv. 13:30."
-        elif self.planned:
-            errors["tijd"] = "Bij een gepland gesprek hoort een begintijd, bv. 13:30."
-        minutes = 0
-        try:
-            minutes = int(value("f-duur"))
-            if not 10 <= minutes <= 600:
-                errors["duur"] = "Tussen 10 en 600 minuten."
-        except ValueError:
-            errors["duur"] = "Een heel aantal minuten, bv. 90."
+        checked, problems = validate_session(
+            value("f-leerling"), value("f-datum"), value("f-tijd"), value("f-duur"),
+            require_time=self.planned,
+        )
+        for problem in problems.values():
+            name, sentence = FORM_ERRORS[problem.field, problem.reason]
+            errors[name] = sentence
         participants: list[Participant] = []
         for number, row in enumerate(self.query(ParticipantRow), start=1):
             name, role, party = row.value()
@@ -571,20 +564,20 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
             participants.append(Participant(name=name, role=role, party=party))
         for name in ("leerling", "datum", "tijd", "duur", "deelnemers"):
             self._show_error(name, errors.get(name, ""))
-        if errors:
+        if checked is None or errors:
             first = next(iter(errors))
             return None, {"deelnemers": "participants"}.get(first, f"f-{first}")
         return (
             SessionMeta(
-                pupil=pupil,
-                date=date,
+                pupil=checked.pupil,
+                date=checked.date,
                 group=value("f-groep"),
                 school=value("f-school"),
                 facilitator=value("f-gespreksleider"),
                 place=value("f-plaats"),
                 participants=tuple(participants),
-                planned_minutes=minutes,
-                time=clock,
+                planned_minutes=checked.minutes,
+                time=checked.time,
                 invited=tuple(
                     box.id.removeprefix("f-inv-") for box in self.query(Checkbox)
                     if box.id and box.id.startswith("f-inv-") and box.value

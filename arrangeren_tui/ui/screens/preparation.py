@@ -9,7 +9,6 @@ parse (a date, a time) says so in red and keeps its old value until it does.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from textual import on
@@ -20,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAINS
+from arrangeren_tui.core.fields import FieldError, iso_date, parse_time
 from arrangeren_tui.core.model import (
     DOCUMENT_LABELS,
     DOCUMENTS,
@@ -27,7 +27,6 @@ from arrangeren_tui.core.model import (
     Preparation,
     Session,
     SessionError,
-    clock_time,
 )
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
@@ -177,16 +176,16 @@ class PreparationScreen(Screen[None]):
         problems = []
         date = self._value("p-date").strip()
         try:
-            changes["date"] = dt.date.fromisoformat(date).isoformat()
-        except ValueError:
+            changes["date"] = iso_date(date)
+        except FieldError:
             problems.append("schrijf de datum als JJJJ-MM-DD")
         clock = self._value("p-time").strip()
         if not clock:
             changes["time"] = ""
         else:
             try:
-                changes["time"] = clock_time(clock)
-            except ValueError:
+                changes["time"] = parse_time(clock)
+            except FieldError:
                 problems.append("schrijf de tijd als UU:MM, bv. 13:30")
         changes["invited"] = tuple(
             key for key in self.session.external_parties()

@@ -1,0 +1,144 @@
+"""The one date parser, the one time parser and the session-field rules (core.fields)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from arrangeren_tui.core.fields import (
+    DATE,
+    FORMAT,
+    MAX_MINUTES,
+    MAX_PUPIL_LENGTH,
+    MIN_MINUTES,
+    MINUTES,
+    MISSING,
+    PUPIL,
+    RANGE,
+    TIME,
+    TOO_LONG,
+    FieldError,
+    SessionFields,
+    check_minutes,
+    check_pupil,
+    iso_date,
+    parse_date,
+    parse_minutes,
+    parse_time,
+    validate_session,
+)
+
+
+def test_field_error_is_a_value_error() -> None:
+    assert issubclass(FieldError, ValueError)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("9:30", "09:30"), ("09:30", "09:30"), ("13.30", "13:30"), (" 0:00 ", "00:00"),
+    ("23:59", "23:59"),
+])
+def test_parse_time(text: str, expected: str) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "13:60", "1330", "", "half twee", "13:3", "113:30"])
+def test_parse_time_refuses(text: str) -> None:
+    with pytest.raises(FieldError) as error:
+        parse_time(text)
+    assert str(error.value) == f"'{text.strip()}' is geen tijd als UU:MM, bv. 13:30"
+    assert (error.value.field, error.value.reason) == (TIME, FORMAT)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-11-23", dt.date(2026, 11, 23)),
+    ("2026-9-1", dt.date(2026, 9, 1)),  # the planning has always taken this
+    (" 2026-11-23 ", dt.date(2026, 11, 23)),
+    ("20261123", dt.date(2026, 11, 23)),  # the other ISO forms date.fromisoformat takes
+    ("2026-W48-1", dt.date(2026, 11, 23)),
+])
+def test_parse_date(text: str, expected: dt.date) -> None:
+    assert parse_date(text) == expected
+    assert parse_date(text, day_first=True) == expected
+    assert iso_date(text) == expected.isoformat()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("23-11-2026", "2026-11-23"), ("1-9-2026", "2026-09-01"), ("01/09/2026", "2026-09-01"),
+])
+def test_day_first_only_when_asked(text: str, expected: str) -> None:
+    assert iso_date(text, day_first=True) == expected
+    with pytest.raises(FieldError) as error:
+        parse_date(text)
+    assert str(error.value) == f"'{text}' is geen datum als JJJJ-MM-DD, bv. 2026-10-19"
+
+
+@pytest.mark.parametrize("text", ["", "morgen", "2026-13-01", "2026-02-30", "23-11-26",
+                                  "1-9/2026", "2026/11/23", "2026-11-23T10:00"])
+def test_parse_date_refuses(text: str) -> None:
+    with pytest.raises(FieldError) as error:
+        parse_date(text, day_first=True)
+    assert str(error.value) == (
+        f"'{text}' is geen datum als JJJJ-MM-DD of DD-MM-JJJJ, bv. 2026-10-19"
+    )
+    assert (error.value.field, error.value.reason) == (DATE, FORMAT)
+
+
+def test_minutes() -> None:
+    assert (MIN_MINUTES, MAX_MINUTES) == (10, 600)
+    assert check_minutes(10) == 10 and check_minutes(600) == 600
+    assert parse_minutes(" 90 ") == 90
+    for bad in (9, 601, 0, -5):
+        with pytest.raises(FieldError, match="de duur is 10 tot 600 minuten") as error:
+            check_minutes(bad)
+        assert (error.value.field, error.value.reason) == (MINUTES, RANGE)
+    with pytest.raises(FieldError, match="heel aantal minuten") as error:
+        parse_minutes("lang")
+    assert error.value.reason == FORMAT
+    assert check_minutes(1, minimum=1) == 1
+
+
+def test_pupil() -> None:
+    assert check_pupil("  Anna Smit ") == "Anna Smit"
+    assert check_pupil("x" * MAX_PUPIL_LENGTH) == "x" * 60
+    with pytest.raises(FieldError) as error:
+        check_pupil("   ")
+    assert (error.value.field, error.value.reason) == (PUPIL, MISSING)
+    with pytest.raises(FieldError, match="hoogstens 60 tekens") as error:
+        check_pupil("x" * 61)
+    assert error.value.reason == TOO_LONG
+
+
+def test_validate_session_normalises() -> None:
+    fields, errors = validate_session(" T.d.J. ", "2026-9-1", "9.30", "45")
+    assert errors == {}
+    assert fields == SessionFields(pupil="T.d.J.", date="2026-09-01", time="09:30", minutes=45)
+    fields, errors = validate_session("T.d.J.", "2026-11-23", " ", 90)
+    assert fields is not None and fields.time == "" and errors == {}
+
+
+def test_validate_session_reports_every_field_in_order() -> None:
+    fields, errors = validate_session("", "23-11-2026", "25:00", "5")
+    assert fields is None
+    assert list(errors) == [PUPIL, DATE, TIME, MINUTES]
+    assert all(error.field == name for name, error in errors.items())
+    assert errors[MINUTES].reason == RANGE
+
+
+def test_validate_session_planned_needs_a_time() -> None:
+    fields, errors = validate_session("T.d.J.", "2026-11-23", "", 90, require_time=True)
+    assert fields is None and list(errors) == [TIME] and errors[TIME].reason == MISSING
+    assert "begintijd" in str(errors[TIME])
+
+
+def test_validate_session_minutes_not_a_number() -> None:
+    _, errors = validate_session("T.d.J.", "2026-11-23", "", "lang")
+    assert errors[MINUTES].reason == FORMAT
+
+
+def test_fields_do_not_import_textual() -> None:
+    code = ("import sys, arrangeren_tui.core.fields; "
+            "assert 'textual' not in sys.modules and 'rich' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
