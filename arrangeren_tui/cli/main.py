@@ -47,7 +47,6 @@ from arrangeren_tui.core.veld import Veld, VeldError, load_veld
 # The shortest meeting ``arrangeren new --duur`` takes. The form and the planning take
 # core.fields.MIN_MINUTES (10); the command line has always taken 1, and tests/test_cli.py
 # (test_bad_duur) asserts that in its message. Kept until that is decided.
-CLI_MIN_MINUTES = 1
 
 
 def build_parser() -> DutchParser:
@@ -164,7 +163,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     checked, problems = fields.validate_session(
         args.leerling, args.datum or dt.date.today().isoformat(), args.tijd,
         args.duur if args.duur is not None else veld.total_minutes,
-        min_minutes=CLI_MIN_MINUTES,
     )
     if checked is None:
         _new_usage_error(next(iter(problems.values())))
@@ -197,7 +195,7 @@ def _new_usage_error(error: fields.FieldError) -> NoReturn:
     if (error.field, error.reason) == (fields.PUPIL, fields.TOO_LONG):
         fail(f"--leerling mag hoogstens {fields.MAX_PUPIL_LENGTH} tekens lang zijn", EXIT_USAGE)
     if (error.field, error.reason) == (fields.MINUTES, fields.RANGE):
-        fail(f"--duur moet tussen {CLI_MIN_MINUTES} en {fields.MAX_MINUTES} minuten liggen",
+        fail(f"--duur moet tussen {fields.MIN_MINUTES} en {fields.MAX_MINUTES} minuten liggen",
              EXIT_USAGE)
     fail(f"{option}: {error}", EXIT_USAGE)
 

@@ -118,15 +118,13 @@ class SessionFields:
 
 def validate_session(
     pupil: str, date: str, time: str, minutes: int | str, *,
-    require_time: bool = False, min_minutes: int = MIN_MINUTES,
+    require_time: bool = False,
 ) -> tuple[SessionFields | None, dict[str, FieldError]]:
     """Check the fields asked when a session is created or planned, all at once.
 
     ``time`` may be empty unless ``require_time`` (a planned session has a start time);
     ``minutes`` is an int or the text typed. Returns the normalised fields and no errors,
     or None and every problem by field (PUPIL, DATE, TIME, MINUTES), in that order.
-    ``min_minutes`` lowers MIN_MINUTES for the command line only, which has always
-    allowed from 1 minute (see the CLI's ``CLI_MIN_MINUTES``).
     """
     errors: dict[str, FieldError] = {}
     checked_pupil = checked_date = checked_time = ""
@@ -148,8 +146,8 @@ def validate_session(
         errors[TIME] = FieldError("bij een gepland gesprek hoort een begintijd, bv. 13:30",
                                   TIME, MISSING)
     try:
-        checked_minutes = (parse_minutes(minutes, min_minutes) if isinstance(minutes, str)
-                           else check_minutes(minutes, min_minutes))
+        checked_minutes = (parse_minutes(minutes) if isinstance(minutes, str)
+                           else check_minutes(minutes))
     except FieldError as error:
         errors[MINUTES] = error
     if errors:
