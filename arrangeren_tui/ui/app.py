@@ -219,7 +219,8 @@ class ArrangerenApp(App[int]):
         if claimed is None:
             return False
         session, lock, read_only = claimed
-        self.push_screen(BoardScreen(session, self.store, lock=lock, read_only=read_only))
+        self.push_screen(BoardScreen(session, self.store, session_lock=lock,
+                                     read_only=read_only))
         if read_only:
             self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
                         severity="warning", timeout=10)

@@ -116,14 +116,15 @@ class BoardScreen(Screen[None]):
         session: Session,
         store: SessionStore,
         *,
-        lock: SessionLock | None = None,
+        session_lock: SessionLock | None = None,
         read_only: str = "",
     ) -> None:
         """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can)."""
         super().__init__()
         self.session = session
         self.store = store
-        self.lock = lock
+        # Not ``self.lock``: that would replace Textual's Widget.lock (behind batch()).
+        self.session_lock = session_lock
         self.read_only = read_only
         self.writer: SaveWriter | None = None
         self._undo: list[DeletedNote | tuple[LaidCard, int]] = []
@@ -265,8 +266,8 @@ class BoardScreen(Screen[None]):
                 return False
             self.writer.close(timeout=0 if force else 5.0)
         self._writer_closed = True
-        if self.lock is not None:
-            self.lock.release()
+        if self.session_lock is not None:
+            self.session_lock.release()
         return True
 
     def on_unmount(self) -> None:
