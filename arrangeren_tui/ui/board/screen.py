@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from arrangeren_tui.core.capture import parse_capture
@@ -27,7 +28,6 @@ from arrangeren_tui.core.model import (
     Session,
 )
 from arrangeren_tui.core.storage.lock import SessionLock
-from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.storage.writer import SaveWriter
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.board.widgets import (
@@ -40,6 +40,9 @@ from arrangeren_tui.ui.board.widgets import (
     PreparationPanel,
     StepBar,
 )
+from arrangeren_tui.ui.context import AppContext
+from arrangeren_tui.ui.messages import LeaveBoard
+from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first used
@@ -59,7 +62,7 @@ class SaveResult(Message):
     problem: str
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(EmergencySave, Screen[None]):
     """Step bar, one pane per party, the capture bar and the clock."""
 
     # Textual would otherwise focus the first party's note list, selecting that party.
@@ -113,23 +116,24 @@ class BoardScreen(Screen[None]):
 
     def __init__(
         self,
+        context: AppContext,
         session: Session,
-        store: SessionStore,
         *,
         session_lock: SessionLock | None = None,
         read_only: str = "",
     ) -> None:
         """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can)."""
         super().__init__()
+        self.context = context
         self.session = session
-        self.store = store
+        self.store = context.store
         # Not ``self.lock``: that would replace Textual's Widget.lock (behind batch()).
         self.session_lock = session_lock
         self.read_only = read_only
         self.writer: SaveWriter | None = None
         self._undo: list[DeletedNote | tuple[LaidCard, int]] = []
         self._alerted: set[str] = set()
-        self._draft_timer = None
+        self._draft_timer: Timer | None = None
         self._writer_closed = False
         self.last_problem = ""
         self.review = False
@@ -196,7 +200,7 @@ class BoardScreen(Screen[None]):
         self.query_one(KeyBar).refresh_keys()
 
     def now(self) -> float:
-        return self.app.now()  # type: ignore[attr-defined,no-any-return]
+        return self.context.now()
 
     def _start_writing(self) -> None:
         capture = self.query_one("#capture", CaptureInput)
@@ -244,6 +248,10 @@ class BoardScreen(Screen[None]):
                 self.session.set_draft(capture.value, capture.cursor_position)
         except Exception:  # noqa: BLE001 - being torn down: the model's draft is written
             pass
+
+    @property
+    def save_problem(self) -> str:
+        return self.last_problem
 
     def emergency_save(self, timeout: float = 3.0) -> bool:
         """Write synchronously from the model; safe from a signal handler."""
@@ -372,7 +380,8 @@ class BoardScreen(Screen[None]):
         def closed() -> None:
             self.refresh_board()
 
-        self.app.push_screen(PreparationScreen(self.session, self.save, on_close=closed))
+        self.app.push_screen(PreparationScreen(self.context, self.session, self.save,
+                                               on_close=closed))
 
     # -- capture ----------------------------------------------------------------
 
@@ -547,10 +556,8 @@ class BoardScreen(Screen[None]):
         self.notify("Notitie teruggezet.", timeout=2)
 
     def action_go_home(self) -> None:
-        if not self.shutdown():
-            self.app.confirm_unsaved(self, then=self.app.leave_board)  # type: ignore[attr-defined]
-            return
-        self.app.leave_board()  # type: ignore[attr-defined]
+        self.shutdown()  # at once; the App asks what to do if that failed
+        self.post_message(LeaveBoard(self))
 
     # -- cards and afspraken ---------------------------------------------------------
 
@@ -559,9 +566,8 @@ class BoardScreen(Screen[None]):
             return
         from arrangeren_tui.ui.dialogs.picker import CardPicker
 
-        app = self.app
         self.app.push_screen(
-            CardPicker(app.card_index(), self.session.veld,  # type: ignore[attr-defined]
+            CardPicker(self.context.cards.card_index(), self.session.veld,
                        self.session.selected_party, self.session.step.name),
             self._card_picked,
         )
@@ -584,7 +590,7 @@ class BoardScreen(Screen[None]):
             assert blank is not None
             card_id = ""
             if blank.keep:
-                card_id = self.app.keep_blank_card(blank)  # type: ignore[attr-defined]
+                card_id = self.context.cards.keep_blank_card(blank)
             laid = self.session.lay_card(
                 now, card_id=card_id, title=blank.title, party=blank.party,
                 description=blank.description, intensity=blank.intensity,
@@ -740,14 +746,16 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(
             EvaluationDialog(self.session, self.now, self.save),
-            lambda _: self.query_one("#capture", CaptureInput).focus(),
+            self._refocus_capture,
         )
+
+    def _refocus_capture(self, _result: object = None) -> None:
+        self.query_one("#capture", CaptureInput).focus()
 
     def action_verslag(self) -> None:
         from arrangeren_tui.ui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.session, self.now,
-                                          self.app.export_dir))  # type: ignore[attr-defined]
+        self.app.push_screen(ExportScreen(self.session, self.now, self.context.export_dir))
 
     def action_consent(self) -> None:
         from arrangeren_tui.ui.dialogs.consent import ConsentDialog
@@ -755,12 +763,12 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(
             ConsentDialog(
                 self.session,
-                self.app.today(),  # type: ignore[attr-defined]
+                self.context.today(),
                 self.now,
                 self.save,
                 read_only=bool(self.read_only) or self.review,
             ),
-            lambda _: self.query_one("#capture", CaptureInput).focus(),
+            self._refocus_capture,
         )
 
     def action_overview(self) -> None:
@@ -820,6 +828,7 @@ class BoardScreen(Screen[None]):
         if message.card_id is not None:
             self._card_command(message.action, message.card_id)
             return
+        assert message.note_id is not None  # neither a note nor a card was handled above
         note = self.session.note(message.note_id)
         now = self.now()
         if message.action == "important":

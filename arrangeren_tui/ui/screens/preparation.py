@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAINS
@@ -31,6 +32,8 @@ from arrangeren_tui.core.model import (
 )
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.context import AppContext
+from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 from arrangeren_tui.ui.widgets.tick import Tick
 
@@ -40,7 +43,7 @@ CONSENT_CHOICES = [("ouders nog niet gevraagd", ""), ("ouders akkoord", "ja"),
 PREP_FIELDS = ("needs", "tried", "effect")
 
 
-class PreparationScreen(Screen[None]):
+class PreparationScreen(EmergencySave, Screen[None]):
     """Edit the voorbereiding of one session; ``save`` persists the session (or raises OSError)."""
 
     CSS_PATH = SCREENS_CSS
@@ -53,14 +56,15 @@ class PreparationScreen(Screen[None]):
                 id="prep.invitations"),
     ]
 
-    def __init__(self, session: Session, save: Callable[[], None], *, read_only: str = "",
-                 on_close: Callable[[], None] | None = None) -> None:
+    def __init__(self, context: AppContext, session: Session, save: Callable[[], None], *,
+                 read_only: str = "", on_close: Callable[[], None] | None = None) -> None:
         super().__init__()
+        self.context = context
         self.session = session
         self.save = save
         self.read_only = read_only
         self.on_close = on_close
-        self._timer = None
+        self._timer: Timer | None = None
         self.problem = ""
         self.pending = False  # changed in memory, not yet on disk
 
@@ -239,7 +243,7 @@ class PreparationScreen(Screen[None]):
 
     def _take(self, preparation: Preparation, changes: dict[str, object]) -> str:
         """Put these values into the session; why they were refused, or ""."""
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.context.now()
         try:
             self.session.set_preparation(preparation, now)
             self.session.set_plan(now, **changes)
@@ -270,6 +274,10 @@ class PreparationScreen(Screen[None]):
             return
         if self._differs(preparation, changes) and not self._take(preparation, changes):
             self.pending = True
+
+    @property
+    def save_problem(self) -> str:
+        return self.problem
 
     def emergency_save(self, timeout: float = 0.0) -> bool:
         """Write what is pending; reads but never changes a widget, so safe when leaving."""
@@ -316,4 +324,4 @@ class PreparationScreen(Screen[None]):
             self.keep()
         from arrangeren_tui.ui.screens.invitations import InvitationsScreen
 
-        self.app.push_screen(InvitationsScreen(self.session))
+        self.app.push_screen(InvitationsScreen(self.context, self.session))
