@@ -42,6 +42,7 @@ from arrangeren_tui.ui.messages import (
     PlanSession,
     PrepareSession,
 )
+from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.textual_private import record_crash, running_loop
 
@@ -288,14 +289,16 @@ class ArrangerenApp(App[int]):
         if claimed is None:
             return
         session, lock, read_only = claimed
+        if lock is None:
+            self.push_screen(PreparationScreen(self.context, session, None, read_only=read_only))
+            return
+        saver = SessionSaver(self.store, session)
 
-        def save() -> None:
-            self.store.save(session)
+        def close() -> None:
+            saver.close()
+            lock.release()
 
-        self.push_screen(PreparationScreen(
-            self.context, session, save, read_only=read_only,
-            on_close=lock.release if lock is not None else None,
-        ))
+        self.push_screen(PreparationScreen(self.context, session, saver, on_close=close))
 
     def plan_session(self, preset: SessionMeta | None = None,
                      then: Callable[[Session], None] | None = None) -> None:

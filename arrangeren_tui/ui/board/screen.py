@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import gc
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -42,6 +40,7 @@ from arrangeren_tui.ui.board.widgets import (
 )
 from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.messages import LeaveBoard
+from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 
@@ -52,14 +51,6 @@ if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first us
 DRAFT_SAVE_DELAY = 0.4
 # A paste longer than this is not opened in an editor (too slow to type in) but laid whole.
 HUGE_PASTE = 20_000
-
-
-@dataclass
-class SaveResult(Message):
-    """The writer thread reports how the last save went."""
-
-    ok: bool
-    problem: str
 
 
 class BoardScreen(EmergencySave, Screen[None]):
@@ -130,12 +121,11 @@ class BoardScreen(EmergencySave, Screen[None]):
         # Not ``self.lock``: that would replace Textual's Widget.lock (behind batch()).
         self.session_lock = session_lock
         self.read_only = read_only
-        self.writer: SaveWriter | None = None
+        self.saver: SessionSaver | None = None
         self._undo: list[DeletedNote | tuple[LaidCard, int]] = []
         self._alerted: set[str] = set()
         self._draft_timer: Timer | None = None
         self._writer_closed = False
-        self.last_problem = ""
         self.review = False
         self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
 
@@ -206,17 +196,21 @@ class BoardScreen(EmergencySave, Screen[None]):
         capture = self.query_one("#capture", CaptureInput)
         capture.disabled = False
         capture.placeholder = CAPTURE_PLACEHOLDER
-        self.writer = SaveWriter(self.store.save_record, self._save_reported)
+        self.saver = SessionSaver(self.store, self.session)
+        self.saver.listen(self)
         capture.value = self.session.draft.text
         capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
 
     # -- saving ---------------------------------------------------------------
 
-    def _save_reported(self, ok: bool, error: BaseException | None) -> None:
-        """Called on the writer thread: hand over to the event loop."""
-        problem = "" if ok else (getattr(error, "strerror", None) or type(error).__name__)
-        self.last_problem = problem
-        self.post_message(SaveResult(ok, problem))
+    @property
+    def writer(self) -> SaveWriter | None:
+        """The writer thread of this session (None while nothing may be written)."""
+        return self.saver.writer if self.saver is not None else None
+
+    @property
+    def last_problem(self) -> str:
+        return self.saver.problem if self.saver is not None else ""
 
     def on_save_result(self, message: SaveResult) -> None:
         banner = self.query_one("#save-banner", Static)
@@ -226,18 +220,15 @@ class BoardScreen(EmergencySave, Screen[None]):
             clockbar.save_text = "✓ opgeslagen"
             clockbar.set_save_state(False)
         else:
-            banner.update(
-                f"⚠ NIET OPGESLAGEN ({message.problem}). Je notities staan nog in het geheugen; "
-                "opslaan wordt steeds opnieuw geprobeerd."
-            )
+            banner.update(unsaved_text(message.problem))
             banner.display = True
             clockbar.save_text = "⚠ niet opgeslagen"
             clockbar.set_save_state(True)
 
     def save(self) -> None:
         """Hand the current state to the writer (a snapshot: the writer never sees the model)."""
-        if self.writer is not None and not self._writer_closed:
-            self.writer.submit(self.session.to_record())
+        if self.saver is not None and not self._writer_closed:
+            self.saver.save()
 
     def _catch_up_draft(self) -> None:
         """Typed keys are on screen before their Changed message reaches the draft:
@@ -255,10 +246,10 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     def emergency_save(self, timeout: float = 3.0) -> bool:
         """Write synchronously from the model; safe from a signal handler."""
-        if self.writer is None:
+        if self.saver is None:
             return True
         self._catch_up_draft()
-        return self.writer.write_now(self.session.to_record(), timeout=timeout)
+        return self.saver.write_now(timeout=timeout)
 
     def shutdown(self, *, force: bool = False) -> bool:
         """Write everything, stop the writer and let go of the lock.
@@ -268,11 +259,11 @@ class BoardScreen(EmergencySave, Screen[None]):
         """
         if self._writer_closed:
             return True
-        if self.writer is not None:
+        if self.saver is not None:
             self._catch_up_draft()
-            if not self.writer.write_now(self.session.to_record()) and not force:
+            if not self.saver.write_now() and not force:
                 return False
-            self.writer.close(timeout=0 if force else 5.0)
+            self.saver.close(timeout=0 if force else 5.0)
         self._writer_closed = True
         if self.session_lock is not None:
             self.session_lock.release()
@@ -380,7 +371,7 @@ class BoardScreen(EmergencySave, Screen[None]):
         def closed() -> None:
             self.refresh_board()
 
-        self.app.push_screen(PreparationScreen(self.context, self.session, self.save,
+        self.app.push_screen(PreparationScreen(self.context, self.session, self.saver,
                                                on_close=closed))
 
     # -- capture ----------------------------------------------------------------
@@ -523,9 +514,9 @@ class BoardScreen(EmergencySave, Screen[None]):
         self.notify("Klok loopt." if running else "Klok gepauzeerd.", timeout=2)
 
     def action_save_now(self) -> None:
-        if not self.editable() or self.writer is None:
+        if not self.editable() or self.saver is None:
             return
-        if self.writer.write_now(self.session.to_record()):
+        if self.saver.write_now():
             self.notify("Opgeslagen. (Dat gebeurt ook vanzelf.)", timeout=2)
         else:
             self.notify("Opslaan lukt nu niet; het wordt steeds opnieuw geprobeerd.",

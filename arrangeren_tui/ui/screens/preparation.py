@@ -2,8 +2,9 @@
 the earlier Dialooginstrument outcome per domain, the documents and whom to invite.
 
 Every change goes into the session at once and onto disk half a second after the
-last key, as on the board: there is no save key to remember. Quitting, a crash or a
-hang-up writes what is pending first (``emergency_save``). A field that does not
+last key, through the same writer thread as the board (``ui.saving``): there is no
+save key to remember. Leaving, quitting, a crash or a hang-up writes what is pending
+first (``emergency_save``). A field that does not
 parse (a date, a time) says so in red and keeps its old value until it does.
 """
 
@@ -33,6 +34,7 @@ from arrangeren_tui.core.model import (
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.context import AppContext
+from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 from arrangeren_tui.ui.widgets.tick import Tick
@@ -44,7 +46,7 @@ PREP_FIELDS = ("needs", "tried", "effect")
 
 
 class PreparationScreen(EmergencySave, Screen[None]):
-    """Edit the voorbereiding of one session; ``save`` persists the session (or raises OSError)."""
+    """Edit the voorbereiding of one session, saved through ``saver`` (None: read-only)."""
 
     CSS_PATH = SCREENS_CSS
 
@@ -56,17 +58,16 @@ class PreparationScreen(EmergencySave, Screen[None]):
                 id="prep.invitations"),
     ]
 
-    def __init__(self, context: AppContext, session: Session, save: Callable[[], None], *,
+    def __init__(self, context: AppContext, session: Session, saver: SessionSaver | None, *,
                  read_only: str = "", on_close: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.context = context
         self.session = session
-        self.save = save
+        self.saver = saver
         self.read_only = read_only
         self.on_close = on_close
         self._timer: Timer | None = None
-        self.problem = ""
-        self.pending = False  # changed in memory, not yet on disk
+        self.pending = False  # changed in memory, not yet handed to the writer
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -132,6 +133,8 @@ class PreparationScreen(EmergencySave, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self.saver is not None:
+            self.saver.listen(self)
         self.query_one("#p-error", Label).display = False
         if self.read_only:
             for widget in self.query("Input, TextArea, Checkbox, Select"):
@@ -251,15 +254,27 @@ class PreparationScreen(EmergencySave, Screen[None]):
             return str(bad)
         return ""
 
-    def _write(self) -> bool:
-        """Save the session; False (with a message) if that failed."""
+    def _write(self) -> None:
+        """Hand the session to the writer thread; it reports back with a SaveResult."""
         self._timer = None
-        if not self.emergency_save():
-            self._status(f"⚠ NIET OPGESLAGEN ({self.problem}); het staat nog in het geheugen. "
-                         "^S probeert opnieuw.", warning=True)
-            return False
-        self._status("✓ bewaard")
-        return True
+        if self.saver is not None and not self.read_only:
+            self.pending = False
+            self.saver.save()
+
+    def on_save_result(self, message: SaveResult) -> None:
+        if message.ok:
+            self._status("✓ bewaard")
+        else:
+            self._status(unsaved_text(message.problem), warning=True)
+
+    def on_unmount(self) -> None:
+        if self.saver is not None:
+            self.saver.stop_listening(self)
+
+    @property
+    def problem(self) -> str:
+        """Why the last save failed ("" if it did not)."""
+        return self.saver.problem if self.saver is not None else ""
 
     def _catch_up(self) -> None:
         """Take over what the form shows but its Changed messages have not brought in yet.
@@ -279,19 +294,16 @@ class PreparationScreen(EmergencySave, Screen[None]):
     def save_problem(self) -> str:
         return self.problem
 
-    def emergency_save(self, timeout: float = 0.0) -> bool:
-        """Write what is pending; reads but never changes a widget, so safe when leaving."""
-        if self.read_only:
+    def emergency_save(self, timeout: float = 3.0) -> bool:
+        """Write what is pending, synchronously; reads but never changes a widget, so safe
+        when leaving (and from a signal handler)."""
+        if self.read_only or self.saver is None:
             return True
         self._catch_up()
-        if not self.pending:
+        if not self.pending and not self.saver.unsaved:
             return True
-        try:
-            self.save()
-        except OSError as failed:
-            self.problem = failed.strerror or type(failed).__name__
+        if not self.saver.write_now(timeout=timeout):
             return False
-        self.problem = ""
         self.pending = False
         return True
 
@@ -303,13 +315,13 @@ class PreparationScreen(EmergencySave, Screen[None]):
             self._timer.stop()
         applied = self._apply()
         self.pending = True
-        return self._write() and applied
+        return self.emergency_save() and applied
 
     def action_save_now(self) -> None:
         self.keep()
 
     def action_done(self) -> None:
-        if self.pending or self.problem:
+        if self.pending or self.problem or (self.saver is not None and self.saver.unsaved):
             if not self.keep() and self.problem:
                 self.notify("De voorbereiding is niet opgeslagen. Los het probleem op "
                             "(bv. schijf vol) en druk ^S, of kopieer de tekst.",
