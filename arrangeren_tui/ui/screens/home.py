@@ -71,6 +71,7 @@ class HomeScreen(Screen[None]):
         self.store = context.store
         self.veld = context.veld
         self.retention_months = context.retention_months
+        self.summaries: list[SessionSummary] = []  # as last read, for the table
         self.expired: list[Expired] = []
         self._told_expired = False
 
@@ -135,6 +136,7 @@ class HomeScreen(Screen[None]):
         """Read the list; fill the table only while this screen shows (else on resume)."""
         table = self.query_one(DataTable)
         summaries, problems = self.store.list()
+        self.summaries = summaries
         self._fill(table, summaries)
         for problem in problems:
             self.notify(problem, severity="warning", timeout=8)
@@ -179,7 +181,8 @@ class HomeScreen(Screen[None]):
     def action_delete_session(self) -> None:
         session_id = self._selected_id()
         if session_id is not None:
-            confirm_delete(self, self.store, session_id, self.action_reload)
+            confirm_delete(self, self.store, session_id, self._summary(session_id),
+                           self.action_reload)
 
     def action_follow_up(self) -> None:
         previous = self._selected_id()
@@ -217,7 +220,8 @@ class HomeScreen(Screen[None]):
             self._open(event.row_key.value)
 
     def _summary(self, session_id: str) -> SessionSummary | None:
-        return next((s for s in self.store.list()[0] if s.id == session_id), None)
+        """The row as last read (the list is not read again for one line)."""
+        return next((s for s in self.summaries if s.id == session_id), None)
 
     def _open(self, session_id: str) -> None:
         """Open on the board; a meeting planned for a later day asks first."""
@@ -291,13 +295,9 @@ def upcoming_first(summaries: list[SessionSummary], today: dt.date) -> list[Sess
 
 
 def confirm_delete(screen: Screen[None], store: SessionStore, session_id: str,
-                   done: Callable[[], object]) -> None:
+                   summary: SessionSummary | None, done: Callable[[], object]) -> None:
     """Ask, then remove a session completely (file, backups, damaged copies, index entry)."""
-    try:
-        summary = next(s for s in store.list()[0] if s.id == session_id)
-        what = f"{one_line(summary.pupil, 30)}, {summary.date}"
-    except StopIteration:
-        what = "onleesbaar"
+    what = f"{one_line(summary.pupil, 30)}, {summary.date}" if summary else "onleesbaar"
 
     def answer(yes: bool | None) -> None:
         if not yes:
@@ -342,6 +342,7 @@ class RetentionScreen(Screen[None]):
         self.context = context
         self.store = context.store
         self.months = context.retention_months
+        self.summaries: list[SessionSummary] = []  # as last read
 
     def compose(self) -> ComposeResult:
         yield Static(f" Over de bewaartermijn ({self.months} maanden na de evaluatie)",
@@ -370,6 +371,7 @@ class RetentionScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         summaries, _problems = self.store.list()
+        self.summaries = summaries
         rows = expired(summaries, self.context.today(), self.months)
         for item in rows:
             s = item.summary
@@ -388,7 +390,8 @@ class RetentionScreen(Screen[None]):
     def action_delete_session(self) -> None:
         session_id = self._selected_id()
         if session_id is not None:
-            confirm_delete(self, self.store, session_id, self.reload)
+            summary = next((s for s in self.summaries if s.id == session_id), None)
+            confirm_delete(self, self.store, session_id, summary, self.reload)
 
     def action_open_session(self) -> None:
         session_id = self._selected_id()
