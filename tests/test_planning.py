@@ -580,7 +580,7 @@ async def test_screen_series_by_month_delete_and_ics(store: SessionStore, veld: 
                                        school="De Esdoorn"), veld, 0.0, planned=True)
     app = make_app(store, veld, tmp_path / "verslagen")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = PlanningScreen(store, veld)
+        screen = PlanningScreen(app.context)
         app.push_screen(screen)
         await pilot.pause()
         assert "Jaarplanning 2026-2027" in str(screen.query_one("#plan-title").render())
@@ -667,7 +667,7 @@ async def test_screen_enter_on_a_free_slot_asks_the_app(store: SessionStore, vel
     asked: list[Slot] = []
     app.plan_in_slot = asked.append  # type: ignore[attr-defined]
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(PlanningScreen(store, veld))
+        app.push_screen(PlanningScreen(app.context))
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -687,7 +687,7 @@ async def test_screen_shows_a_damaged_planning_and_keeps_it(store: SessionStore,
     planning.path.write_text("{", "utf-8")
     app = make_app(store, veld, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = PlanningScreen(store, veld)
+        screen = PlanningScreen(app.context)
         app.push_screen(screen)
         await pilot.pause()
         assert "beschadigd" in str(screen.query_one("#plan-detail").render())

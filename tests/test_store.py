@@ -385,6 +385,30 @@ def test_list_picks_up_a_file_missing_from_the_index(store: SessionStore, veld) 
     assert [s.id for s in summaries] == [b.id, a.id]
 
 
+def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
+        store: SessionStore, veld, monkeypatch) -> None:
+    a = store.create(meta("A.A."), veld, T0)
+    store.list()
+    reads: list[int] = []
+    original = store._index_storage
+
+    def counting():  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return original()
+
+    monkeypatch.setattr(store, "_index_storage", counting)
+    summaries, _ = store.list()
+    assert [s.id for s in summaries] == [a.id] and reads == []  # the cache, not the file
+    other = SessionStore(store.root)  # another window renames the pupil
+    session = other.load(a.id)
+    session.meta = SessionMeta(pupil="B.B.", date=session.meta.date)
+    other.save(session)
+    summaries, _ = store.list()
+    assert [s.pupil for s in summaries] == ["B.B."] and reads == [1]
+    other.delete(a.id)
+    assert store.list() == ([], [])
+
+
 def test_list_reports_a_corrupt_session_file(store: SessionStore, veld) -> None:
     good = store.create(meta("A.A."), veld, T0)
     store.path_for("20261123-kapt").write_bytes(b"")

@@ -33,9 +33,22 @@ from arrangeren_tui.core.storage.store import (
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import APP_CSS
 from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.context import AppContext
+from arrangeren_tui.ui.messages import (
+    LeaveBoard,
+    OfferRecoveries,
+    OpenSession,
+    PlanInSlot,
+    PlanSession,
+    PrepareSession,
+)
+from arrangeren_tui.ui.saving import SessionSaver
+from arrangeren_tui.ui.screens.base import EmergencySave
+from arrangeren_tui.ui.textual_private import record_crash, running_loop
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
     from arrangeren_tui.core.decks.types import Deck, DeckProblem
+    from arrangeren_tui.core.planning.rules import Slot
     from arrangeren_tui.ui.dialogs.cardsearch import CardIndex
     from arrangeren_tui.ui.dialogs.common import TooSmallScreen, UnsavedChoice
     from arrangeren_tui.ui.dialogs.picker import BlankCard
@@ -107,6 +120,12 @@ class ArrangerenApp(App[int]):
         self._now = now
         self._today = today
         self._too_small: TooSmallScreen | None = None
+        self._home_screen: HomeScreen | None = None
+        self.context = AppContext(
+            store=store, veld=veld, now=self.now, today=self.today, cards=self,
+            retention_months=retention_months, export_dir=export_dir,
+            template_dirs=template_dirs,
+        )
 
     def now(self) -> float:
         return self._now()
@@ -219,7 +238,8 @@ class ArrangerenApp(App[int]):
         if claimed is None:
             return False
         session, lock, read_only = claimed
-        self.push_screen(BoardScreen(session, self.store, lock=lock, read_only=read_only))
+        self.push_screen(BoardScreen(self.context, session, session_lock=lock,
+                                     read_only=read_only))
         if read_only:
             self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
                         severity="warning", timeout=10)
@@ -228,13 +248,38 @@ class ArrangerenApp(App[int]):
     def leave_board(self) -> None:
         """Close the board; the home screen shows (built now if the app opened on the board)."""
         self.pop_screen()
-        if not any(type(s).__name__ == "HomeScreen" for s in self.screen_stack):
+        if self._home_screen is None or self._home_screen not in self.screen_stack:
             self.push_screen(self._home())
 
     def _home(self) -> HomeScreen:
         from arrangeren_tui.ui.screens.home import HomeScreen
 
-        return HomeScreen(self.store, self.veld, self.retention_months)
+        self._home_screen = HomeScreen(self.context)
+        return self._home_screen
+
+    # -- what the screens ask for (messages bubble up from them) ---------------------
+
+    def on_open_session(self, message: OpenSession) -> None:
+        self.open_session(message.session_id)
+
+    def on_prepare_session(self, message: PrepareSession) -> None:
+        self.prepare_session(message.session_id)
+
+    def on_plan_session(self, message: PlanSession) -> None:
+        self.plan_session()
+
+    def on_plan_in_slot(self, message: PlanInSlot) -> None:
+        self.plan_in_slot(message.slot)
+
+    def on_leave_board(self, message: LeaveBoard) -> None:
+        board = message.board
+        if board.shutdown():
+            self.leave_board()
+        else:
+            self.confirm_unsaved(board, then=self.leave_board)
+
+    def on_offer_recoveries(self, message: OfferRecoveries) -> None:
+        self.offer_recoveries(message.recoveries)
 
     def prepare_session(self, session_id: str) -> None:
         """Open the voorbereiding of a session, holding its lock while it is open."""
@@ -244,14 +289,16 @@ class ArrangerenApp(App[int]):
         if claimed is None:
             return
         session, lock, read_only = claimed
+        if lock is None:
+            self.push_screen(PreparationScreen(self.context, session, None, read_only=read_only))
+            return
+        saver = SessionSaver(self.store, session)
 
-        def save() -> None:
-            self.store.save(session)
+        def close() -> None:
+            saver.close()
+            lock.release()
 
-        self.push_screen(PreparationScreen(
-            session, save, read_only=read_only,
-            on_close=lock.release if lock is not None else None,
-        ))
+        self.push_screen(PreparationScreen(self.context, session, saver, on_close=close))
 
     def plan_session(self, preset: SessionMeta | None = None,
                      then: Callable[[Session], None] | None = None) -> None:
@@ -275,7 +322,7 @@ class ArrangerenApp(App[int]):
         self.push_screen(NewSessionScreen(self.veld, self.today(), planned=True, preset=preset),
                          planned)
 
-    def plan_in_slot(self, slot) -> None:  # type: ignore[no-untyped-def]
+    def plan_in_slot(self, slot: Slot) -> None:
         """Plan a meeting in a free slot of the jaarplanning and assign the slot to it."""
         from arrangeren_tui.core.planning.rules import PlanningError
         from arrangeren_tui.core.planning.store import PlanningStore
@@ -308,11 +355,11 @@ class ArrangerenApp(App[int]):
         except DamagedSessionError as error:
             lock.release()
             self._damaged_on_open(error)
-            return
+            return None
         except StoreError as error:
             lock.release()
             self.notify(str(error), severity="error", timeout=10)
-            return
+            return None
         if read_only:
             lock.release()
             return session, None, read_only
@@ -356,8 +403,8 @@ class ArrangerenApp(App[int]):
                 else:
                     self.notify(f"Vorige versie van gesprek {first.session_id} teruggezet.",
                                 timeout=5)
-                    if type(self.screen).__name__ == "HomeScreen":
-                        self.screen.action_reload()  # type: ignore[attr-defined]
+                    if self._home_screen is not None and self.screen is self._home_screen:
+                        self._home_screen.action_reload()
                     if open_after:
                         self.open_session(first.session_id)
             else:
@@ -383,15 +430,15 @@ class ArrangerenApp(App[int]):
     def boards(self) -> list[BoardScreen]:
         return [s for s in self.screen_stack if isinstance(s, BoardScreen)]
 
-    def savers(self) -> list[Screen]:  # type: ignore[type-arg]
+    def savers(self) -> list[EmergencySave]:
         """Every open screen that holds unsaved work: boards, voorbereidingen."""
-        return [s for s in self.screen_stack if hasattr(s, "emergency_save")]
+        return [s for s in self.screen_stack if isinstance(s, EmergencySave)]
 
     async def action_quit(self) -> None:
         for screen in self.savers():
             if isinstance(screen, BoardScreen):
                 continue  # a board is shut down below, with its own question
-            if not screen.emergency_save():  # type: ignore[attr-defined]
+            if not screen.emergency_save():
                 def answer(stop: bool | None) -> None:
                     if stop:
                         self.exit(0)
@@ -399,7 +446,7 @@ class ArrangerenApp(App[int]):
                 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 
                 self.push_screen(ConfirmDialog(
-                    f"De voorbereiding is niet opgeslagen ({screen.problem}). "  # type: ignore[attr-defined]
+                    f"De voorbereiding is niet opgeslagen ({screen.save_problem}). "
                     "Toch stoppen? "
                     "Dan gaat de laatste wijziging verloren.",
                     yes="Toch stoppen", no="Terug"), answer)
@@ -488,12 +535,13 @@ class ArrangerenApp(App[int]):
         """An unexpected error: save first, log without note text, a short Dutch message.
 
         Textual's own crash screen prints a traceback with local variables (note
-        text among them) and exits with 0; this one does neither.
+        text among them) and exits with 0; this one does neither. A private Textual
+        method: see ``ui.textual_private``.
         """
         saved = True
         for screen in self.savers():
             try:
-                saved = screen.emergency_save(timeout=2.0) and saved  # type: ignore[attr-defined]
+                saved = screen.emergency_save(timeout=2.0) and saved
             except Exception:  # noqa: BLE001 - we are already handling a crash
                 saved = False
         log = write_crash_log(self.store.root, error, context=type(self.screen).__name__)
@@ -505,10 +553,7 @@ class ArrangerenApp(App[int]):
             else "De technische details konden niet worden bewaard.",
             "Start arrangeren opnieuw om verder te gaan.",
         ]
-        self._return_code = EXIT_CRASH
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
+        record_crash(self, error, EXIT_CRASH)
         self.panic(Text("\n".join(lines)))
 
     def _on_terminating_signal(self, signum: int, _frame: object) -> None:
@@ -518,12 +563,12 @@ class ArrangerenApp(App[int]):
         watchdog.start()
         for screen in self.savers():
             try:
-                screen.emergency_save(timeout=WATCHDOG_SECONDS - 1)  # type: ignore[attr-defined]
+                screen.emergency_save(timeout=WATCHDOG_SECONDS - 1)
             except Exception:  # noqa: BLE001 - leaving anyway; the board's file is safe
                 pass
         if signum == signal.SIGHUP:
             os._exit(128 + signum)  # the terminal is gone; nothing left to restore
-        loop = self._loop
+        loop = running_loop(self)
         if loop is not None and loop.is_running():
             loop.call_soon_threadsafe(partial(self.exit, return_code=128 + signum))
         else:

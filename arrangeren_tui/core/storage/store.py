@@ -9,6 +9,7 @@ from the session files.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import os
 import secrets
@@ -133,6 +134,8 @@ class SessionStore:
         self.root = Path(root)
         self._index_lock = threading.Lock()
         self._index_cache: dict[str, SessionSummary] | None = None
+        # The index file as it was when cached: another process may rewrite it.
+        self._index_seen: tuple[int, int, int] | None = None
 
     # -- folder --------------------------------------------------------------
 
@@ -253,8 +256,22 @@ class SessionStore:
     def _index_storage(self) -> AtomicJSONStorage:
         return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False)
 
+    def _index_signature(self) -> tuple[int, int, int] | None:
+        """Inode, modification time and size of the index file (None if it is not there).
+
+        Every write replaces the file (a new inode), so an index rewritten by another
+        process is told apart from the one cached here without reading it.
+        """
+        try:
+            stat = (self.root / INDEX_NAME).stat()
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
     def _read_index(self) -> dict[str, SessionSummary]:
-        if self._index_cache is not None:
+        """The index, from the cache while the file is the one it was read from."""
+        seen = self._index_signature()
+        if self._index_cache is not None and seen == self._index_seen:
             return self._index_cache
         try:
             data = self._index_storage().read() or {}
@@ -268,6 +285,7 @@ class SessionStore:
         except (CorruptFileError, KeyError, TypeError, AttributeError, OSError):
             entries = {}
         self._index_cache = entries
+        self._index_seen = seen
         return entries
 
     def _write_index(self, entries: dict[str, SessionSummary]) -> None:
@@ -275,6 +293,7 @@ class SessionStore:
         data = {"sessions": {str(n): asdict(s) for n, s in enumerate(ordered, start=1)}}
         self._index_storage().write(data)
         self._index_cache = dict(entries)
+        self._index_seen = self._index_signature()
 
     def _update_index(self, summary: SessionSummary) -> None:
         with self._index_lock:
@@ -290,15 +309,15 @@ class SessionStore:
             if entries.pop(session_id, None) is not None:
                 self._write_index(entries)
 
-    def list(self) -> tuple[list[SessionSummary], list[str]]:
+    def list(self) -> tuple[builtins.list[SessionSummary], builtins.list[str]]:
         """Every session, newest first, and the Dutch problems met on the way.
 
         The index is reconciled with the files: a file missing from the index is
-        read once and added; an index entry without a file is dropped.
+        read once and added; an index entry without a file is dropped. The index
+        itself is read again only if its file changed since it was cached.
         """
-        problems: list[str] = []
+        problems: builtins.list[str] = []
         with self._index_lock:
-            self._index_cache = None
             entries = dict(self._read_index())
             on_disk = set(self.session_ids())
             changed = False
@@ -376,12 +395,13 @@ class SessionStore:
         self.forget(session_id)
         return target
 
-    def recover_damaged(self, between: Callable[[], object] = lambda: None) -> list[Recovery]:
+    def recover_damaged(self, between: Callable[[], object] = lambda: None
+                        ) -> builtins.list[Recovery]:
         """Set aside every damaged session file (unless in use); say which have a backup.
 
         ``between`` is called before each file (a caller in a thread sleeps there briefly).
         """
-        found: list[Recovery] = []
+        found: builtins.list[Recovery] = []
         for session_id in self.session_ids():
             between()
             try:
@@ -398,7 +418,7 @@ class SessionStore:
             found.append(Recovery(session_id, reason, moved, self.backup_info(session_id)))
         return found
 
-    def orphan_backups(self) -> list[BackupInfo]:
+    def orphan_backups(self) -> builtins.list[BackupInfo]:
         """Readable backups whose session file is gone (a restore that was declined)."""
         if not self.root.is_dir():
             return []
@@ -450,7 +470,7 @@ class SessionStore:
 
     # -- deleting ----------------------------------------------------------------
 
-    def files_of(self, session_id: str) -> list[Path]:
+    def files_of(self, session_id: str) -> builtins.list[Path]:
         """Every file this session left in the store: data, backup, damaged copies, temp files."""
         path = self.path_for(session_id)
         name = path.name
@@ -459,7 +479,7 @@ class SessionStore:
         candidates += self.root.glob(f".{name}.*.tmp")
         return sorted({p for p in candidates if p.exists() or p.is_symlink()})
 
-    def delete(self, session_id: str) -> list[Path]:
+    def delete(self, session_id: str) -> builtins.list[Path]:
         """Remove a session completely; refuses while another process has it open."""
         lock = self.lock(session_id)
         if not [f for f in self.files_of(session_id) if f != lock.path]:
@@ -474,7 +494,7 @@ class SessionStore:
             raise StoreError(
                 f"kan gesprek {session_id} niet verwijderen ({error.strerror})"
             ) from None
-        removed: list[Path] = []
+        removed: builtins.list[Path] = []
         try:
             for path in self.files_of(session_id):
                 if path == lock.path:

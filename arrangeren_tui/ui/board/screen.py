@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import gc
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from arrangeren_tui.core.capture import parse_capture
@@ -25,7 +24,6 @@ from arrangeren_tui.core.model import (
     Session,
 )
 from arrangeren_tui.core.storage.lock import SessionLock
-from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.storage.writer import SaveWriter
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.board.widgets import (
@@ -38,6 +36,10 @@ from arrangeren_tui.ui.board.widgets import (
     PreparationPanel,
     StepBar,
 )
+from arrangeren_tui.ui.context import AppContext
+from arrangeren_tui.ui.messages import LeaveBoard
+from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
+from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first used
@@ -49,15 +51,7 @@ DRAFT_SAVE_DELAY = 0.4
 HUGE_PASTE = 20_000
 
 
-@dataclass
-class SaveResult(Message):
-    """The writer thread reports how the last save went."""
-
-    ok: bool
-    problem: str
-
-
-class BoardScreen(Screen[None]):
+class BoardScreen(EmergencySave, Screen[None]):
     """Step bar, one pane per party, the capture bar and the clock."""
 
     # Textual would otherwise focus the first party's note list, selecting that party.
@@ -111,24 +105,25 @@ class BoardScreen(Screen[None]):
 
     def __init__(
         self,
+        context: AppContext,
         session: Session,
-        store: SessionStore,
         *,
-        lock: SessionLock | None = None,
+        session_lock: SessionLock | None = None,
         read_only: str = "",
     ) -> None:
         """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can)."""
         super().__init__()
+        self.context = context
         self.session = session
-        self.store = store
-        self.lock = lock
+        self.store = context.store
+        # Not ``self.lock``: that would replace Textual's Widget.lock (behind batch()).
+        self.session_lock = session_lock
         self.read_only = read_only
-        self.writer: SaveWriter | None = None
+        self.saver: SessionSaver | None = None
         self._undo: list[DeletedNote | tuple[LaidCard, int]] = []
         self._alerted: set[str] = set()
-        self._draft_timer = None
+        self._draft_timer: Timer | None = None
         self._writer_closed = False
-        self.last_problem = ""
         self.review = False
         self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
 
@@ -193,23 +188,27 @@ class BoardScreen(Screen[None]):
         self.query_one(KeyBar).refresh_keys()
 
     def now(self) -> float:
-        return self.app.now()  # type: ignore[attr-defined,no-any-return]
+        return self.context.now()
 
     def _start_writing(self) -> None:
         capture = self.query_one("#capture", CaptureInput)
         capture.disabled = False
         capture.placeholder = CAPTURE_PLACEHOLDER
-        self.writer = SaveWriter(self.store.save_record, self._save_reported)
+        self.saver = SessionSaver(self.store, self.session)
+        self.saver.listen(self)
         capture.value = self.session.draft.text
         capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
 
     # -- saving ---------------------------------------------------------------
 
-    def _save_reported(self, ok: bool, error: BaseException | None) -> None:
-        """Called on the writer thread: hand over to the event loop."""
-        problem = "" if ok else (getattr(error, "strerror", None) or type(error).__name__)
-        self.last_problem = problem
-        self.post_message(SaveResult(ok, problem))
+    @property
+    def writer(self) -> SaveWriter | None:
+        """The writer thread of this session (None while nothing may be written)."""
+        return self.saver.writer if self.saver is not None else None
+
+    @property
+    def last_problem(self) -> str:
+        return self.saver.problem if self.saver is not None else ""
 
     def on_save_result(self, message: SaveResult) -> None:
         banner = self.query_one("#save-banner", Static)
@@ -219,18 +218,15 @@ class BoardScreen(Screen[None]):
             clockbar.save_text = "✓ opgeslagen"
             clockbar.set_save_state(False)
         else:
-            banner.update(
-                f"⚠ NIET OPGESLAGEN ({message.problem}). Je notities staan nog in het geheugen; "
-                "opslaan wordt steeds opnieuw geprobeerd."
-            )
+            banner.update(unsaved_text(message.problem))
             banner.display = True
             clockbar.save_text = "⚠ niet opgeslagen"
             clockbar.set_save_state(True)
 
     def save(self) -> None:
         """Hand the current state to the writer (a snapshot: the writer never sees the model)."""
-        if self.writer is not None and not self._writer_closed:
-            self.writer.submit(self.session.to_record())
+        if self.saver is not None and not self._writer_closed:
+            self.saver.save()
 
     def _catch_up_draft(self) -> None:
         """Typed keys are on screen before their Changed message reaches the draft:
@@ -242,12 +238,16 @@ class BoardScreen(Screen[None]):
         except Exception:  # noqa: BLE001 - being torn down: the model's draft is written
             pass
 
+    @property
+    def save_problem(self) -> str:
+        return self.last_problem
+
     def emergency_save(self, timeout: float = 3.0) -> bool:
         """Write synchronously from the model; safe from a signal handler."""
-        if self.writer is None:
+        if self.saver is None:
             return True
         self._catch_up_draft()
-        return self.writer.write_now(self.session.to_record(), timeout=timeout)
+        return self.saver.write_now(timeout=timeout)
 
     def shutdown(self, *, force: bool = False) -> bool:
         """Write everything, stop the writer and let go of the lock.
@@ -257,14 +257,14 @@ class BoardScreen(Screen[None]):
         """
         if self._writer_closed:
             return True
-        if self.writer is not None:
+        if self.saver is not None:
             self._catch_up_draft()
-            if not self.writer.write_now(self.session.to_record()) and not force:
+            if not self.saver.write_now() and not force:
                 return False
-            self.writer.close(timeout=0 if force else 5.0)
+            self.saver.close(timeout=0 if force else 5.0)
         self._writer_closed = True
-        if self.lock is not None:
-            self.lock.release()
+        if self.session_lock is not None:
+            self.session_lock.release()
         return True
 
     def on_unmount(self) -> None:
@@ -371,7 +371,8 @@ class BoardScreen(Screen[None]):
         def closed() -> None:
             self.refresh_board()
 
-        self.app.push_screen(PreparationScreen(self.session, self.save, on_close=closed))
+        self.app.push_screen(PreparationScreen(self.context, self.session, self.saver,
+                                               on_close=closed))
 
     # -- capture ----------------------------------------------------------------
 
@@ -513,9 +514,9 @@ class BoardScreen(Screen[None]):
         self.notify("Klok loopt." if running else "Klok gepauzeerd.", timeout=2)
 
     def action_save_now(self) -> None:
-        if not self.editable() or self.writer is None:
+        if not self.editable() or self.saver is None:
             return
-        if self.writer.write_now(self.session.to_record()):
+        if self.saver.write_now():
             self.notify("Opgeslagen. (Dat gebeurt ook vanzelf.)", timeout=2)
         else:
             self.notify("Opslaan lukt nu niet; het wordt steeds opnieuw geprobeerd.",
@@ -546,10 +547,8 @@ class BoardScreen(Screen[None]):
         self.notify("Notitie teruggezet.", timeout=2)
 
     def action_go_home(self) -> None:
-        if not self.shutdown():
-            self.app.confirm_unsaved(self, then=self.app.leave_board)  # type: ignore[attr-defined]
-            return
-        self.app.leave_board()  # type: ignore[attr-defined]
+        self.shutdown()  # at once; the App asks what to do if that failed
+        self.post_message(LeaveBoard(self))
 
     # -- cards and afspraken ---------------------------------------------------------
 
@@ -558,9 +557,8 @@ class BoardScreen(Screen[None]):
             return
         from arrangeren_tui.ui.dialogs.picker import CardPicker
 
-        app = self.app
         self.app.push_screen(
-            CardPicker(app.card_index(), self.session.veld,  # type: ignore[attr-defined]
+            CardPicker(self.context.cards.card_index(), self.session.veld,
                        self.session.selected_party, self.session.step.name),
             self._card_picked,
         )
@@ -583,7 +581,7 @@ class BoardScreen(Screen[None]):
             assert blank is not None
             card_id = ""
             if blank.keep:
-                card_id = self.app.keep_blank_card(blank)  # type: ignore[attr-defined]
+                card_id = self.context.cards.keep_blank_card(blank)
             laid = self.session.lay_card(
                 now, card_id=card_id, title=blank.title, party=blank.party,
                 description=blank.description, intensity=blank.intensity,
@@ -739,14 +737,16 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(
             EvaluationDialog(self.session, self.now, self.save),
-            lambda _: self.query_one("#capture", CaptureInput).focus(),
+            self._refocus_capture,
         )
+
+    def _refocus_capture(self, _result: object = None) -> None:
+        self.query_one("#capture", CaptureInput).focus()
 
     def action_verslag(self) -> None:
         from arrangeren_tui.ui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.session, self.now,
-                                          self.app.export_dir))  # type: ignore[attr-defined]
+        self.app.push_screen(ExportScreen(self.session, self.now, self.context.export_dir))
 
     def action_consent(self) -> None:
         from arrangeren_tui.ui.dialogs.consent import ConsentDialog
@@ -754,12 +754,12 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(
             ConsentDialog(
                 self.session,
-                self.app.today(),  # type: ignore[attr-defined]
+                self.context.today(),
                 self.now,
                 self.save,
                 read_only=bool(self.read_only) or self.review,
             ),
-            lambda _: self.query_one("#capture", CaptureInput).focus(),
+            self._refocus_capture,
         )
 
     def action_overview(self) -> None:
@@ -819,6 +819,7 @@ class BoardScreen(Screen[None]):
         if message.card_id is not None:
             self._card_command(message.action, message.card_id)
             return
+        assert message.note_id is not None  # neither a note nor a card was handled above
         note = self.session.note(message.note_id)
         now = self.now()
         if message.action == "important":

@@ -288,6 +288,7 @@ class CaptureInput(Input):
             if self.submit_handler(self.value):
                 self.value = ""
         # Otherwise Textual goes on to Input._on_key (handlers run along the MRO).
+        # A private Textual name: see ui.textual_private.
 
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
@@ -296,6 +297,7 @@ class CaptureInput(Input):
             event.prevent_default()
             self.post_message(self.LongPaste(text.strip("\n")))
         # Otherwise Textual goes on to Input._on_paste (handlers run along the MRO).
+        # A private Textual name: see ui.textual_private.
 
 
 class CaptureBar(Horizontal):

@@ -16,6 +16,7 @@ from arrangeren_tui.core.storage.history import fields_match, full_text_matches,
 from arrangeren_tui.core.storage.store import SessionStore, SessionSummary
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.messages import OpenSession
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 
 
@@ -119,7 +120,7 @@ class HistoryScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.app.open_session(event.row_key.value)  # type: ignore[attr-defined]
+            self.post_message(OpenSession(event.row_key.value))
 
     def action_back(self) -> None:
         self.app.pop_screen()

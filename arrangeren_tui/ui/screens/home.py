@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
@@ -23,12 +24,20 @@ from arrangeren_tui.core.model import (
     Participant,
     SessionMeta,
 )
-from arrangeren_tui.core.storage.retention import DEFAULT_MONTHS, Expired, expired
-from arrangeren_tui.core.storage.store import Recovery, SessionStore, SessionSummary, StoreError
+from arrangeren_tui.core.storage.retention import Expired, expired
+from arrangeren_tui.core.storage.store import (
+    BackupInfo,
+    Recovery,
+    SessionStore,
+    SessionSummary,
+    StoreError,
+)
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+from arrangeren_tui.ui.messages import OfferRecoveries, OpenSession, PlanSession, PrepareSession
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
 
@@ -68,12 +77,13 @@ class HomeScreen(Screen[None]):
         Binding("j", "year_plan", "Jaarplanning", key_display="j", id="home.year_plan"),
     ]
 
-    def __init__(self, store: SessionStore, veld: Veld, retention_months: int = DEFAULT_MONTHS
-                 ) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.store = store
-        self.veld = veld
-        self.retention_months = retention_months
+        self.context = context
+        self.store = context.store
+        self.veld = context.veld
+        self.retention_months = context.retention_months
+        self.summaries: list[SessionSummary] = []  # as last read, for the table
         self.expired: list[Expired] = []
         self._told_expired = False
 
@@ -111,7 +121,7 @@ class HomeScreen(Screen[None]):
         if recoveries or orphans:
             self.app.call_from_thread(self._report_damage, recoveries, orphans)
 
-    def _report_damage(self, recoveries: list[Recovery], orphans: list) -> None:  # type: ignore[type-arg]
+    def _report_damage(self, recoveries: list[Recovery], orphans: list[BackupInfo]) -> None:
         self.action_reload()
         for info in orphans:
             if any(r.session_id == info.session_id for r in recoveries):
@@ -121,7 +131,8 @@ class HomeScreen(Screen[None]):
                 f"Terugzetten: arrangeren herstel {info.session_id}",
                 severity="warning", timeout=12,
             )
-        self.app.offer_recoveries(recoveries)  # type: ignore[attr-defined]
+        if recoveries:
+            self.post_message(OfferRecoveries(recoveries))
 
     def on_screen_resume(self) -> None:
         if not self._covered():  # not when a board was pushed over it straight away
@@ -137,10 +148,11 @@ class HomeScreen(Screen[None]):
         """Read the list; fill the table only while this screen shows (else on resume)."""
         table = self.query_one(DataTable)
         summaries, problems = self.store.list()
+        self.summaries = summaries
         self._fill(table, summaries)
         for problem in problems:
             self.notify(problem, severity="warning", timeout=8)
-        self.expired = expired(summaries, self.app.today(), self.retention_months)  # type: ignore[attr-defined]
+        self.expired = expired(summaries, self.context.today(), self.retention_months)
         if self.expired and not self._told_expired:
             self._told_expired = True
             count = len(self.expired)
@@ -151,7 +163,7 @@ class HomeScreen(Screen[None]):
                 severity="warning", timeout=12,
             )
 
-    def _fill(self, table: DataTable, summaries: list[SessionSummary]) -> None:  # type: ignore[type-arg]
+    def _fill(self, table: DataTable[object], summaries: list[SessionSummary]) -> None:
         """The rows of the table; skipped while another screen covers this one.
 
         With a thousand sessions the rows cost Textual about a second to lay out, so
@@ -162,7 +174,7 @@ class HomeScreen(Screen[None]):
             table.clear()
             return
         table.clear()
-        for s in upcoming_first(summaries, self.app.today()):  # type: ignore[attr-defined]
+        for s in upcoming_first(summaries, self.context.today()):
             style = {STATUS_CLOSED: "dim", STATUS_PLANNED: "bold cyan"}.get(s.status,
                                                                             "bold green")
             when = f"{s.date} {s.time}" if s.time else s.date
@@ -181,22 +193,23 @@ class HomeScreen(Screen[None]):
     def action_delete_session(self) -> None:
         session_id = self._selected_id()
         if session_id is not None:
-            confirm_delete(self, self.store, session_id, self.action_reload)
+            confirm_delete(self, self.store, session_id, self._summary(session_id),
+                           self.action_reload)
 
     def action_follow_up(self) -> None:
         previous = self._selected_id()
         if previous is None:
             return
-        app = self.app
+        context = self.context
         try:
             session = self.store.create_follow_up(
-                previous, self.veld, app.now(), app.today().isoformat()  # type: ignore[attr-defined]
+                previous, self.veld, context.now(), context.today().isoformat()
             )
         except StoreError as error:
             self.notify(f"Geen vervolggesprek: {error}", severity="error", timeout=8)
             return
         self.notify(f"Vervolggesprek {session.id} na {previous}.", timeout=4)
-        app.open_session(session.id)  # type: ignore[attr-defined]
+        self.post_message(OpenSession(session.id))
 
     def action_history(self) -> None:
         from arrangeren_tui.ui.screens.history import HistoryScreen
@@ -204,7 +217,7 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(HistoryScreen(self.store))
 
     def action_retention(self) -> None:
-        self.app.push_screen(RetentionScreen(self.store, self.retention_months))
+        self.app.push_screen(RetentionScreen(self.context))
 
     def action_open_session(self) -> None:
         session_id = self._selected_id()
@@ -219,21 +232,22 @@ class HomeScreen(Screen[None]):
             self._open(event.row_key.value)
 
     def _summary(self, session_id: str) -> SessionSummary | None:
-        return next((s for s in self.store.list()[0] if s.id == session_id), None)
+        """The row as last read (the list is not read again for one line)."""
+        return next((s for s in self.summaries if s.id == session_id), None)
 
     def _open(self, session_id: str) -> None:
         """Open on the board; a meeting planned for a later day asks first."""
         summary = self._summary(session_id)
-        today = self.app.today().isoformat()  # type: ignore[attr-defined]
+        today = self.context.today().isoformat()
         if summary is None or summary.status != STATUS_PLANNED or summary.date <= today:
-            self.app.open_session(session_id)  # type: ignore[attr-defined]
+            self.post_message(OpenSession(session_id))
             return
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.app.open_session(session_id)  # type: ignore[attr-defined]
+                self.post_message(OpenSession(session_id))
             elif yes is False:
-                self.app.prepare_session(session_id)  # type: ignore[attr-defined]
+                self.post_message(PrepareSession(session_id))
 
         self.app.push_screen(ConfirmDialog(
             f"Dit gesprek is gepland op {summary.date}"
@@ -246,7 +260,7 @@ class HomeScreen(Screen[None]):
     def action_prepare(self) -> None:
         session_id = self._selected_id()
         if session_id is not None:
-            self.app.prepare_session(session_id)  # type: ignore[attr-defined]
+            self.post_message(PrepareSession(session_id))
 
     def action_invitations(self) -> None:
         session_id = self._selected_id()
@@ -259,33 +273,31 @@ class HomeScreen(Screen[None]):
             return
         from arrangeren_tui.ui.screens.invitations import InvitationsScreen
 
-        self.app.push_screen(InvitationsScreen(session))
+        self.app.push_screen(InvitationsScreen(self.context, session))
 
     def action_year_plan(self) -> None:
         from arrangeren_tui.ui.screens.planning import PlanningScreen
 
-        self.app.push_screen(PlanningScreen(self.store, self.veld))
+        self.app.push_screen(PlanningScreen(self.context))
 
     def action_plan_session(self) -> None:
-        self.app.plan_session()  # type: ignore[attr-defined]
+        self.post_message(PlanSession())
 
     def action_new_session(self) -> None:
         def created(meta: SessionMeta | None) -> None:
             if meta is None:
                 return
             try:
-                session = self.store.create(meta, self.veld, self.app.now())  # type: ignore[attr-defined]
+                session = self.store.create(meta, self.veld, self.context.now())
             except (StoreError, OSError) as error:
                 self.notify(f"Niet aangemaakt: {error}", severity="error", timeout=10)
                 return
-            self.app.open_session(session.id)  # type: ignore[attr-defined]
+            self.post_message(OpenSession(session.id))
 
-        self.app.push_screen(
-            NewSessionScreen(self.veld, self.app.today()), created  # type: ignore[attr-defined]
-        )
+        self.app.push_screen(NewSessionScreen(self.veld, self.context.today()), created)
 
 
-def upcoming_first(summaries: list[SessionSummary], today) -> list[SessionSummary]:  # type: ignore[no-untyped-def]
+def upcoming_first(summaries: list[SessionSummary], today: dt.date) -> list[SessionSummary]:
     """Planned meetings from today on, soonest first; then every other session, newest first."""
     day = today.isoformat()
     coming = [s for s in summaries if s.status == STATUS_PLANNED and s.date >= day]
@@ -294,13 +306,10 @@ def upcoming_first(summaries: list[SessionSummary], today) -> list[SessionSummar
     return coming + [s for s in summaries if s.id not in chosen]
 
 
-def confirm_delete(screen: Screen, store: SessionStore, session_id: str, done) -> None:  # type: ignore[no-untyped-def,type-arg]
+def confirm_delete(screen: Screen[None], store: SessionStore, session_id: str,
+                   summary: SessionSummary | None, done: Callable[[], object]) -> None:
     """Ask, then remove a session completely (file, backups, damaged copies, index entry)."""
-    try:
-        summary = next(s for s in store.list()[0] if s.id == session_id)
-        what = f"{one_line(summary.pupil, 30)}, {summary.date}"
-    except StopIteration:
-        what = "onleesbaar"
+    what = f"{one_line(summary.pupil, 30)}, {summary.date}" if summary else "onleesbaar"
 
     def answer(yes: bool | None) -> None:
         if not yes:
@@ -340,10 +349,12 @@ class RetentionScreen(Screen[None]):
         Binding("escape", "back", "Terug", key_display="Esc", id="retention.back"),
     ]
 
-    def __init__(self, store: SessionStore, months: int) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.store = store
-        self.months = months
+        self.context = context
+        self.store = context.store
+        self.months = context.retention_months
+        self.summaries: list[SessionSummary] = []  # as last read
 
     def compose(self) -> ComposeResult:
         yield Static(f" Over de bewaartermijn ({self.months} maanden na de evaluatie)",
@@ -372,7 +383,8 @@ class RetentionScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         summaries, _problems = self.store.list()
-        rows = expired(summaries, self.app.today(), self.months)  # type: ignore[attr-defined]
+        self.summaries = summaries
+        rows = expired(summaries, self.context.today(), self.months)
         for item in rows:
             s = item.summary
             table.add_row(
@@ -390,12 +402,13 @@ class RetentionScreen(Screen[None]):
     def action_delete_session(self) -> None:
         session_id = self._selected_id()
         if session_id is not None:
-            confirm_delete(self, self.store, session_id, self.reload)
+            summary = next((s for s in self.summaries if s.id == session_id), None)
+            confirm_delete(self, self.store, session_id, summary, self.reload)
 
     def action_open_session(self) -> None:
         session_id = self._selected_id()
         if session_id is not None:
-            self.app.open_session(session_id)  # type: ignore[attr-defined]
+            self.post_message(OpenSession(session_id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

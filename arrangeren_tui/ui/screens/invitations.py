@@ -30,6 +30,7 @@ from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.paths import resolve_template_dirs
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.screens.export import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 
@@ -48,12 +49,12 @@ class InvitationsScreen(Screen[None]):
         Binding("escape", "back", "Terug", key_display="Esc", id="invite.back"),
     ]
 
-    def __init__(self, session: Session, folder: Path | None = None,
-                 template_dirs: list[Path] | None = None) -> None:
+    def __init__(self, context: AppContext, session: Session) -> None:
         super().__init__()
+        self.context = context
         self.session = session
-        self.folder = folder
-        self.template_dirs = template_dirs
+        self.folder: Path = context.export_dir or default_export_dir()
+        self.template_dirs: list[Path] | None = context.template_dirs
         self.with_names = False
 
     def compose(self) -> ComposeResult:
@@ -65,11 +66,8 @@ class InvitationsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        app = self.app
-        if self.folder is None:
-            self.folder = getattr(app, "export_dir", None) or default_export_dir()
-        if self.template_dirs is None:
-            self.template_dirs = getattr(app, "template_dirs", None) or resolve_template_dirs()
+        if not self.template_dirs:
+            self.template_dirs = resolve_template_dirs()
         roles = self.query_one("#invite-roles", OptionList)
         for role in roles_for(self.session):
             mark = "✓" if self._problem(role) == "" else "✗"
@@ -120,14 +118,14 @@ class InvitationsScreen(Screen[None]):
         dirs = self.template_dirs or []
         if kind == "ics":
             event = invitation_event(self.session, role, dirs, with_names=self.with_names)
-            stamp = dt.datetime.fromtimestamp(self.app.now(), dt.timezone.utc)  # type: ignore[attr-defined]
+            stamp = dt.datetime.fromtimestamp(self.context.now(), dt.timezone.utc)
             return calendar_bytes([event], name="Arrangeergesprek", stamp=stamp)
         invitation = render_invitation(self.session, role, dirs)
         return (invitation.markdown if kind == "md" else invitation.text).encode("utf-8")
 
     def action_write(self, kind: str) -> None:
         role = self.selected_role
-        if role is None or self.folder is None:
+        if role is None:
             return
         try:
             data = self._invitation_bytes(role, kind)

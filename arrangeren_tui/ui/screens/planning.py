@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 from rich.text import Text
@@ -44,11 +43,12 @@ from arrangeren_tui.core.planning.rules import (
     school_year_label,
 )
 from arrangeren_tui.core.planning.store import PlanningStore
-from arrangeren_tui.core.storage.store import SessionStore, SessionSummary
+from arrangeren_tui.core.storage.store import SessionSummary
 from arrangeren_tui.core.text import one_line
-from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+from arrangeren_tui.ui.messages import PlanInSlot
 from arrangeren_tui.ui.screens.export import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 
@@ -89,11 +89,12 @@ class PlanningScreen(Screen[None]):
         Binding("escape", "back", "Terug", key_display="Esc", id="planning.back"),
     ]
 
-    def __init__(self, store: SessionStore, veld: Veld) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.store = store
-        self.veld = veld
-        self.planning = PlanningStore(store.root)
+        self.context = context
+        self.store = context.store
+        self.veld = context.veld
+        self.planning = PlanningStore(context.store.root)
         self.year_start = dt.date(2000, 8, 1)
         self.month = 0  # 0 = August .. 11 = July
         self.slots: list[Slot] = []
@@ -110,7 +111,7 @@ class PlanningScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        today = self._today()
+        today = self.context.today()
         self.year_start = school_year(today)[0]
         self.month = (today.month - 8) % 12
         months = self.query_one("#plan-months", OptionList)
@@ -125,16 +126,6 @@ class PlanningScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.reload()
-
-    def _today(self) -> dt.date:
-        today = getattr(self.app, "today", None)
-        return today() if callable(today) else dt.date.today()
-
-    def _now(self) -> float:
-        now = getattr(self.app, "now", None)
-        if callable(now):
-            return float(now())
-        return dt.datetime.now().timestamp()
 
     # -- showing -----------------------------------------------------------------
 
@@ -286,14 +277,7 @@ class PlanningScreen(Screen[None]):
             who = f"gesprek {row.session}" + (f" ({one_line(row.pupil, 30)})" if row.pupil else "")
             self.notify(f"Dit moment is bezet door {who}.", timeout=5)
             return
-        plan_in_slot = getattr(self.app, "plan_in_slot", None)
-        if not callable(plan_in_slot):
-            self.notify(
-                f"Inplannen kan hier nog niet; gebruik: arrangeren plan koppel {slot.id} CODE",
-                severity="warning", timeout=8,
-            )
-            return
-        plan_in_slot(slot)
+        self.post_message(PlanInSlot(slot))
 
     def action_remove_slot(self) -> None:
         row = self._selected()
@@ -335,7 +319,7 @@ class PlanningScreen(Screen[None]):
             self.notify(f"{len(slots)} {'moment' if len(slots) == 1 else 'momenten'} gepland.",
                         timeout=5)
 
-        today = self._today()
+        today = self.context.today()
         start, end = school_year(self.year_start)
         self.app.push_screen(
             SeriesForm(self.planning.add_series, start=max(today, start), end=end,
@@ -346,10 +330,10 @@ class PlanningScreen(Screen[None]):
     def action_export_ics(self) -> None:
         from arrangeren_tui.core.export.ics import CalendarError, calendar_bytes
 
-        folder = Path(getattr(self.app, "export_dir", None) or default_export_dir())
+        folder = self.context.export_dir or default_export_dir()
         events = planning_events(self.slots, self.summaries,
                                  between=school_year(self.year_start))
-        stamp = dt.datetime.fromtimestamp(self._now()).astimezone()
+        stamp = dt.datetime.fromtimestamp(self.context.now()).astimezone()
         try:
             payload = calendar_bytes(events, name=calendar_name(self.year_start), stamp=stamp)
         except CalendarError as error:

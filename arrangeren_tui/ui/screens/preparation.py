@@ -2,8 +2,9 @@
 the earlier Dialooginstrument outcome per domain, the documents and whom to invite.
 
 Every change goes into the session at once and onto disk half a second after the
-last key, as on the board: there is no save key to remember. Quitting, a crash or a
-hang-up writes what is pending first (``emergency_save``). A field that does not
+last key, through the same writer thread as the board (``ui.saving``): there is no
+save key to remember. Leaving, quitting, a crash or a hang-up writes what is pending
+first (``emergency_save``). A field that does not
 parse (a date, a time) says so in red and keeps its old value until it does.
 """
 
@@ -16,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAINS
@@ -30,6 +32,9 @@ from arrangeren_tui.core.model import (
 )
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.context import AppContext
+from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
+from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 from arrangeren_tui.ui.widgets.tick import Tick
 
@@ -39,8 +44,8 @@ CONSENT_CHOICES = [("ouders nog niet gevraagd", ""), ("ouders akkoord", "ja"),
 PREP_FIELDS = ("needs", "tried", "effect")
 
 
-class PreparationScreen(Screen[None]):
-    """Edit the voorbereiding of one session; ``save`` persists the session (or raises OSError)."""
+class PreparationScreen(EmergencySave, Screen[None]):
+    """Edit the voorbereiding of one session, saved through ``saver`` (None: read-only)."""
 
     CSS_PATH = SCREENS_CSS
 
@@ -52,16 +57,16 @@ class PreparationScreen(Screen[None]):
                 id="prep.invitations"),
     ]
 
-    def __init__(self, session: Session, save: Callable[[], None], *, read_only: str = "",
-                 on_close: Callable[[], None] | None = None) -> None:
+    def __init__(self, context: AppContext, session: Session, saver: SessionSaver | None, *,
+                 read_only: str = "", on_close: Callable[[], None] | None = None) -> None:
         super().__init__()
+        self.context = context
         self.session = session
-        self.save = save
+        self.saver = saver
         self.read_only = read_only
         self.on_close = on_close
-        self._timer = None
-        self.problem = ""
-        self.pending = False  # changed in memory, not yet on disk
+        self._timer: Timer | None = None
+        self.pending = False  # changed in memory, not yet handed to the writer
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -127,6 +132,8 @@ class PreparationScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self.saver is not None:
+            self.saver.listen(self)
         self.query_one("#p-error", Label).display = False
         if self.read_only:
             for widget in self.query("Input, TextArea, Checkbox, Select"):
@@ -238,7 +245,7 @@ class PreparationScreen(Screen[None]):
 
     def _take(self, preparation: Preparation, changes: dict[str, object]) -> str:
         """Put these values into the session; why they were refused, or ""."""
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.context.now()
         try:
             self.session.set_preparation(preparation, now)
             self.session.set_plan(now, **changes)
@@ -246,15 +253,27 @@ class PreparationScreen(Screen[None]):
             return str(bad)
         return ""
 
-    def _write(self) -> bool:
-        """Save the session; False (with a message) if that failed."""
+    def _write(self) -> None:
+        """Hand the session to the writer thread; it reports back with a SaveResult."""
         self._timer = None
-        if not self.emergency_save():
-            self._status(f"⚠ NIET OPGESLAGEN ({self.problem}); het staat nog in het geheugen. "
-                         "^S probeert opnieuw.", warning=True)
-            return False
-        self._status("✓ bewaard")
-        return True
+        if self.saver is not None and not self.read_only:
+            self.pending = False
+            self.saver.save()
+
+    def on_save_result(self, message: SaveResult) -> None:
+        if message.ok:
+            self._status("✓ bewaard")
+        else:
+            self._status(unsaved_text(message.problem), warning=True)
+
+    def on_unmount(self) -> None:
+        if self.saver is not None:
+            self.saver.stop_listening(self)
+
+    @property
+    def problem(self) -> str:
+        """Why the last save failed ("" if it did not)."""
+        return self.saver.problem if self.saver is not None else ""
 
     def _catch_up(self) -> None:
         """Take over what the form shows but its Changed messages have not brought in yet.
@@ -270,19 +289,20 @@ class PreparationScreen(Screen[None]):
         if self._differs(preparation, changes) and not self._take(preparation, changes):
             self.pending = True
 
-    def emergency_save(self, timeout: float = 0.0) -> bool:
-        """Write what is pending; reads but never changes a widget, so safe when leaving."""
-        if self.read_only:
+    @property
+    def save_problem(self) -> str:
+        return self.problem
+
+    def emergency_save(self, timeout: float = 3.0) -> bool:
+        """Write what is pending, synchronously; reads but never changes a widget, so safe
+        when leaving (and from a signal handler)."""
+        if self.read_only or self.saver is None:
             return True
         self._catch_up()
-        if not self.pending:
+        if not self.pending and not self.saver.unsaved:
             return True
-        try:
-            self.save()
-        except OSError as failed:
-            self.problem = failed.strerror or type(failed).__name__
+        if not self.saver.write_now(timeout=timeout):
             return False
-        self.problem = ""
         self.pending = False
         return True
 
@@ -294,13 +314,13 @@ class PreparationScreen(Screen[None]):
             self._timer.stop()
         applied = self._apply()
         self.pending = True
-        return self._write() and applied
+        return self.emergency_save() and applied
 
     def action_save_now(self) -> None:
         self.keep()
 
     def action_done(self) -> None:
-        if self.pending or self.problem:
+        if self.pending or self.problem or (self.saver is not None and self.saver.unsaved):
             if not self.keep() and self.problem:
                 self.notify("De voorbereiding is niet opgeslagen. Los het probleem op "
                             "(bv. schijf vol) en druk ^S, of kopieer de tekst.",
@@ -315,4 +335,4 @@ class PreparationScreen(Screen[None]):
             self.keep()
         from arrangeren_tui.ui.screens.invitations import InvitationsScreen
 
-        self.app.push_screen(InvitationsScreen(self.session))
+        self.app.push_screen(InvitationsScreen(self.context, self.session))

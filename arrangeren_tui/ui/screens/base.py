@@ -1,0 +1,22 @@
+"""What the App needs to recognise in a screen, without importing the screen's module."""
+
+from __future__ import annotations
+
+
+class EmergencySave:
+    """Mixin for a screen that holds unsaved work (a board, a voorbereiding).
+
+    The App finds these screens with ``isinstance`` (the home screen's module need not
+    be loaded for that) and calls ``emergency_save`` on ^Q, a hang-up or a crash. A
+    plain class, not an ``abc.ABC``: Textual's message-pump metaclass would clash.
+    """
+
+    @property
+    def save_problem(self) -> str:
+        """Why the last save failed, in words for the user ("" if it did not)."""
+        raise NotImplementedError
+
+    def emergency_save(self, timeout: float = 3.0) -> bool:
+        """Write what is pending synchronously (it may block: it is the way out) and
+        never change a widget; True if it is on disk."""
+        raise NotImplementedError

@@ -1,0 +1,64 @@
+"""Every use of a private Textual name in this app, in one place (checked on textual 8.2.8).
+
+Private names can change in any Textual release; ``textual`` is pinned in
+``pyproject.toml`` and each use below says why no public API does the job. Uses
+that can be routed through a function are functions here; overrides of private
+methods cannot be moved (Textual finds them by name), so they are listed here with
+their place and reason, and their docstrings point back to this module.
+
+Overrides of private methods (by name, in their own modules):
+
+``ui/app.py`` ``ArrangerenApp._handle_exception``
+    Textual calls it with any unhandled exception. Its own version prints a traceback
+    with local variables (note text among them); ours saves first, logs without note
+    text, says what happened in Dutch and exits with EX_SOFTWARE (70).
+    There is no public hook for this. It must leave the app in the state Textual's own
+    version leaves it in: see ``record_crash`` below.
+
+``ui/board/widgets.py`` ``CaptureInput._on_key``
+    ``Input`` handles Enter through a binding, after characters already typed in the
+    same read (textual#6605): "a\\rb" would put "b" before the submit. The capture bar
+    submits in ``_on_key`` so that notes typed fast stay apart. Textual runs ``_on_key``
+    along the MRO, so ``Input._on_key`` still runs for every other key.
+
+``ui/board/widgets.py`` ``CaptureInput._on_paste``
+    A multi-line or long paste opens a note dialog instead of being flattened into the
+    one-line bar. ``Input._on_paste`` inserts the text itself before ``on_paste`` would
+    run, so the override is the only place to intercept it.
+
+Names of private modules, used only as strings:
+
+``tests/test_layers.py``: ``textual.widgets._data_table`` and ``textual.widgets._text_area``
+    are looked up in ``sys.modules`` to check that opening a board does not import them
+    (start-up time). Nothing is imported from them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.app import App
+
+
+def record_crash(app: App[int], error: Exception, return_code: int) -> None:
+    """Leave the app in the state Textual's own ``App._handle_exception`` leaves it in.
+
+    Sets the return code (``App._return_code``; ``App.exit`` would also end the run
+    normally, which a crash must not) and, for the first exception only, stores it
+    and sets ``App._exception_event`` so that ``run_test`` and Pilot re-raise it in
+    tests, as they do for Textual's own handler.
+    """
+    app._return_code = return_code
+    if app._exception is None:
+        app._exception = error
+        app._exception_event.set()
+
+
+def running_loop(app: App[int]) -> asyncio.AbstractEventLoop | None:
+    """The event loop the app runs on (``App._loop``), or None before or after the run.
+
+    A SIGTERM handler runs outside the loop; it schedules ``App.exit`` with
+    ``call_soon_threadsafe`` on this loop. ``asyncio.get_running_loop`` does not work
+    in a signal handler and ``App`` keeps no public reference to its loop.
+    """
+    return app._loop
