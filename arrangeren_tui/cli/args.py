@@ -8,8 +8,8 @@ import re
 import sys
 from typing import NoReturn
 
-from arrangeren_tui.cli.exitcodes import EXIT_ERROR, EXIT_USAGE
 from arrangeren_tui.core.fields import FieldError, iso_date, parse_time
+from arrangeren_tui.exitcodes import EXIT_ERROR, EXIT_USAGE
 
 _ARGPARSE_DUTCH = [
     (re.compile(r"the following arguments are required: (.*)"), r"verplicht maar ontbreekt: \1"),

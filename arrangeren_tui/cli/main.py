@@ -21,7 +21,6 @@ from typing import NoReturn
 from arrangeren_tui import __version__
 from arrangeren_tui.cli import planning_args
 from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
-from arrangeren_tui.cli.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
 from arrangeren_tui.core import fields
 from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import SessionMeta
@@ -43,6 +42,7 @@ from arrangeren_tui.core.storage.retention import (
 )
 from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
+from arrangeren_tui.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
 
 # The shortest meeting ``arrangeren new --duur`` takes. The form and the planning take
 # core.fields.MIN_MINUTES (10); the command line has always taken 1, and tests/test_cli.py

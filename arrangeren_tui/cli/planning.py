@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-from arrangeren_tui.cli.exitcodes import EXIT_ERROR, EXIT_USAGE
 from arrangeren_tui.core.model import STATUS_CLOSED
 from arrangeren_tui.core.planning.calendar import PlanRow, calendar_name, plan_rows, planning_events
 from arrangeren_tui.core.planning.rules import (
@@ -32,6 +31,7 @@ from arrangeren_tui.core.storage.store import (
     SessionSummary,
     StoreError,
 )
+from arrangeren_tui.exitcodes import EXIT_ERROR, EXIT_USAGE
 
 
 def today() -> dt.date:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, work
@@ -31,6 +31,7 @@ from arrangeren_tui.core.storage.store import (
     StoreError,
 )
 from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.exitcodes import EXIT_CRASH
 from arrangeren_tui.ui import APP_CSS
 from arrangeren_tui.ui.board.screen import BoardScreen
 from arrangeren_tui.ui.context import AppContext
@@ -58,10 +59,9 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 WATCHDOG_SECONDS = 3.0
 STARTED_AT_LATEST = 2.0  # seconds: garbage collection is back on by then, drawn or not
 DECK_DELAY = 0.5  # seconds after start before the decks are read in a thread
-EXIT_CRASH = 70  # EX_SOFTWARE: an internal error
 
 
-def write_copy(record: dict, path: Path) -> Path:
+def write_copy(record: dict[str, Any], path: Path) -> Path:
     """Write a session file somewhere else (a folder gets ``<id>.json``); returns the file."""
     path = path.expanduser()
     if path.is_dir():
@@ -512,7 +512,7 @@ class ArrangerenApp(App[int]):
 
     # -- command palette ------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of the screen (and the app) by its Dutch name."""
         seen: set[str] = set()
         for node, binding, _enabled, _tooltip in screen.active_bindings.values():

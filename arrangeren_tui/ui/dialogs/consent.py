@@ -117,7 +117,8 @@ class ConsentDialog(ModalScreen[None]):
                 label = consent.party
             table.add_row(
                 one_line(label, 10),
-                Text("ja", style="bold green") if consent.granted else Text("nee", style="bold red"),
+                (Text("ja", style="bold green") if consent.granted
+                 else Text("nee", style="bold red")),
                 one_line(consent.scope, 26),
                 one_line(consent.given_by, 12),
                 one_line(consent.date, 10),

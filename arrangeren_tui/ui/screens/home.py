@@ -571,7 +571,8 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                 continue
             if not name or not party:
                 errors.setdefault(
-                    "deelnemers", f"Deelnemer {number}: vul naam en partij in (of maak de regel leeg)."
+                    "deelnemers",
+                    f"Deelnemer {number}: vul naam en partij in (of maak de regel leeg).",
                 )
                 continue
             participants.append(Participant(name=name, role=role, party=party))
