@@ -404,7 +404,7 @@ class ArrangerenApp(App[int]):
                     self.notify(f"Vorige versie van gesprek {first.session_id} teruggezet.",
                                 timeout=5)
                     if self._home_screen is not None and self.screen is self._home_screen:
-                        self._home_screen.action_reload()
+                        self._home_screen.call_later(self._home_screen.action_reload)
                     if open_after:
                         self.open_session(first.session_id)
             else:

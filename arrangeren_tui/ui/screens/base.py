@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from arrangeren_tui.core.storage.store import SessionStore, SessionSummary
+
+
+async def read_sessions(store: SessionStore) -> tuple[list[SessionSummary], list[str]]:
+    """The store's list, read in a thread: the event loop keeps drawing and taking keys.
+
+    Awaited inside the screen's own handler, so the screen handles its next message
+    (a key, a test's pause) only once the list is there.
+    """
+    return await asyncio.to_thread(store.list)
+
 
 class EmergencySave:
     """Mixin for a screen that holds unsaved work (a board, a voorbereiding).

@@ -17,6 +17,7 @@ from arrangeren_tui.core.storage.store import SessionStore, SessionSummary
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.messages import OpenSession
+from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 
 
@@ -47,7 +48,7 @@ class HistoryScreen(Screen[None]):
         yield Static("", id="history-status")
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Datum", width=10)
         table.add_column("Leerling", width=16)
@@ -55,7 +56,7 @@ class HistoryScreen(Screen[None]):
         table.add_column("Status", width=8)
         table.add_column("Afspr.", width=6)
         table.add_column("Evaluatie", width=10)
-        self.summaries = self.store.list()[0]
+        self.summaries = (await read_sessions(self.store))[0]
         self._search("")
         self.query_one("#history-search", Input).focus()
 

@@ -38,6 +38,7 @@ from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.messages import OfferRecoveries, OpenSession, PlanSession, PrepareSession
+from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
 
@@ -94,7 +95,7 @@ class HomeScreen(Screen[None]):
         yield Static("", id="home-empty")
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Datum", key="datum", width=16)
         table.add_column("Leerling", key="leerling", width=15)
@@ -102,7 +103,7 @@ class HomeScreen(Screen[None]):
         table.add_column("Gr.", key="groep", width=4)
         table.add_column("Status", key="status", width=8)
         table.add_column("Code", key="code", width=13)
-        self.action_reload()
+        await self.action_reload()
         table.focus()
         self._scan_for_damage()
 
@@ -119,10 +120,10 @@ class HomeScreen(Screen[None]):
         recoveries = self.store.recover_damaged(between=partial(time.sleep, SCAN_PAUSE))
         orphans = self.store.orphan_backups()
         if recoveries or orphans:
-            self.app.call_from_thread(self._report_damage, recoveries, orphans)
+            self.app.call_from_thread(self.call_later, self._report_damage, recoveries, orphans)
 
-    def _report_damage(self, recoveries: list[Recovery], orphans: list[BackupInfo]) -> None:
-        self.action_reload()
+    async def _report_damage(self, recoveries: list[Recovery], orphans: list[BackupInfo]) -> None:
+        await self.action_reload()
         for info in orphans:
             if any(r.session_id == info.session_id for r in recoveries):
                 continue
@@ -134,9 +135,9 @@ class HomeScreen(Screen[None]):
         if recoveries:
             self.post_message(OfferRecoveries(recoveries))
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         if not self._covered():  # not when a board was pushed over it straight away
-            self.action_reload()
+            await self.action_reload()
 
     def _covered(self) -> bool:
         """True while a full screen (a board, the history) lies over this one; a dialog doesn't."""
@@ -144,10 +145,10 @@ class HomeScreen(Screen[None]):
         above = stack[stack.index(self) + 1:] if self in stack else []
         return any(not isinstance(screen, ModalScreen) for screen in above)
 
-    def action_reload(self) -> None:
+    async def action_reload(self) -> None:
         """Read the list; fill the table only while this screen shows (else on resume)."""
         table = self.query_one(DataTable)
-        summaries, problems = self.store.list()
+        summaries, problems = await read_sessions(self.store)
         self.summaries = summaries
         self._fill(table, summaries)
         for problem in problems:
@@ -323,7 +324,7 @@ def confirm_delete(screen: Screen[None], store: SessionStore, session_id: str,
             return
         screen.notify(f"Gesprek {session_id} is verwijderd ({len(removed)} bestanden).",
                       timeout=5)
-        done()
+        screen.call_later(done)  # a reload may be a coroutine: the screen runs it next
 
     screen.app.push_screen(
         ConfirmDialog(
@@ -365,7 +366,7 @@ class RetentionScreen(Screen[None]):
         yield Static("", id="home-empty")
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("Datum", width=10)
         table.add_column("Leerling", width=16)
@@ -373,16 +374,16 @@ class RetentionScreen(Screen[None]):
         table.add_column("Verlopen", width=10)
         table.add_column("Vanaf", width=9)
         table.add_column("Code", width=13)
-        self.reload()
+        await self.reload()
         table.focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
+    async def on_screen_resume(self) -> None:
+        await self.reload()
 
-    def reload(self) -> None:
+    async def reload(self) -> None:
+        summaries, _problems = await read_sessions(self.store)
         table = self.query_one(DataTable)
         table.clear()
-        summaries, _problems = self.store.list()
         self.summaries = summaries
         rows = expired(summaries, self.context.today(), self.months)
         for item in rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
@@ -49,6 +50,7 @@ from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.messages import PlanInSlot
+from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.screens.export import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 
@@ -110,7 +112,7 @@ class PlanningScreen(Screen[None]):
         yield Static("", id="plan-detail")
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         today = self.context.today()
         self.year_start = school_year(today)[0]
         self.month = (today.month - 8) % 12
@@ -121,18 +123,18 @@ class PlanningScreen(Screen[None]):
                                   ("School", "school", 11), ("Status", "status", 8),
                                   ("Leerling", "leerling", 12)):
             table.add_column(label, key=key, width=width)
-        self.reload()
+        await self.reload()
         table.focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
+    async def on_screen_resume(self) -> None:
+        await self.reload()
 
     # -- showing -----------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the planning and the sessions again and redraw."""
+    async def reload(self) -> None:
+        """Read the planning and the sessions again (in a thread) and redraw."""
         try:
-            self.slots = self.planning.slots()
+            self.slots = await asyncio.to_thread(self.planning.slots)
             self.problem = ""
         except PlanningError as error:
             self.slots = []
@@ -141,7 +143,7 @@ class PlanningScreen(Screen[None]):
                 if isinstance(error, DamagedPlanningError) else str(error)
             )
             self.notify(str(error), severity="error", timeout=12)
-        self.summaries, problems = self.store.list()
+        self.summaries, problems = await read_sessions(self.store)
         for problem in problems:
             self.notify(problem, severity="warning", timeout=8)
         self._show_year()
@@ -300,7 +302,7 @@ class PlanningScreen(Screen[None]):
                 self.notify(f"Niet verwijderd: {error}", severity="error", timeout=10)
                 return
             self.notify(f"Moment {when} {slot.time} is verwijderd.", timeout=4)
-            self.reload()
+            self.call_later(self.reload)
 
         self.app.push_screen(
             ConfirmDialog(f"Het vrije moment van {when} om {slot.time} verwijderen?",
@@ -315,7 +317,7 @@ class PlanningScreen(Screen[None]):
             first = slots[0].day
             self.year_start = school_year(first)[0]
             self.month = (first.month - 8) % 12
-            self.reload()
+            self.call_later(self.reload)
             self.notify(f"{len(slots)} {'moment' if len(slots) == 1 else 'momenten'} gepland.",
                         timeout=5)
 
