@@ -21,6 +21,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.paths import name_problem
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -29,6 +30,7 @@ from arrangeren_tui.core.storage.files import (
     backup_path,
     fsync_dir,
     read_json_file,
+    tighten_dir,
 )
 from arrangeren_tui.core.storage.lock import SessionLock, is_locked, lock_path
 from arrangeren_tui.core.veld import Veld
@@ -140,15 +142,14 @@ class SessionStore:
         """Create the folder (0700) if needed; tighten it if it is looser."""
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            if self.root.stat().st_mode & 0o077:
-                os.chmod(self.root, DIR_MODE)
+            tighten_dir(self.root)
         except OSError as error:
             raise StoreError(
                 f"kan de map {self.root} niet aanmaken of gebruiken ({error.strerror})"
             ) from None
 
     def path_for(self, session_id: str) -> Path:
-        if not session_id or "/" in session_id or session_id.startswith("."):
+        if not session_id or session_id.startswith(".") or name_problem(f"{session_id}.json"):
             raise StoreError(f"ongeldige gesprekscode: {session_id!r}")
         return self.root / f"{session_id}.json"
 
