@@ -32,7 +32,7 @@ from arrangeren_tui.core.storage.files import (
     read_json_file,
     tighten_dir,
 )
-from arrangeren_tui.core.storage.lock import SessionLock, is_locked, lock_path
+from arrangeren_tui.core.storage.lock import SessionLock, holder_path, is_locked, lock_path
 from arrangeren_tui.core.veld import Veld
 
 INDEX_NAME = "index.json"
@@ -455,7 +455,8 @@ class SessionStore:
         """Every file this session left in the store: data, backup, damaged copies, temp files."""
         path = self.path_for(session_id)
         name = path.name
-        candidates = [path, backup_path(path), lock_path(self.root, session_id)]
+        lock = lock_path(self.root, session_id)
+        candidates = [path, backup_path(path), lock, holder_path(lock)]
         candidates += self.root.glob(f"{name}{DAMAGED_MARK}*")
         candidates += self.root.glob(f".{name}.*.tmp")
         return sorted({p for p in candidates if p.exists() or p.is_symlink()})
