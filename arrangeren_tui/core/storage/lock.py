@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from arrangeren_tui.core.storage.files import FILE_MODE, O_BINARY, restrict
@@ -69,18 +70,24 @@ def holder_path(path: Path) -> Path:
     return path.with_name(path.name + HOLDER_SUFFIX)
 
 
-def _file_lock(path: Path) -> BaseFileLock:
-    """A filelock lock on ``path``, shared by every thread (the save thread releases it too)."""
+def _filelock() -> ModuleType:
+    """The filelock module, imported on first use."""
     with warnings.catch_warnings():
         # Without fcntl filelock warns once that it uses its marker-file lock; that is
         # expected there and must not reach the terminal.
         warnings.simplefilter("ignore")
-        from filelock import FileLock
+        import filelock
+    return filelock
+
+
+def _file_lock(path: Path) -> BaseFileLock:
+    """A filelock lock on ``path``, shared by every thread (the save thread releases it too)."""
+    file_lock = _filelock().FileLock
     # A mode is applied with fchmod, which Windows and a Python without it lack; there the
     # lock file gets the folder's access list like every other file.
     if hasattr(os, "fchmod") and sys.platform != "win32":
-        return FileLock(path, mode=FILE_MODE, thread_local=False)
-    return FileLock(path, thread_local=False)
+        return file_lock(path, mode=FILE_MODE, thread_local=False)
+    return file_lock(path, thread_local=False)
 
 
 class SessionLock:
@@ -99,12 +106,10 @@ class SessionLock:
         """Take the lock if nobody holds it. Raises OSError if the file cannot be made."""
         if self._lock is not None:
             return True
-        from filelock import Timeout
-
         lock = _file_lock(self.path)
         try:
             lock.acquire(timeout=0)
-        except Timeout:
+        except _filelock().Timeout:
             return False
         self._lock = lock
         if note_holder:
@@ -190,12 +195,10 @@ def waiting_lock(path: Path, timeout: float) -> Iterator[None]:
     Raises TimeoutError if another process keeps it that long, OSError if the lock file
     cannot be made.
     """
-    from filelock import Timeout
-
     lock = _file_lock(path)
     try:
         lock.acquire(timeout=timeout)
-    except Timeout:
+    except _filelock().Timeout:
         raise TimeoutError(f"{path} is in gebruik") from None
     try:
         yield
