@@ -39,6 +39,8 @@ _NO_LINKS = frozenset(
     ("EPERM", "EACCES", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "ENOSYS", "EMLINK", "EINVAL")
     if hasattr(errno, name)
 )
+# chmod failing with one of these means "this file system has no modes" (FAT, exFAT, SMB).
+_NO_MODES = frozenset({errno.EPERM, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
 # Windows: ERROR_INVALID_FUNCTION, ERROR_NOT_SAME_DEVICE, ERROR_NOT_SUPPORTED.
 _NO_LINKS_WINERROR = frozenset({1, 17, 50})
 # Folders (by device) where os.link failed that way: the next saves copy at once.
@@ -63,15 +65,32 @@ def backup_path(path: Path) -> Path:
 
 
 def restrict(fd: int) -> None:
-    """Make an open file readable by its owner alone, where the system has file modes.
+    """Make an open file readable by its owner alone, where the system and the file system
+    have file modes (FAT and exFAT have none: chmod fails there, and nothing is lost).
 
     Windows has no ``os.fchmod`` (before Python 3.13): there the file inherits the access
     list of its folder, which for the user's profile folder admits only the user, the
     system and administrators.
     """
     fchmod = getattr(os, "fchmod", None)
-    if fchmod is not None and sys.platform != "win32":
+    if fchmod is None or sys.platform == "win32":
+        return
+    try:
         fchmod(fd, FILE_MODE)
+    except OSError as error:
+        if error.errno not in _NO_MODES:
+            raise
+
+
+def restrict_path(path: Path) -> None:
+    """:func:`restrict` for a file that someone else opened (the lock file)."""
+    if sys.platform == "win32":
+        return
+    try:
+        os.chmod(path, FILE_MODE)
+    except OSError as error:
+        if error.errno not in _NO_MODES:
+            raise
 
 
 def tighten_dir(folder: Path) -> None:
@@ -81,7 +100,7 @@ def tighten_dir(folder: Path) -> None:
     try:
         os.chmod(folder, DIR_MODE)
     except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        if error.errno not in _NO_MODES:
             raise
 
 

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import socket
-import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -30,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from arrangeren_tui.core.storage.files import FILE_MODE, O_BINARY, restrict
+from arrangeren_tui.core.storage.files import FILE_MODE, O_BINARY, restrict, restrict_path
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -82,12 +81,10 @@ def _filelock() -> ModuleType:
 
 def _file_lock(path: Path) -> BaseFileLock:
     """A filelock lock on ``path``, shared by every thread (the save thread releases it too)."""
-    file_lock = _filelock().FileLock
-    # A mode is applied with fchmod, which Windows and a Python without it lack; there the
-    # lock file gets the folder's access list like every other file.
-    if hasattr(os, "fchmod") and sys.platform != "win32":
-        return file_lock(path, mode=FILE_MODE, thread_local=False)
-    return file_lock(path, thread_local=False)
+    # No ``mode``: filelock applies it with os.fchmod, which Windows lacks and which fails
+    # with ENOSYS on a FAT stick; the lock file is made owner-only after it is taken.
+    lock: BaseFileLock = _filelock().FileLock(path, thread_local=False)
+    return lock
 
 
 class SessionLock:
@@ -112,6 +109,10 @@ class SessionLock:
         except _filelock().Timeout:
             return False
         self._lock = lock
+        try:
+            restrict_path(self.path)
+        except OSError:
+            pass  # the lock holds all the same; the file is empty
         if note_holder:
             self._write_note()
         return True
