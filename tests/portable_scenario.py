@@ -12,7 +12,6 @@ import contextlib
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,12 +31,11 @@ from arrangeren_tui.core.storage.store import SessionStore  # noqa: E402
 T0 = 1795438800.0  # 2026-11-23 14:00 local-ish; the exact moment does not matter here
 
 _HOLDER = (
-    "import os, signal, sys; sys.path.insert(0, sys.argv[1]);"
+    "import sys, time; sys.path.insert(0, sys.argv[1]);"
     "from pathlib import Path;"
     "from arrangeren_tui.core.storage.store import SessionStore;"
     "lock = SessionStore(Path(sys.argv[2])).lock(sys.argv[3]); assert lock.acquire();"
-    "print('held', flush=True); sys.stdin.readline();"
-    "os.kill(os.getpid(), signal.SIGKILL)"
+    "print('held', flush=True); time.sleep(60)"
 )
 
 
@@ -83,16 +81,16 @@ def run(root: Path) -> dict[str, Any]:
     lock.release()
     child = subprocess.Popen(
         [sys.executable, "-c", _HOLDER, str(ROOT), str(store_dir), session_id],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None and child.stdin is not None
-    assert child.stdout.readline().strip() == "held"
-    refused = store.lock(session_id)
-    assert not refused.acquire(), "the other process's lock was not seen"
-    assert refused.holder().pid == child.pid
-    child.stdin.write("\n")
-    child.stdin.flush()
-    child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        refused = store.lock(session_id)
+        assert not refused.acquire(), "the other process's lock was not seen"
+        assert refused.holder().pid == child.pid
+    finally:
+        child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up runs
+        child.wait(timeout=30)
+    assert child.returncode != 0
     assert not is_locked(store.lock(session_id).path), "a killed holder still blocks"
     seen["lock"] = True
 
