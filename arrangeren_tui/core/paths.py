@@ -130,3 +130,32 @@ def _same_path(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return a == b
+
+
+# -- names that every system accepts ----------------------------------------------------
+
+_WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                     *(f"COM{n}" for n in "123456789¹²³"), *(f"LPT{n}" for n in "123456789¹²³")}
+MAX_NAME_LENGTH = 255
+
+
+def name_problem(name: str) -> str | None:
+    """Why Windows (or FAT, or macOS) would refuse ``name`` as one file name; None if none would.
+
+    The rules are Windows's, the strictest of the three: no ``<>:"/\\|?*``, no control
+    characters, no trailing dot or space, no device name (``CON``, ``NUL.txt``, ``COM1``, ...),
+    at most 255 characters.
+    """
+    if not name or name in (".", ".."):
+        return "een lege naam"
+    bad = sorted({c for c in name if c in _WINDOWS_FORBIDDEN or ord(c) < 32})
+    if bad:
+        return "tekens die Windows weigert: " + " ".join(repr(c) for c in bad)
+    if name[-1] in ". ":
+        return "eindigt op een punt of spatie"
+    if name.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        return "een apparaatnaam van Windows"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"langer dan {MAX_NAME_LENGTH} tekens"
+    return None

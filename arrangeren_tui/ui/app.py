@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.signals import TERMINAL_GONE_SIGNALS, TERMINATING_SIGNALS
 from arrangeren_tui.core.storage.crashlog import write_crash_log
 from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
 from arrangeren_tui.core.storage.lock import SessionLock
@@ -566,7 +567,7 @@ class ArrangerenApp(App[int]):
                 screen.emergency_save(timeout=WATCHDOG_SECONDS - 1)
             except Exception:  # noqa: BLE001 - leaving anyway; the board's file is safe
                 pass
-        if signum == signal.SIGHUP:
+        if signum in TERMINAL_GONE_SIGNALS:
             os._exit(128 + signum)  # the terminal is gone; nothing left to restore
         loop = running_loop(self)
         if loop is not None and loop.is_running():
@@ -578,7 +579,7 @@ class ArrangerenApp(App[int]):
         """Run with hang-up and termination handlers; returns the exit code."""
         previous = {
             sig: signal.signal(sig, self._on_terminating_signal)
-            for sig in (signal.SIGHUP, signal.SIGTERM)
+            for sig in TERMINATING_SIGNALS
         }
         try:
             self.run()

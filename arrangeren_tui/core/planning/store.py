@@ -11,11 +11,10 @@ set aside with :meth:`PlanningStore.repair`.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,19 +30,21 @@ from arrangeren_tui.core.planning.rules import (
 )
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
-    FILE_MODE,
     AtomicJSONStorage,
     CorruptFileError,
     atomic_write_bytes,
     backup_path,
     fsync_dir,
     read_json_file,
+    tighten_dir,
 )
+from arrangeren_tui.core.storage.lock import waiting_lock
 from arrangeren_tui.core.storage.store import DAMAGED_MARK
 
 PLANNING_DIRNAME = "jaarplanning"
 PLANNING_NAME = "planning.json"
 LOCK_NAME = ".planning.lock"
+LOCK_WAIT_SECONDS = 30.0  # a change takes milliseconds; longer means another window hangs
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -86,8 +87,7 @@ class PlanningStore:
         try:
             for folder in (self.root, self.path.parent):
                 folder.mkdir(exist_ok=True, mode=DIR_MODE, parents=True)
-                if folder.stat().st_mode & 0o077:
-                    os.chmod(folder, DIR_MODE)
+                tighten_dir(folder)
         except OSError as error:
             raise PlanningError(
                 f"kan de map {self.path.parent} niet aanmaken of gebruiken ({error.strerror})"
@@ -136,19 +136,21 @@ class PlanningStore:
     def _changing(self) -> Iterator[_State]:
         """Read, let the caller change, write: one process at a time, all or nothing."""
         self._ensure()
-        try:
-            fd = os.open(self.path.parent / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except OSError as error:
-            raise PlanningError(
-                f"kan de jaarplanning niet vergrendelen ({error.strerror})"
-            ) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with ExitStack() as held:
+            try:
+                held.enter_context(waiting_lock(self.path.parent / LOCK_NAME, LOCK_WAIT_SECONDS))
+            except TimeoutError:
+                raise PlanningError(
+                    "de jaarplanning wordt in een ander venster bijgewerkt en blijft bezet; "
+                    "er is niets veranderd, probeer het zo opnieuw"
+                ) from None
+            except OSError as error:
+                raise PlanningError(
+                    f"kan de jaarplanning niet vergrendelen ({error.strerror})"
+                ) from None
             state = self._read()
             yield state
             self._write(state)
-        finally:
-            os.close(fd)  # closing releases the flock
 
     def series(self) -> list[Series]:
         return self._read().series

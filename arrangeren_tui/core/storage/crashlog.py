@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from arrangeren_tui import __version__
-from arrangeren_tui.core.storage.files import FILE_MODE
+from arrangeren_tui.core.storage.files import FILE_MODE, O_BINARY, restrict
 
 LOG_NAME = "fouten.log"
 MAX_LOG_BYTES = 256 * 1024
@@ -42,7 +42,8 @@ def describe_error(error: BaseException) -> list[str]:
 
 
 def write_crash_log(folder: Path, error: BaseException, context: str = "") -> Path | None:
-    """Append one entry to ``folder/fouten.log`` (0600); None if that is impossible."""
+    """Append one entry to ``folder/fouten.log`` (0600 where files have modes); None if that
+    is impossible."""
     path = folder / LOG_NAME
     stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     entry = [
@@ -57,9 +58,9 @@ def write_crash_log(folder: Path, error: BaseException, context: str = "") -> Pa
         if path.exists() and path.stat().st_size > MAX_LOG_BYTES:
             old = path.read_bytes()[-MAX_LOG_BYTES // 2 :]
             path.write_bytes(old)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | O_BINARY, FILE_MODE)
         try:
-            os.fchmod(fd, FILE_MODE)
+            restrict(fd)
             os.write(fd, data)
         finally:
             os.close(fd)

@@ -6,13 +6,23 @@ temporary file in the same folder, fsyncs it, keeps the previous generation as
 ``.bak``, renames the new file over the old one and fsyncs the folder. A file
 on disk is therefore always a complete old or new state. An existing file
 that is empty or not valid JSON is refused, never read as "no data".
+
+The same code runs on Linux, macOS and Windows. What only POSIX has is used
+where it exists: owner-only permissions (on Windows a file gets the access list
+of its folder, and the user's profile folder is private already), the folder
+fsync (Windows cannot open a folder with ``os.open``; NTFS journals the rename).
+On a file system without hard links (FAT, exFAT, some SMB shares) the previous
+generation is copied instead of linked.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +30,25 @@ from tinydb.storages import Storage
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+# Without it Windows opens a descriptor in text mode and writes every "\n" as "\r\n".
+O_BINARY = getattr(os, "O_BINARY", 0)
+
+# os.link failing with one of these means "no hard links on this file system", not "no room".
+_NO_LINKS = frozenset(
+    getattr(errno, name) for name in
+    ("EPERM", "EACCES", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "ENOSYS", "EMLINK", "EINVAL")
+    if hasattr(errno, name)
+)
+# chmod failing with one of these means "this file system has no modes" (FAT, exFAT, SMB).
+_NO_MODES = frozenset({errno.EPERM, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
+# Windows: ERROR_INVALID_FUNCTION, ERROR_NOT_SAME_DEVICE, ERROR_NOT_SUPPORTED.
+_NO_LINKS_WINERROR = frozenset({1, 17, 50})
+# Folders (by device) where os.link failed that way: the next saves copy at once.
+_linkless_devices: set[int] = set()
+# Windows refuses to replace a file that another program (a virus scanner, a backup tool,
+# a reader of the history) has open; that lasts milliseconds, so the rename is retried.
+_REPLACE_TRIES = 20
+_REPLACE_PAUSE = 0.05
 
 
 class CorruptFileError(Exception):
@@ -35,9 +64,53 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def fsync_dir(folder: Path) -> None:
+def restrict(fd: int) -> None:
+    """Make an open file readable by its owner alone, where the system and the file system
+    have file modes (FAT and exFAT have none: chmod fails there, and nothing is lost).
+
+    Windows has no ``os.fchmod`` (before Python 3.13): there the file inherits the access
+    list of its folder, which for the user's profile folder admits only the user, the
+    system and administrators.
+    """
+    fchmod = getattr(os, "fchmod", None)
+    if fchmod is None or sys.platform == "win32":
+        return
     try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fchmod(fd, FILE_MODE)
+    except OSError as error:
+        if error.errno not in _NO_MODES:
+            raise
+
+
+def restrict_path(path: Path) -> None:
+    """:func:`restrict` for a file that someone else opened (the lock file)."""
+    if sys.platform == "win32":
+        return
+    try:
+        os.chmod(path, FILE_MODE)
+    except OSError as error:
+        if error.errno not in _NO_MODES:
+            raise
+
+
+def tighten_dir(folder: Path) -> None:
+    """Make a folder 0700 if it is looser; a file system without modes (FAT) is left as it is."""
+    if sys.platform == "win32" or not folder.stat().st_mode & 0o077:
+        return
+    try:
+        os.chmod(folder, DIR_MODE)
+    except OSError as error:
+        if error.errno not in _NO_MODES:
+            raise
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; a no-op where folders cannot be opened (Windows)."""
+    o_directory = getattr(os, "O_DIRECTORY", None)
+    if o_directory is None:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | o_directory)
     except OSError:
         return
     try:
@@ -70,35 +143,96 @@ def atomic_write_bytes(path: Path, payload: bytes, *, keep_backup: bool = True) 
     """Replace ``path`` by ``payload`` atomically, readable by the owner alone."""
     folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
     try:
         try:
-            os.fchmod(fd, FILE_MODE)
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            restrict(fd)
+            _write_all(fd, payload)
             os.fsync(fd)
         finally:
             os.close(fd)
         if keep_backup and path.exists():
-            backup = backup_path(path)
-            link_tmp = folder / f".{backup.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-            try:
-                os.link(path, link_tmp)
-                os.replace(link_tmp, backup)
-            except OSError:
-                pass
-            finally:
-                # rename() between two links of one file does nothing and leaves both
-                # names (POSIX); that happens when the last write failed after the
-                # backup step. Remove the temporary name in every case.
-                link_tmp.unlink(missing_ok=True)
-        os.replace(tmp, path)
+            keep_previous(path)
+        replace_file(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(folder)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def replace_file(source: Path, target: Path) -> None:
+    """``os.replace``, retried for a moment on Windows while another program has ``target`` open."""
+    for attempt in range(_REPLACE_TRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == _REPLACE_TRIES - 1:
+                raise
+            time.sleep(_REPLACE_PAUSE)
+
+
+def _links_unsupported(error: OSError) -> bool:
+    return (error.errno in _NO_LINKS
+            or getattr(error, "winerror", None) in _NO_LINKS_WINERROR)
+
+
+def keep_previous(path: Path) -> None:
+    """Make ``path.bak`` the current ``path``, best effort; ``path.bak`` is never half written.
+
+    A hard link under a temporary name, renamed over the old ``.bak``, costs no copying.
+    Where the file system has no hard links (os.link fails with EPERM, ENOTSUP, EXDEV, ...),
+    the file is copied to a temporary name, fsynced and renamed instead: just as atomic,
+    since ``.bak`` only ever changes by a rename of a complete file.
+    """
+    folder = path.parent
+    backup = backup_path(path)
+    temp = folder / f".{backup.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        if _device(folder) not in _linkless_devices:
+            try:
+                os.link(path, temp)
+            except OSError as error:
+                if not _links_unsupported(error):
+                    raise
+                _linkless_devices.add(_device(folder))
+            else:
+                replace_file(temp, backup)
+                return
+        _copy_durably(path, temp)
+        replace_file(temp, backup)
+    except OSError:
+        pass  # the new version is what matters; the previous one is a courtesy
+    finally:
+        # rename() between two links of one file does nothing and leaves both
+        # names (POSIX); that happens when the last write failed after the
+        # backup step. Remove the temporary name in every case.
+        temp.unlink(missing_ok=True)
+
+
+def _device(folder: Path) -> int:
+    try:
+        return folder.stat().st_dev
+    except OSError:
+        return -1
+
+
+def _copy_durably(source: Path, target: Path) -> None:
+    payload = source.read_bytes()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
+    try:
+        restrict(fd)
+        _write_all(fd, payload)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.paths import name_problem
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -30,8 +31,9 @@ from arrangeren_tui.core.storage.files import (
     backup_path,
     fsync_dir,
     read_json_file,
+    tighten_dir,
 )
-from arrangeren_tui.core.storage.lock import SessionLock, is_locked, lock_path
+from arrangeren_tui.core.storage.lock import SessionLock, holder_path, is_locked, lock_path
 from arrangeren_tui.core.veld import Veld
 
 INDEX_NAME = "index.json"
@@ -143,15 +145,14 @@ class SessionStore:
         """Create the folder (0700) if needed; tighten it if it is looser."""
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            if self.root.stat().st_mode & 0o077:
-                os.chmod(self.root, DIR_MODE)
+            tighten_dir(self.root)
         except OSError as error:
             raise StoreError(
                 f"kan de map {self.root} niet aanmaken of gebruiken ({error.strerror})"
             ) from None
 
     def path_for(self, session_id: str) -> Path:
-        if not session_id or "/" in session_id or session_id.startswith("."):
+        if not session_id or session_id.startswith(".") or name_problem(f"{session_id}.json"):
             raise StoreError(f"ongeldige gesprekscode: {session_id!r}")
         return self.root / f"{session_id}.json"
 
@@ -474,7 +475,8 @@ class SessionStore:
         """Every file this session left in the store: data, backup, damaged copies, temp files."""
         path = self.path_for(session_id)
         name = path.name
-        candidates = [path, backup_path(path), lock_path(self.root, session_id)]
+        lock = lock_path(self.root, session_id)
+        candidates = [path, backup_path(path), lock, holder_path(lock)]
         candidates += self.root.glob(f"{name}{DAMAGED_MARK}*")
         candidates += self.root.glob(f".{name}.*.tmp")
         return sorted({p for p in candidates if p.exists() or p.is_symlink()})
