@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-VELD_FILENAME = "veld.toml"
-
 _STEP_FIELDS: dict[str, type] = {
     "sleutel": str, "naam": str, "kort": str, "vraag": str, "minuten": int,
 }

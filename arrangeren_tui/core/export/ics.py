@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 TIMEZONE = "Europe/Amsterdam"
 PRODID = "-//arrangeren//Arrangeergesprekken//NL"
-DEFAULT_TIME = "09:00"
 
 
 class CalendarError(ValueError):

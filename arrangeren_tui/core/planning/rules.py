@@ -166,15 +166,6 @@ def parse_date(text: str, field: str = "") -> dt.date:
         raise PlanningError(str(error), field) from None
 
 
-def parse_weekday(text: str) -> int:
-    """'di', 'dinsdag' (any case) as 1."""
-    word = text.strip().casefold()
-    for number, (short, name) in enumerate(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)):
-        if word in (short, name):
-            return number
-    raise PlanningError(f"'{text.strip()}' is geen weekdag (ma, di, wo, do, vr)", "weekday")
-
-
 def parse_holiday(text: str) -> tuple[dt.date, dt.date]:
     """'2026-10-19 tot 2026-10-23', '2026-10-19:2026-10-23' or one date, as a range."""
     match = _RANGE_RE.fullmatch(text)
