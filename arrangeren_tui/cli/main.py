@@ -100,6 +100,13 @@ def build_parser() -> DutchParser:
     delete.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     delete.add_argument("--ja", action="store_true", help="niet vragen (voor scripts)")
 
+    takeover = commands.add_parser(
+        "overnemen",
+        help="beëindig een vastgelopen venster dat een gesprek open houdt (het slaat eerst op)",
+    )
+    takeover.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
+    takeover.add_argument("--ja", action="store_true", help="niet vragen (voor scripts)")
+
     restore = commands.add_parser(
         "herstel", help="zet de vorige versie terug van een beschadigd gesprek"
     )
@@ -330,6 +337,39 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_take_over(args: argparse.Namespace) -> int:
+    """End the window of this user that holds a session, so it can be opened here."""
+    from arrangeren_tui.core.storage.takeover import take_over, why_not
+
+    store = _store(args)
+    session_id = _resolve_any(store, args.id)
+    lock = store.lock(session_id)
+    if not store.in_use(session_id):
+        print(f"Gesprek {session_id} is nergens open; je kunt het gewoon openen.")
+        return 0
+    holder = lock.holder()
+    reason = why_not(holder)
+    if reason:
+        fail(f"gesprek {session_id} kan hier niet overgenomen worden: {reason}")
+    if not args.ja:
+        if not sys.stdin.isatty():
+            fail(f"overnemen vraagt om bevestiging; gebruik --ja om {session_id} "
+                 "zonder vragen over te nemen", EXIT_USAGE)
+        sys.stderr.write(
+            f"Gesprek {session_id} is open in {holder.describe()}. Dat venster beëindigen? "
+            "Het slaat eerst op wat het heeft. Typ 'ja': "
+        )
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() != "ja":
+            sys.stderr.write("Niets gedaan.\n")
+            return EXIT_ERROR
+    result = take_over(lock)
+    if not result.taken:
+        fail(f"gesprek {session_id}: {result.how}")
+    print(f"Gesprek {session_id} is vrij: {result.how}. Open het met: arrangeren open {session_id}")
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     store = _store(args)
     session_id = _resolve_any(store, args.id)
@@ -459,6 +499,7 @@ COMMANDS = {
     "list": cmd_list,
     "delete": cmd_delete,
     "herstel": cmd_restore,
+    "overnemen": cmd_take_over,
     "bewaartermijn": cmd_retention,
     "decks": cmd_decks,
     "export": cmd_export,

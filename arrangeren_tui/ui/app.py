@@ -241,10 +241,56 @@ class ArrangerenApp(App[int]):
         session, lock, read_only = claimed
         self.push_screen(BoardScreen(self.context, session, session_lock=lock,
                                      read_only=read_only))
-        if read_only:
+        if read_only and not (lock is None and self._offer_takeover(session_id)):
             self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
                         severity="warning", timeout=10)
         return True
+
+    def _offer_takeover(self, session_id: str) -> bool:
+        """Another window of this user on this computer holds the session: offer to end it.
+
+        False (nothing offered) when the session is not held by such a window.
+        """
+        from arrangeren_tui.core.storage.takeover import why_not
+        from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+
+        if not self.store.in_use(session_id):
+            return False
+        holder = self.store.lock(session_id).holder()
+        if why_not(holder):
+            return False  # another user or computer: reading is all that can be offered
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.notify("Het andere venster wordt gestopt; het slaat eerst op…", timeout=4)
+                self._take_over(session_id)
+
+        self.push_screen(ConfirmDialog(
+            f"Dit gesprek is al open in een ander venster ({holder.describe()}). Reageert "
+            "dat venster niet meer of is het vergeten? Dan stop ik het (het slaat eerst op "
+            "wat het heeft) en ga je hier verder.",
+            yes="Overnemen", no="Alleen lezen",
+        ), answer)
+        return True
+
+    @work(thread=True, exclusive=True, group="takeover", exit_on_error=False)
+    def _take_over(self, session_id: str) -> None:
+        """End the holder off the event loop (it may take seconds), then reopen here."""
+        from arrangeren_tui.core.storage.takeover import take_over
+
+        result = take_over(self.store.lock(session_id))
+        self.call_from_thread(self._taken_over, session_id, result.taken, result.how)
+
+    def _taken_over(self, session_id: str, taken: bool, how: str) -> None:
+        if not taken:
+            self.notify(f"{how[:1].upper()}{how[1:]}.", severity="error", timeout=10)
+            return
+        board = self.screen
+        if isinstance(board, BoardScreen) and board.session.id == session_id and board.read_only:
+            board.shutdown(force=True)
+            self.pop_screen()
+        self.notify(f"Overgenomen: {how}.", timeout=6)
+        self.open_session(session_id)
 
     def leave_board(self) -> None:
         """Close the board; the home screen shows (built now if the app opened on the board)."""
