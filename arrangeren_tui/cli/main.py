@@ -223,6 +223,21 @@ def _invited(text: str, veld: Veld) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
+def _write_export(store: SessionStore, session_id: str, output: Path, name: str,
+                  data: bytes) -> Path:
+    """Write an export of a session and note it, so that deleting the session removes it."""
+    from arrangeren_tui.core.storage.exportlog import record_export
+
+    target = write_file_or_into(output, name, data)
+    try:
+        record_export(store.root, session_id, target, data)
+    except (OSError, TimeoutError) as error:
+        sys.stderr.write(f"arrangeren: let op: {target} staat niet in de lijst die bij het "
+                         f"verwijderen van het gesprek wordt opgeruimd ({error}); "
+                         "verwijder het dan zelf\n")
+    return target
+
+
 def cmd_invitation(args: argparse.Namespace) -> int:
     from arrangeren_tui.core.export.ics import CalendarError, calendar_bytes
     from arrangeren_tui.core.export.invitations import (
@@ -250,8 +265,8 @@ def cmd_invitation(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    target = write_file_or_into(Path(args.output),
-                                invitation_filename(session.id, args.rol, args.formaat), data)
+    target = _write_export(store, session.id, Path(args.output),
+                           invitation_filename(session.id, args.rol, args.formaat), data)
     print(f"Uitnodiging geschreven: {target}")
     return 0
 
@@ -333,7 +348,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     from arrangeren_tui.core.removal import delete_session
 
     removed = delete_session(store, session_id)
-    print(f"Gesprek {session_id} verwijderd ({len(removed)} bestanden).")
+    print(f"Gesprek {session_id} verwijderd {removed.summary()}.")
     return 0
 
 
@@ -398,7 +413,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     name = export_filename(session.id, args.format, pseudonymise=args.pseudoniem)
-    target = write_file_or_into(Path(args.output), name, text.encode("utf-8"))
+    target = _write_export(store, session.id, Path(args.output), name, text.encode("utf-8"))
     print(f"Verslag geschreven: {target}")
     return 0
 

@@ -746,7 +746,8 @@ class BoardScreen(EmergencySave, Screen[None]):
     def action_verslag(self) -> None:
         from arrangeren_tui.ui.screens.export import ExportScreen
 
-        self.app.push_screen(ExportScreen(self.session, self.now, self.context.export_dir))
+        self.app.push_screen(ExportScreen(self.session, self.now, self.context.export_dir,
+                                          store_root=self.context.store.root))
 
     def action_consent(self) -> None:
         from arrangeren_tui.ui.dialogs.consent import ConsentDialog

@@ -23,8 +23,13 @@ def default_export_dir() -> Path:
     return Path.home() / "arrangeren-verslagen"
 
 
-def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes) -> Path | None:  # type: ignore[type-arg]
-    """Write an export (0600, atomically) into ``folder`` and say where; None if it failed."""
+def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes,  # type: ignore[type-arg]
+                       *, session: tuple[Path, str] | None = None) -> Path | None:
+    """Write an export (0600, atomically) into ``folder`` and say where; None if it failed.
+
+    ``session`` (store folder, session code) notes the file for that session, so that
+    deleting the session removes it too.
+    """
     target = folder / name
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
@@ -33,6 +38,16 @@ def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes) -> 
         screen.notify(f"Niet geschreven: {error.strerror} ({target})", severity="error",
                       timeout=8)
         return None
+    if session is not None:
+        from arrangeren_tui.core.storage.exportlog import record_export
+
+        try:
+            record_export(session[0], session[1], target, data)
+        except (OSError, TimeoutError):
+            screen.notify(f"Geschreven: {target}. Let op: het staat niet in de lijst die bij "
+                          "verwijderen van het gesprek wordt opgeruimd; verwijder het dan zelf.",
+                          severity="warning", timeout=12)
+            return target
     screen.notify(f"Geschreven: {target}", timeout=6)
     return target
 
@@ -52,9 +67,11 @@ class ExportScreen(Screen[None]):
     ]
 
     def __init__(self, session: Session, now: Callable[[], float],
-                 folder: Path | None = None) -> None:
+                 folder: Path | None = None, *, store_root: Path | None = None) -> None:
+        """``store_root``: where to note the files written, so deleting the session finds them."""
         super().__init__()
         self.session = session
+        self.store_root = store_root
         self.now = now
         self.folder = folder or default_export_dir()
         self.pseudonymise = False
@@ -85,7 +102,8 @@ class ExportScreen(Screen[None]):
     def action_write(self, kind: str) -> None:
         text = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise)
         name = export_filename(self.session.id, kind, pseudonymise=self.pseudonymise)
-        write_for_the_file(self, self.folder, name, text.encode("utf-8"))
+        noted = None if self.store_root is None else (self.store_root, self.session.id)
+        write_for_the_file(self, self.folder, name, text.encode("utf-8"), session=noted)
 
     def action_back(self) -> None:
         self.app.pop_screen()

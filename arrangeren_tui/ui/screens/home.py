@@ -322,14 +322,17 @@ def confirm_delete(screen: Screen[None], store: SessionStore, session_id: str,
         except StoreError as error:
             screen.notify(f"Niet verwijderd: {error}", severity="error", timeout=10)
             return
-        screen.notify(f"Gesprek {session_id} is verwijderd ({len(removed)} bestanden).",
-                      timeout=5)
+        kept = bool(removed.exports.kept)
+        screen.notify(f"Gesprek {session_id} is verwijderd {removed.summary()}.",
+                      severity="warning" if kept else "information", timeout=15 if kept else 5)
         screen.call_later(done)  # a reload may be a coroutine: the screen runs it next
 
     screen.app.push_screen(
         ConfirmDialog(
             f"Gesprek {session_id} ({what}) definitief verwijderen?\n\n"
-            "Het bestand, de vorige versie en de regel in de lijst verdwijnen. "
+            "Het bestand, de vorige versie, de regel in de lijst en de verslagen en "
+            "uitnodigingen die het programma ervan schreef (als ze niet gewijzigd zijn) "
+            "verdwijnen. "
             "Dit kan niet ongedaan worden gemaakt.",
             yes="Verwijderen",
             no="Bewaren",

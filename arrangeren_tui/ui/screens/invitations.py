@@ -133,7 +133,7 @@ class InvitationsScreen(Screen[None]):
             self.notify(f"Niet geschreven: {error}", severity="warning", timeout=8)
             return
         write_for_the_file(self, self.folder, invitation_filename(self.session.id, role, kind),
-                           data)
+                           data, session=(self.context.store.root, self.session.id))
 
     def action_copy(self) -> None:
         """Copy the plain text through the terminal (OSC 52): works over SSH in most terminals."""
