@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench setup clean
+.PHONY: run demo test bench setup clean
 
 setup: $(STAMP)
 
@@ -13,9 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-## Set up (once) and start the app on its default store.
+## Set up (once) and start the app on its default store (the user's data folder).
 run: $(STAMP)
 	$(BIN)/arrangeren
+
+## The fictional demo sessions, on a fresh copy each time (the tracked files stay as they are).
+demo: $(STAMP)
+	rm -rf $(VENV)/demo && mkdir -p $(VENV)/demo && chmod 700 $(VENV)/demo
+	cp sessions/*.json $(VENV)/demo/
+	$(BIN)/arrangeren --store $(VENV)/demo
 
 ## Set up (once) and run the whole test suite: lint, types, import rules, then the tests.
 test: $(STAMP)

@@ -385,9 +385,10 @@ def test_store_dir_from_environment(tmp_path: Path, isolated: Path, monkeypatch)
     assert resolve_store_dir(None) == tmp_path / "echt-env"
 
 
-def test_store_dir_from_local_sessions_folder(isolated: Path) -> None:
+def test_a_sessions_folder_here_is_not_the_store(isolated: Path, tmp_path: Path) -> None:
+    # Until issue 15 a ./sessions folder became the store without a word.
     (isolated / "sessions").mkdir()
-    assert resolve_store_dir(None, {}) == isolated / "sessions"
+    assert resolve_store_dir(None, {}) == tmp_path / "xdg-data" / "arrangeren" / "sessions"
 
 
 def test_local_sessions_file_is_not_a_folder(isolated: Path, tmp_path: Path) -> None:

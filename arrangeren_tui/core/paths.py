@@ -49,15 +49,17 @@ def user_data_dir() -> Path:
 
 
 def resolve_store_dir(cli_value: str | None, env: Mapping[str, str] | None = None) -> Path:
-    """First that applies: ``--store``, ``$ARRANGEREN_STORE``, ``./sessions``, the user data dir."""
+    """First that applies: ``--store``, ``$ARRANGEREN_STORE``, the user's data folder.
+
+    Never a folder of the current directory: a ``sessions/`` folder in a project or a
+    synced folder would otherwise silently receive a pupil's notes (and have its
+    permissions changed), and the sessions would seem gone when run from elsewhere.
+    """
     environ: Mapping[str, str] = os.environ if env is None else env
     if cli_value:
         return Path(cli_value).expanduser()
     if environ.get(STORE_ENV):
         return Path(environ[STORE_ENV]).expanduser()
-    local = Path.cwd() / "sessions"
-    if local.is_dir():
-        return local
     return user_data_dir() / "sessions"
 
 
