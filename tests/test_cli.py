@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -644,3 +645,43 @@ async def test_closing_the_board_drawn_at_start_lets_it_be_collected(store, veld
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_leerling_from_standard_input_stays_out_of_the_command_line(capsys, monkeypatch,
+                                                                      store_dir: Path) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Noor Verbeek\n"))
+    out = run_ok(capsys, ["--store", str(store_dir), "new", "--leerling", "-", "--json"])
+    assert json.loads(out)["leerling"] == "Noor Verbeek"
+
+
+def test_leerling_is_asked_for_in_a_terminal(tmp_path: Path, store_dir: Path) -> None:
+    """Without --leerling in a terminal the program asks; the name is never an argument."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the CLI on a pseudo-terminal
+        os.execve(sys.executable, [sys.executable, "-m", "arrangeren_tui", "--store",
+                                   str(store_dir), "new", "--json"], _env(tmp_path))
+    output = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"leerling: " not in output and time.monotonic() < deadline:
+            output += os.read(fd, 1024)
+        os.write(fd, b"Noor Verbeek\r")
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(fd, 1024)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, output
+    assert b"Naam of initialen van de leerling: " in output
+    line = output.splitlines()[-1]
+    assert json.loads(line)["leerling"] == "Noor Verbeek"

@@ -70,7 +70,10 @@ def build_parser() -> DutchParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=DutchParser)
 
     new = commands.add_parser("new", help="maak een nieuw gesprek en toon de code")
-    new.add_argument("--leerling", required=True, metavar="NAAM", help="naam of initialen")
+    new.add_argument("--leerling", metavar="NAAM",
+                     help="naam of initialen; '-' leest de naam uit standaardinvoer, en zonder "
+                          "deze optie vraagt het programma erom (dan komt de naam niet in je "
+                          "shell-geschiedenis of in de lijst met processen)")
     new.add_argument("--school", default="", metavar="SCHOOL")
     new.add_argument("--groep", default="", metavar="GROEP")
     new.add_argument("--datum", type=date_arg, metavar="JJJJ-MM-DD", help="standaard: vandaag")
@@ -161,7 +164,29 @@ def _store(args: argparse.Namespace) -> SessionStore:
     return SessionStore(resolve_store_dir(args.store))
 
 
+def _pupil_name(given: str | None) -> str:
+    """The pupil's name: from ``--leerling``, from standard input (``-``), or asked for.
+
+    Asking keeps the name out of the shell history and out of ``ps``; so does ``-``.
+    """
+    if given == "-":
+        return sys.stdin.readline().strip()
+    if given is not None:
+        return given
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        fail("verplicht maar ontbreekt: --leerling (of '--leerling -' om de naam uit "
+             "standaardinvoer te lezen)", EXIT_USAGE)
+    sys.stderr.write("Naam of initialen van de leerling: ")
+    sys.stderr.flush()
+    try:
+        return sys.stdin.readline().strip()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        raise
+
+
 def cmd_new(args: argparse.Namespace) -> int:
+    args.leerling = _pupil_name(args.leerling)
     try:
         fields.check_pupil(args.leerling)  # before the veld: a usage error comes first
     except fields.FieldError as error:
