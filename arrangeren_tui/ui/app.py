@@ -51,6 +51,7 @@ from arrangeren_tui.ui.textual_private import record_crash, running_loop
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
     from arrangeren_tui.core.decks.types import Deck, DeckProblem
     from arrangeren_tui.core.planning.rules import Slot
+    from arrangeren_tui.core.storage.rescue import Rescue
     from arrangeren_tui.ui.dialogs.cardsearch import CardIndex
     from arrangeren_tui.ui.dialogs.common import TooSmallScreen, UnsavedChoice
     from arrangeren_tui.ui.dialogs.picker import BlankCard
@@ -158,12 +159,62 @@ class ArrangerenApp(App[int]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        self._look_for_rescues()
         if self._deck is None:
             # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first
             # screen; it happens in a thread shortly after, or at once when ^K needs it.
             self.set_timer(DECK_DELAY, self._load_deck_in_background)
         else:
             self._report_deck_problems()
+
+    @work(thread=True, exclusive=True, group="rescues", exit_on_error=False)
+    def _look_for_rescues(self) -> None:
+        """Emergency copies of this store's sessions, left when a save failed at a stop."""
+        from arrangeren_tui.core.storage.rescue import find_rescues
+
+        rescues = find_rescues(self.store.root)
+        if rescues:
+            self.call_from_thread(self._offer_rescues, rescues)
+
+    def _offer_rescues(self, rescues: list[Rescue]) -> None:
+        """Ask, one copy at a time, whether to put it back in the store."""
+        from arrangeren_tui.core.storage.rescue import forget_rescue
+        from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+
+        if not rescues:
+            return
+        rescue, rest = rescues[0], rescues[1:]
+        when = rescue.written.replace("T", " ")[:16]
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                self.notify(f"De noodkopie blijft staan in {rescue.path}.", timeout=10)
+            elif self.store.in_use(rescue.session_id):
+                self.notify(f"Gesprek {rescue.session_id} is nu open in een ander venster; "
+                            f"de noodkopie blijft staan in {rescue.path}.",
+                            severity="warning", timeout=12)
+            else:
+                try:
+                    self.store.save_record(rescue.record)
+                    forget_rescue(rescue)
+                except (StoreError, OSError) as error:
+                    self.notify(f"Niet teruggezet ({getattr(error, 'strerror', None) or error}); "
+                                f"de noodkopie blijft staan in {rescue.path}.",
+                                severity="error", timeout=12)
+                else:
+                    self.notify(f"Gesprek {rescue.session_id} is teruggezet uit de noodkopie.",
+                                timeout=6)
+                    home = self._home_screen
+                    if home is not None and self.screen is home:
+                        home.call_later(home.action_reload)
+            self._offer_rescues(rest)
+
+        self.push_screen(ConfirmDialog(
+            f"Bij het stoppen op {when} kon gesprek {rescue.session_id} "
+            f"({rescue.pupil or 'zonder naam'}) niet in de opslag worden bewaard. Er is een "
+            f"noodkopie gemaakt in {rescue.path}. Die terugzetten in de opslag?",
+            yes="Terugzetten", no="Later",
+        ), answer)
 
     @property
     def deck(self) -> Deck:
@@ -588,7 +639,7 @@ class ArrangerenApp(App[int]):
         saved = True
         for screen in self.savers():
             try:
-                saved = screen.emergency_save(timeout=2.0) and saved
+                saved = screen.emergency_save(timeout=2.0, rescue=True) and saved
             except Exception:  # noqa: BLE001 - we are already handling a crash
                 saved = False
         log = write_crash_log(self.store.root, error, context=type(self.screen).__name__)
@@ -610,7 +661,7 @@ class ArrangerenApp(App[int]):
         watchdog.start()
         for screen in self.savers():
             try:
-                screen.emergency_save(timeout=WATCHDOG_SECONDS - 1)
+                screen.emergency_save(timeout=WATCHDOG_SECONDS - 1, rescue=True)
             except Exception:  # noqa: BLE001 - leaving anyway; the board's file is safe
                 pass
         if signum in TERMINAL_GONE_SIGNALS:

@@ -10,6 +10,7 @@ or a crash.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -43,6 +44,8 @@ class SessionSaver:
 
     def __init__(self, store: SessionStore, session: Session) -> None:
         self.session = session
+        self.store = store
+        self.rescued: Path | None = None  # where an emergency copy went, if one was needed
         self.problem = ""  # why the last save failed ("" if it did not)
         self._listeners: list[MessagePump] = []
         self.writer = SaveWriter(store.save_record, self._reported)
@@ -74,6 +77,17 @@ class SessionSaver:
     def write_now(self, timeout: float = 5.0) -> bool:
         """Write the current state synchronously (leaving, ^S); True if it is on disk."""
         return self.writer.write_now(self.session.to_record(), timeout=timeout)
+
+    def emergency_write(self, timeout: float = 3.0) -> bool:
+        """The program must stop: write now, and if the store will not take it, write an
+        emergency copy to a second place (see core.storage.rescue). True if either worked."""
+        record = self.session.to_record()
+        if self.writer.write_now(record, timeout=timeout):
+            return True
+        from arrangeren_tui.core.storage.rescue import write_rescue
+
+        self.rescued = write_rescue(self.store.root, record)
+        return self.rescued is not None
 
     def close(self, timeout: float = 5.0) -> bool:
         """Write what is pending and stop the thread; True if nothing was left unsaved."""

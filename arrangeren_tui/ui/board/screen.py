@@ -242,11 +242,14 @@ class BoardScreen(EmergencySave, Screen[None]):
     def save_problem(self) -> str:
         return self.last_problem
 
-    def emergency_save(self, timeout: float = 3.0) -> bool:
-        """Write synchronously from the model; safe from a signal handler."""
+    def emergency_save(self, timeout: float = 3.0, *, rescue: bool = False) -> bool:
+        """Write synchronously from the model; safe from a signal handler. With ``rescue``
+        (the program stops without asking) a failed write leaves an emergency copy."""
         if self.saver is None:
             return True
         self._catch_up_draft()
+        if rescue:
+            return self.saver.emergency_write(timeout=timeout)
         return self.saver.write_now(timeout=timeout)
 
     def shutdown(self, *, force: bool = False) -> bool:

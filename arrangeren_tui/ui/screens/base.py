@@ -31,7 +31,8 @@ class EmergencySave:
         """Why the last save failed, in words for the user ("" if it did not)."""
         raise NotImplementedError
 
-    def emergency_save(self, timeout: float = 3.0) -> bool:
+    def emergency_save(self, timeout: float = 3.0, *, rescue: bool = False) -> bool:
         """Write what is pending synchronously (it may block: it is the way out) and
-        never change a widget; True if it is on disk."""
+        never change a widget; True if it is on disk. ``rescue``: the program stops
+        without asking, so a write the store refuses goes to an emergency copy instead."""
         raise NotImplementedError

@@ -293,7 +293,7 @@ class PreparationScreen(EmergencySave, Screen[None]):
     def save_problem(self) -> str:
         return self.problem
 
-    def emergency_save(self, timeout: float = 3.0) -> bool:
+    def emergency_save(self, timeout: float = 3.0, *, rescue: bool = False) -> bool:
         """Write what is pending, synchronously; reads but never changes a widget, so safe
         when leaving (and from a signal handler)."""
         if self.read_only or self.saver is None:
@@ -301,7 +301,8 @@ class PreparationScreen(EmergencySave, Screen[None]):
         self._catch_up()
         if not self.pending and not self.saver.unsaved:
             return True
-        if not self.saver.write_now(timeout=timeout):
+        write = self.saver.emergency_write if rescue else self.saver.write_now
+        if not write(timeout=timeout):
             return False
         self.pending = False
         return True
