@@ -75,6 +75,28 @@ class SessionSaver:
         """Write the current state synchronously (leaving, ^S); True if it is on disk."""
         return self.writer.write_now(self.session.to_record(), timeout=timeout)
 
+    def write_settled(self, timeout: float = 5.0, attempts: int = 5) -> bool:
+        """Like ``write_now``, from a thread that is not the event loop's; True if on disk.
+
+        Meant for a loop that is stuck, which changes nothing; should it still be
+        running, a snapshot taken mid-change could be torn, so one is written only once
+        two taken in a row agree. Failing that, the last whole snapshot is written (or,
+        with none, the newest the loop handed to the writer).
+        """
+        record = None
+        for _ in range(attempts):
+            try:
+                first = self.session.to_record()
+                second = self.session.to_record()
+            except RuntimeError:  # a dict or list changed size while being copied
+                continue
+            record = second
+            if first == second:
+                break
+        if record is None:
+            return self.writer.write_now(timeout=timeout)
+        return self.writer.write_now(record, timeout=timeout)
+
     def close(self, timeout: float = 5.0) -> bool:
         """Write what is pending and stop the thread; True if nothing was left unsaved."""
         self._listeners.clear()

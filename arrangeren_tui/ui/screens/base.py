@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from arrangeren_tui.ui.saving import SessionSaver
+
 
 class EmergencySave:
     """Mixin for a screen that holds unsaved work (a board, a voorbereiding).
@@ -10,6 +12,8 @@ class EmergencySave:
     be loaded for that) and calls ``emergency_save`` on ^Q, a hang-up or a crash. A
     plain class, not an ``abc.ABC``: Textual's message-pump metaclass would clash.
     """
+
+    saver: SessionSaver | None  # None while nothing may be written (read-only)
 
     @property
     def save_problem(self) -> str:
@@ -20,3 +24,14 @@ class EmergencySave:
         """Write what is pending synchronously (it may block: it is the way out) and
         never change a widget; True if it is on disk."""
         raise NotImplementedError
+
+    def save_off_loop(self, timeout: float = 3.0) -> bool:
+        """Write the session from a thread other than the event loop's, which is stuck.
+
+        After a hang-up the loop may be blocked (a stalled terminal), so the guardian
+        saves from here: the session as the model holds it, without reading a widget
+        (that belongs to the loop). True if it is on disk.
+        """
+        if self.saver is None:
+            return True
+        return self.saver.write_settled(timeout=timeout)
