@@ -945,3 +945,51 @@ def test_crash_hangup_after_stall_rounds(spawn, new_session, store_dir: Path) ->
     assert len(done) == rounds
     assert all(r.resizes_in_stall and r.keys_in_stall for r in done)
 
+
+# -- no terminal -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["devnull", "closed-pipe", "stdout-to-file"])
+def test_crash_without_a_terminal_refuses_in_one_line(env, new_session, store_dir: Path,
+                                                      tmp_path: Path, how: str) -> None:
+    """``</dev/null``, an input pipe closed at once, or the output into a file: one Dutch
+    line, exit code 2, nothing drawn (no note text in what captures the output)."""
+    import pty
+
+    session_id = new_session()
+    store = SessionStore(store_dir)
+    session = store.load(session_id)
+    session.add_note("geheim voor de uitvoer", time.time(), party=session.selected_party)
+    store.save(session)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "arrangeren_tui", "--store", str(store_dir), "open",
+               session_id]
+    master = slave = -1
+    with out.open("wb") as stdout:
+        if how == "stdout-to-file":
+            master, slave = pty.openpty()
+            stdin: int = slave
+        elif how == "closed-pipe":
+            master, slave = os.pipe()  # its writing end is closed at once: end of input
+            os.close(slave)
+            slave, stdin = -1, master
+        else:
+            stdin = subprocess.DEVNULL
+        try:
+            started = time.monotonic()
+            proc = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
+                                    env=env, start_new_session=True)
+            _, err = proc.communicate(timeout=30)
+            took = time.monotonic() - started
+        finally:
+            for fd in (master, slave):
+                if fd >= 0:
+                    os.close(fd)
+    lines = err.decode().splitlines()
+    assert proc.returncode == 2, lines
+    assert len(lines) == 1 and lines[0].startswith("arrangeren: geen terminal"), lines
+    assert "uitvoer" in lines[0]
+    assert out.read_bytes() == b""
+    assert b"geheim" not in err
+    assert took < 10
+    assert not is_locked(lock_path(store_dir, session_id))
