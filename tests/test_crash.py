@@ -6,11 +6,15 @@ something unkind to the process. What must hold afterwards is read from disk
 with ``SessionStore.load``, never from the program's memory.
 
 Select them with ``-k crash`` (all tests in this file have it in their name);
-the long one is ``test_crash_sigkill_rounds``. Knobs, all optional:
+the long ones are ``test_crash_sigkill_rounds`` and ``test_crash_hangup_after_stall_rounds``.
+Knobs, all optional:
 
 - ``ARRANGEREN_CRASH_KILLS``   number of SIGKILL rounds (default 50)
 - ``ARRANGEREN_CRASH_SEED``    seed for those rounds (default: random, printed)
 - ``ARRANGEREN_CRASH_WORKERS`` sessions killed in parallel (default 2)
+- ``ARRANGEREN_STALL_ROUNDS``  stalled-then-dropped rounds (default 20)
+- ``ARRANGEREN_STALL_SECONDS`` how long each stall lasts (default 10)
+- ``ARRANGEREN_STALL_WORKERS`` sessions stalled side by side (default 2)
 """
 
 from __future__ import annotations
