@@ -636,8 +636,8 @@ class ArrangerenApp(App[int]):
         try:
             self.run()
         finally:
-            guardian.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            guardian.stop()
             self._guardian = None
         return self.return_code or 0

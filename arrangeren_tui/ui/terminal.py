@@ -126,6 +126,7 @@ class Guardian:
         os.set_blocking(self._read_end, False)
         os.set_blocking(self._write_end, False)
         self._previous_wakeup = -1
+        self._closed = False
         self._when_gone: list[Callable[[], None]] = []
         self._ended = threading.Event()
         self._thread = threading.Thread(target=self._run, name="arrangeren-guardian",
@@ -150,8 +151,9 @@ class Guardian:
         self._send(STOP)
         self._thread.join(1.0)
         if not self._thread.is_alive():
-            os.close(self._read_end)
-            os.close(self._write_end)
+            ends, self._closed = (self._read_end, self._write_end), True
+            for fd in ends:
+                os.close(fd)
 
     def notify(self, signum: int) -> None:
         """A signal arrived (the wake-up descriptor says so too; twice does no harm)."""
@@ -162,6 +164,8 @@ class Guardian:
         self._send(GONE)
 
     def _send(self, byte: int) -> None:
+        if self._closed:
+            return  # its number may belong to another file by now
         try:
             os.write(self._write_end, bytes([byte]))
         except OSError:
