@@ -168,6 +168,7 @@ class PtyApp:
         self._output = bytearray()  # everything the program wrote, for diagnosis
         self._eof = False
         self._stop_reading = False
+        self._stalled = threading.Event()  # set: the reader leaves the master side alone
         self.master_fd: int | None = None
         self.started_at = 0.0
         self.first_output_at: float | None = None
@@ -213,6 +214,9 @@ class PtyApp:
         fd = self.master_fd
         assert fd is not None
         while not self._stop_reading:
+            if self._stalled.is_set():
+                time.sleep(0.05)  # a stalled link: nothing is read, the kernel buffer fills
+                continue
             try:
                 ready, _, _ = select.select([fd], [], [], 0.05)
             except (OSError, ValueError):
@@ -293,6 +297,16 @@ class PtyApp:
             raise AssertionError(
                 f"{text!r} not on screen after {timeout}s (alive={self.alive}):\n" + self.text()
             )
+
+    # -- a stalled link ------------------------------------------------------------
+
+    def stall(self) -> None:
+        """Stop reading the terminal, as a link that stalls does: once the kernel's buffer
+        is full, the program's writes block. Typing, resizing and ``close_pty`` still work."""
+        self._stalled.set()
+
+    def resume(self) -> None:
+        self._stalled.clear()
 
     # -- input -------------------------------------------------------------------
 

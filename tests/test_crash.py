@@ -6,11 +6,15 @@ something unkind to the process. What must hold afterwards is read from disk
 with ``SessionStore.load``, never from the program's memory.
 
 Select them with ``-k crash`` (all tests in this file have it in their name);
-the long one is ``test_crash_sigkill_rounds``. Knobs, all optional:
+the long ones are ``test_crash_sigkill_rounds`` and ``test_crash_hangup_after_stall_rounds``.
+Knobs, all optional:
 
 - ``ARRANGEREN_CRASH_KILLS``   number of SIGKILL rounds (default 50)
 - ``ARRANGEREN_CRASH_SEED``    seed for those rounds (default: random, printed)
 - ``ARRANGEREN_CRASH_WORKERS`` sessions killed in parallel (default 2)
+- ``ARRANGEREN_STALL_ROUNDS``  stalled-then-dropped rounds (default 20)
+- ``ARRANGEREN_STALL_SECONDS`` how long each stall lasts (default 10)
+- ``ARRANGEREN_STALL_WORKERS`` sessions stalled side by side (default 2)
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import pytest
 from ptyapp import PtyApp, child_env
 
 from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.storage.lock import is_locked, lock_path
 from arrangeren_tui.core.storage.store import SessionStore
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="pty and signals: Linux only")
@@ -41,6 +46,7 @@ START_TIMEOUT = 20.0  # generous: two cores, other programs starting at the same
 SAVE_GRACE = 1.0  # a note whose Enter is this old must be on disk at a SIGKILL
 DRAFT_GRACE = 0.4 + 1.0  # the draft is saved 0.4 s after typing; plus the same grace
 EXIT_TIMEOUT = 4.0  # the app's watchdog is 3 s
+HANGUP_LIMIT = 5.0  # gone within 5 s of a hang-up in any state of the output, lock released
 
 
 # -- fixtures -------------------------------------------------------------------------
@@ -523,6 +529,63 @@ def test_crash_hangup_mid_typing(spawn, new_session, store_dir: Path, how: str,
     assert_reopens(spawn, store_dir, session_id, notes, draft)
 
 
+# Run as the program's ``__main__`` (from the test's folder, the child's working directory):
+# the real program, plus F12, which blocks the event loop for good with SIGHUP and SIGTERM
+# blocked on the main thread, so the kernel hands them to another thread and no Python
+# handler ever runs: the worst a stalled terminal did to the loop.
+FROZEN_MAIN = """
+import signal, threading
+import arrangeren_tui.ui.app as app_module
+from textual.binding import Binding
+
+
+class FrozenApp(app_module.ArrangerenApp):
+    BINDINGS = [Binding("f12", "freeze", show=False, priority=True)]
+
+    def action_freeze(self):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP, signal.SIGTERM})
+        threading.Event().wait()
+
+
+app_module.ArrangerenApp = FrozenApp
+from arrangeren_tui.cli.main import main
+raise SystemExit(main())
+"""
+F12 = b"\x1b[24~"
+
+
+@pytest.mark.parametrize("how", ["pty-close", "sighup", "sigterm"])
+def test_crash_hangup_with_the_event_loop_stuck(spawn, new_session, store_dir: Path,
+                                                tmp_path: Path, how: str) -> None:
+    """The loop never answers again (and no Python handler runs): the guardian saves.
+
+    The draft is typed just before the freeze, so its debounced save (0.4 s) never
+    comes: only the save from the guardian's thread can put it on disk.
+    """
+    (tmp_path / "frozen_main.py").write_text(FROZEN_MAIN)
+    session_id = new_session()
+    app = spawn("--store", str(store_dir), "open", session_id, module="frozen_main")
+    app.expect_text(BOARD_TEXT, START_TIMEOUT)
+    notes, draft = type_meeting(app)
+    time.sleep(0.1)
+    app.write(F12)
+    time.sleep(0.3)
+    assert load(store_dir, session_id).draft.text != draft, "saved before the freeze"
+    assert app.alive
+    hung_up = time.monotonic()
+    if how == "pty-close":
+        app.close_pty()
+    else:
+        app.kill(signal.SIGHUP if how == "sighup" else signal.SIGTERM)
+    rc = app.wait(HANGUP_LIMIT + 5)
+    took = time.monotonic() - hung_up
+    assert rc is not None and took < HANGUP_LIMIT, f"still running {took:.1f}s after {how}"
+    print(f"\n{how} with the loop stuck: exit code {rc} after {took:.3f}s")
+    assert rc == 128 + (signal.SIGTERM if how == "sigterm" else signal.SIGHUP)
+    assert not is_locked(lock_path(store_dir, session_id))
+    assert_everything_saved(store_dir, session_id, notes, draft)
+
+
 def test_crash_sigterm_exits_non_zero_and_saves(spawn, new_session, store_dir: Path) -> None:
     session_id = new_session()
     app = open_board(spawn, store_dir, session_id)
@@ -734,3 +797,203 @@ def test_crash_voorbereiding_pending_change_survives(env, spawn, store_dir: Path
         app.press("ctrl+q")
     assert app.wait(EXIT_TIMEOUT + 1) is not None
     assert load(store_dir, session_id).preparation.puzzle == "rekenen na de pauze"
+
+
+# -- a stalled link that then drops ------------------------------------------------------------
+
+STALL_SIZES = ((80, 24), (100, 30), (120, 40), (81, 25), (90, 26))
+
+
+@dataclass
+class StallRound:
+    number: int
+    notes: list[str]  # Enter taken before the stall: must be on disk afterwards
+    draft: str  # in the capture line before the stall: on disk as the draft or inside a note
+    stalled_for: float = 0.0
+    keys_in_stall: int = 0
+    resizes_in_stall: int = 0
+    took: float | None = None  # from closing the terminal to the process being gone
+    code: int | None = None
+
+
+class StallWorker:
+    """One session: open, type, stall the link while typing and resizing, then drop it."""
+
+    def __init__(self, name: str, spawn, store_dir: Path, session_id: str,  # type: ignore[no-untyped-def]
+                 rounds: list[int], stall_seconds: float, seed: int) -> None:
+        self.name = name
+        self.spawn = spawn
+        self.store_dir = store_dir
+        self.session_id = session_id
+        self.rounds = rounds
+        self.stall_seconds = stall_seconds
+        self.rng = random.Random(seed)
+        self.required: list[str] = []
+        self.done: list[StallRound] = []
+        self.failures: list[str] = []
+
+    def run(self) -> None:
+        try:
+            for number in self.rounds:
+                self.one_round(number)
+                if self.failures:
+                    return
+        except Exception as error:  # noqa: BLE001 - reported by the test thread
+            import traceback
+
+            self.failures.append(f"[{self.name}] crashed: {error!r}\n{traceback.format_exc()}")
+
+    def one_round(self, number: int) -> None:
+        rng = self.rng
+        app = open_board(self.spawn, self.store_dir, self.session_id)
+        try:
+            if app.has_text("ALLEEN LEZEN"):
+                self.failures.append(f"[{self.name}] round {number}: read-only, the lock of "
+                                     f"the previous round is still held:\n{app.text()}")
+                return
+            before = load(self.store_dir, self.session_id)
+            if before.draft.text:
+                assert wait_capture(app, before.draft.text), app.text()
+                app.press("ctrl+e", "ctrl+u")
+                assert wait_capture(app, PLACEHOLDER), app.text()
+            rnd = StallRound(number, [f"s{number}n{i} {rng.choice(WORDS)}" for i in range(2)],
+                             f"s{number}d {rng.choice(WORDS)}")
+            for text in rnd.notes:
+                type_note(app, text)
+            app.type(rnd.draft)
+            assert wait_capture(app, rnd.draft), app.text()
+            time.sleep(0.5)
+            self.stall_and_drop(app, rnd, rng)
+        finally:
+            app.terminate_hard()
+        self.done.append(rnd)
+        self.required += rnd.notes
+        self.check(rnd)
+
+    def stall_and_drop(self, app: PtyApp, rnd: StallRound, rng: random.Random) -> None:
+        app.stall()
+        started = time.monotonic()
+        next_resize = started
+        while time.monotonic() - started < self.stall_seconds:
+            if time.monotonic() >= next_resize:
+                app.resize(*rng.choice(STALL_SIZES))
+                rnd.resizes_in_stall += 1
+                next_resize += rng.uniform(0.2, 1.0)
+            app.type(rng.choice(["x", "yz", " ", "stil", "\r"]))
+            rnd.keys_in_stall += 1
+            time.sleep(rng.uniform(0.02, 0.2))
+        rnd.stalled_for = time.monotonic() - started
+        assert app.alive, "the program died during the stall:\n" + app.text()
+        app.close_pty()
+        hung_up = time.monotonic()
+        rnd.code = app.wait(HANGUP_LIMIT + 5)
+        if rnd.code is not None:
+            rnd.took = time.monotonic() - hung_up
+
+    def check(self, rnd: StallRound) -> None:
+        where = f"[{self.name} session {self.session_id}] round {rnd.number}"
+        if rnd.took is None or rnd.took >= HANGUP_LIMIT:
+            self.failures.append(f"{where}: still running {rnd.took or '10+'} s after the "
+                                 f"terminal was closed ({rnd})")
+            return
+        if is_locked(lock_path(self.store_dir, self.session_id)):
+            self.failures.append(f"{where}: the session's lock is still held")
+        problems = store_problems(self.store_dir)
+        if problems:
+            self.failures.append(f"{where}: damaged files: {problems}")
+            return
+        session = load(self.store_dir, self.session_id)
+        texts = [n.text for n in session.notes]
+        missing = [t for t in self.required if t not in texts]
+        if missing:
+            self.failures.append(f"{where}: notes laid before the stall are missing: {missing}")
+        if any(texts.count(t) != 1 for t in self.required):
+            self.failures.append(f"{where}: a note is on disk twice: {texts}")
+        kept = [session.draft.text, *texts]
+        if not any(t.startswith(rnd.draft) for t in kept):
+            self.failures.append(f"{where}: the draft {rnd.draft!r} typed before the stall is "
+                                 f"neither the draft ({session.draft.text!r}) nor in a note")
+
+
+def test_crash_hangup_after_stall_rounds(spawn, new_session, store_dir: Path) -> None:
+    """A link that stalls for a while (typing and resizing meanwhile) and then drops.
+
+    The terminal is not read for ``ARRANGEREN_STALL_SECONDS`` (10) while keys are typed
+    and the window is resized, then it is closed (the kernel hangs the program up).
+    ``ARRANGEREN_STALL_ROUNDS`` (20) rounds over ``ARRANGEREN_STALL_WORKERS`` (2)
+    sessions side by side. Every time the program must be gone within 5 s with the
+    session's lock released, and every note laid before the stall must be on disk.
+    """
+    rounds = int(os.environ.get("ARRANGEREN_STALL_ROUNDS", "20"))
+    stall = float(os.environ.get("ARRANGEREN_STALL_SECONDS", "10"))
+    workers = max(1, int(os.environ.get("ARRANGEREN_STALL_WORKERS", "2")))
+    started = time.monotonic()
+    crew = [
+        StallWorker(f"worker{w}", spawn, store_dir, new_session(f"Stall Test {w}"),
+                    list(range(w, rounds, workers)), stall, 5150 + w)
+        for w in range(workers)
+    ]
+    threads = [threading.Thread(target=s.run, name=s.name) for s in crew]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done = [r for s in crew for r in s.done]
+    took = sorted(r.took for r in done if r.took is not None)
+    print(f"\nstall rounds: {len(done)}/{rounds} in {time.monotonic() - started:.1f}s, "
+          f"stall {stall}s, exit after hang-up: "
+          + (f"min {took[0]:.2f}s max {took[-1]:.2f}s" if took else "never")
+          + f", exit codes {sorted({r.code for r in done}, key=str)}")
+    failures = [f for s in crew for f in s.failures]
+    assert not failures, "\n\n".join(failures)
+    assert len(done) == rounds
+    assert all(r.resizes_in_stall and r.keys_in_stall for r in done)
+
+
+# -- no terminal -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["devnull", "closed-pipe", "stdout-to-file"])
+def test_crash_without_a_terminal_refuses_in_one_line(env, new_session, store_dir: Path,
+                                                      tmp_path: Path, how: str) -> None:
+    """``</dev/null``, an input pipe closed at once, or the output into a file: one Dutch
+    line, exit code 2, nothing drawn (no note text in what captures the output)."""
+    import pty
+
+    session_id = new_session()
+    store = SessionStore(store_dir)
+    session = store.load(session_id)
+    session.add_note("geheim voor de uitvoer", time.time(), party=session.selected_party)
+    store.save(session)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "arrangeren_tui", "--store", str(store_dir), "open",
+               session_id]
+    master = slave = -1
+    with out.open("wb") as stdout:
+        if how == "stdout-to-file":
+            master, slave = pty.openpty()
+            stdin: int = slave
+        elif how == "closed-pipe":
+            master, slave = os.pipe()  # its writing end is closed at once: end of input
+            os.close(slave)
+            slave, stdin = -1, master
+        else:
+            stdin = subprocess.DEVNULL
+        try:
+            started = time.monotonic()
+            proc = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
+                                    env=env, start_new_session=True)
+            _, err = proc.communicate(timeout=30)
+            took = time.monotonic() - started
+        finally:
+            for fd in (master, slave):
+                if fd >= 0:
+                    os.close(fd)
+    lines = err.decode().splitlines()
+    assert proc.returncode == 2, lines
+    assert len(lines) == 1 and lines[0].startswith("arrangeren: geen terminal"), lines
+    assert "uitvoer" in lines[0]
+    assert out.read_bytes() == b""
+    assert b"geheim" not in err
+    assert took < 10
+    assert not is_locked(lock_path(store_dir, session_id))

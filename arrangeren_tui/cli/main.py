@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -512,6 +513,21 @@ def run_app(args: argparse.Namespace, session_id: str | None) -> int:
         gc.enable()
 
 
+def _require_terminal() -> None:
+    """The screens need a terminal on stdin, stdout and stderr; refuse in one line otherwise.
+
+    Without one the board would be drawn, note text and all, into whatever captures
+    the output, and an input at its end (``</dev/null``, a closed pipe) cannot type.
+    """
+    redirected = [name for fd, name in ((0, "invoer"), (1, "uitvoer"), (2, "foutmeldingen"))
+                  if not os.isatty(fd)]
+    if redirected:
+        which = " en ".join([", ".join(redirected[:-1]), redirected[-1]] if redirected[:-1]
+                            else redirected)
+        fail(f"geen terminal ({which} omgeleid): het scherm werkt alleen "
+             "in een terminal; tekst krijg je met 'arrangeren export CODE'", EXIT_USAGE)
+
+
 def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
     veld = _load_veld(args)
     months = _retention_months(args)
@@ -525,6 +541,7 @@ def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
             hint = (f"zet de vorige versie terug met: arrangeren herstel {session_id}"
                     if store.backup_info(session_id) else "er is geen vorige versie")
             fail(f"{error}; {hint}")
+    _require_terminal()
     from arrangeren_tui.ui.app import ArrangerenApp
 
     app = ArrangerenApp(store=store, veld=veld, open_session=session_id,

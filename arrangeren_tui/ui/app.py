@@ -17,10 +17,11 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
 from arrangeren_tui.core.model import Session, SessionMeta
-from arrangeren_tui.core.signals import TERMINAL_GONE_SIGNALS, TERMINATING_SIGNALS
+from arrangeren_tui.core.signals import TERMINATING_SIGNALS
 from arrangeren_tui.core.storage.crashlog import write_crash_log
 from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
 from arrangeren_tui.core.storage.lock import SessionLock
@@ -46,6 +47,7 @@ from arrangeren_tui.ui.messages import (
 )
 from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
+from arrangeren_tui.ui.terminal import Guardian, guarded_driver
 from arrangeren_tui.ui.textual_private import record_crash, running_loop
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
@@ -58,7 +60,8 @@ if TYPE_CHECKING:  # imported when first used: a board opened straight away need
     from arrangeren_tui.ui.screens.home import HomeScreen
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
-WATCHDOG_SECONDS = 3.0
+WATCHDOG_SECONDS = 3.0  # after a hang-up or SIGTERM the process is gone within this
+LOOP_GRACE = 1.0  # seconds the event loop gets to save after a hang-up before the guardian does
 STARTED_AT_LATEST = 2.0  # seconds: garbage collection is back on by then, drawn or not
 DECK_DELAY = 0.5  # seconds after start before the decks are read in a thread
 
@@ -123,6 +126,7 @@ class ArrangerenApp(App[int]):
         self._today = today
         self._too_small: TooSmallScreen | None = None
         self._home_screen: HomeScreen | None = None
+        self._guardian: Guardian | None = None
         self.context = AppContext(
             store=store, veld=veld, now=self.now, today=self.today, cards=self,
             retention_months=retention_months, export_dir=export_dir,
@@ -654,33 +658,84 @@ class ArrangerenApp(App[int]):
         record_crash(self, error, EXIT_CRASH)
         self.panic(Text("\n".join(lines)))
 
-    def _on_terminating_signal(self, signum: int, _frame: object) -> None:
-        """SIGHUP or SIGTERM: save from the model at once, then leave, even if stuck."""
-        watchdog = threading.Timer(WATCHDOG_SECONDS, os._exit, args=(128 + signum,))
+    def _forward_signal(self, signum: int, _frame: object) -> None:
+        """SIGHUP or SIGTERM, when the main thread gets to it: the guardian does the work.
+
+        The guardian has usually heard it already through the wake-up descriptor (the
+        signal may have landed on any thread); telling it twice does no harm.
+        """
+        if self._guardian is not None:
+            self._guardian.notify(signum)
+
+    def _end_run(self, signum: int, terminal_gone: bool) -> None:
+        """On the guardian's thread: save everything, then be gone within WATCHDOG_SECONDS.
+
+        The save runs on the event loop if it answers within LOOP_GRACE (between two
+        callbacks, so no change is half made, and the board's capture bar is read);
+        if the loop is stuck (a stalled terminal) it runs here, from the model. A
+        SIGTERM with the terminal still there lets the loop end the app normally, so
+        the terminal is restored; everything else ends with ``os._exit`` at once.
+        """
+        code = 128 + signum
+        watchdog = threading.Timer(WATCHDOG_SECONDS, os._exit, args=(code,))
         watchdog.daemon = True
         watchdog.start()
+        leave_normally = signum == signal.SIGTERM and not terminal_gone
+        saved_on_loop = threading.Event()
+
+        def save_on_loop() -> None:
+            self._save_everything(WATCHDOG_SECONDS - LOOP_GRACE - 0.5, off_loop=False)
+            saved_on_loop.set()
+            if leave_normally:
+                self.exit(return_code=code)
+
+        loop = running_loop(self)
+        try:
+            if loop is None or not loop.is_running():
+                raise RuntimeError("no event loop")
+            loop.call_soon_threadsafe(save_on_loop)
+        except RuntimeError:
+            pass
+        if not saved_on_loop.wait(LOOP_GRACE):
+            self._save_everything(WATCHDOG_SECONDS - LOOP_GRACE - 0.5, off_loop=True)
+            os._exit(code)
+        if not leave_normally:
+            os._exit(code)  # the terminal is gone, or asked to hang up: nothing to restore
+
+    def _save_everything(self, timeout: float, *, off_loop: bool) -> bool:
+        """Write every open screen's unsaved work; True if all of it is on disk."""
+        saved = True
         for screen in self.savers():
             try:
-                screen.emergency_save(timeout=WATCHDOG_SECONDS - 1, rescue=True)
+                if off_loop:
+                    saved = screen.save_off_loop(timeout, rescue=True) and saved
+                else:
+                    saved = screen.emergency_save(timeout=timeout, rescue=True) and saved
             except Exception:  # noqa: BLE001 - leaving anyway; the board's file is safe
-                pass
-        if signum in TERMINAL_GONE_SIGNALS:
-            os._exit(128 + signum)  # the terminal is gone; nothing left to restore
-        loop = running_loop(self)
-        if loop is not None and loop.is_running():
-            loop.call_soon_threadsafe(partial(self.exit, return_code=128 + signum))
-        else:
-            os._exit(128 + signum)
+                saved = False
+        return saved
 
     def run_guarded(self) -> int:
-        """Run with hang-up and termination handlers; returns the exit code."""
+        """Run in a real terminal, guarded against hang-ups and signals; the exit code.
+
+        A guardian thread ends the program (saving first) when the terminal hangs up
+        or SIGHUP/SIGTERM arrives, even while the event loop is blocked; the driver
+        writes through a ``TerminalOutput`` that never blocks for good once the
+        terminal is gone (``ui.terminal``).
+        """
+        guardian = self._guardian = Guardian(self._end_run)
+        if self.driver_class is LinuxDriver:
+            self.driver_class = guarded_driver(guardian)
         previous = {
-            sig: signal.signal(sig, self._on_terminating_signal)
+            sig: signal.signal(sig, self._forward_signal)
             for sig in TERMINATING_SIGNALS
         }
+        guardian.start()
         try:
             self.run()
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+            guardian.stop()
+            self._guardian = None
         return self.return_code or 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -84,10 +85,38 @@ class SessionSaver:
         record = self.session.to_record()
         if self.writer.write_now(record, timeout=timeout):
             return True
+        return self._rescue(record)
+
+    def _rescue(self, record: dict[str, Any]) -> bool:
         from arrangeren_tui.core.storage.rescue import write_rescue
 
         self.rescued = write_rescue(self.store.root, record)
         return self.rescued is not None
+
+    def write_settled(self, timeout: float = 5.0, attempts: int = 5, *,
+                      rescue: bool = False) -> bool:
+        """Like ``write_now``, from a thread that is not the event loop's; True if on disk.
+
+        Meant for a loop that is stuck, which changes nothing; should it still be
+        running, a snapshot taken mid-change could be torn, so one is written only once
+        two taken in a row agree. Failing that, the last whole snapshot is written (or,
+        with none, the newest the loop handed to the writer).
+        """
+        record = None
+        for _ in range(attempts):
+            try:
+                first = self.session.to_record()
+                second = self.session.to_record()
+            except RuntimeError:  # a dict or list changed size while being copied
+                continue
+            record = second
+            if first == second:
+                break
+        if record is None:
+            return self.writer.write_now(timeout=timeout)
+        if self.writer.write_now(record, timeout=timeout):
+            return True
+        return rescue and self._rescue(record)
 
     def close(self, timeout: float = 5.0) -> bool:
         """Write what is pending and stop the thread; True if nothing was left unsaved."""

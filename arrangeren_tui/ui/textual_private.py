@@ -36,8 +36,13 @@ Names of private modules, used only as strings:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 
 from textual.app import App
+from textual.drivers.linux_driver import LinuxDriver
+
+Output = TypeVar("Output")
 
 
 def record_crash(app: App[int], error: Exception, return_code: int) -> None:
@@ -62,3 +67,21 @@ def running_loop(app: App[int]) -> asyncio.AbstractEventLoop | None:
     in a signal handler and ``App`` keeps no public reference to its loop.
     """
     return app._loop
+
+
+def replace_driver_output(driver: LinuxDriver, wrap: Callable[[int, str], Output]) -> Output:
+    """Make the driver's output thread write to ``wrap(fd, encoding)`` of its file instead.
+
+    ``LinuxDriver`` writes through a ``WriterThread`` to ``LinuxDriver._file``
+    (``sys.__stderr__``), read once when application mode starts. A write to a terminal
+    that hung up raises EIO there, which ends that thread; the event loop then blocks
+    for good in the thread's full queue (``ui.terminal`` explains). No public API
+    chooses the file or the thread, so it is replaced before the driver starts (call
+    this from the driver's ``__init__``). The replacement needs ``write``, ``flush``
+    and ``fileno``, as ``WriterThread`` uses.
+    """
+    file = driver._file
+    fd = file.fileno() if file is not None else 2
+    output = wrap(fd, getattr(file, "encoding", None) or "utf-8")
+    driver._file = output  # type: ignore[assignment]  # a file-like for WriterThread only
+    return output

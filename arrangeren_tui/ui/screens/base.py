@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from arrangeren_tui.ui.saving import SessionSaver
+
 if TYPE_CHECKING:
     from arrangeren_tui.core.storage.store import SessionStore, SessionSummary
 
@@ -26,6 +28,8 @@ class EmergencySave:
     plain class, not an ``abc.ABC``: Textual's message-pump metaclass would clash.
     """
 
+    saver: SessionSaver | None  # None while nothing may be written (read-only)
+
     @property
     def save_problem(self) -> str:
         """Why the last save failed, in words for the user ("" if it did not)."""
@@ -36,3 +40,14 @@ class EmergencySave:
         never change a widget; True if it is on disk. ``rescue``: the program stops
         without asking, so a write the store refuses goes to an emergency copy instead."""
         raise NotImplementedError
+
+    def save_off_loop(self, timeout: float = 3.0, *, rescue: bool = False) -> bool:
+        """Write the session from a thread other than the event loop's, which is stuck.
+
+        After a hang-up the loop may be blocked (a stalled terminal), so the guardian
+        saves from here: the session as the model holds it, without reading a widget
+        (that belongs to the loop). True if it is on disk.
+        """
+        if self.saver is None:
+            return True
+        return self.saver.write_settled(timeout=timeout, rescue=rescue)
