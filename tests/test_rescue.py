@@ -9,6 +9,8 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,7 @@ def test_sigterm_on_a_full_disk_keeps_the_note(tmp_path: Path) -> None:
                      "XDG_CONFIG_HOME": str(tmp_path / "config")})
     store_dir = disk / "store"
     app: PtyApp | None = None
+    stop = threading.Event()
     try:
         made = subprocess.run([sys.executable, "-m", "arrangeren_tui", "--store", str(store_dir),
                                "new", "--leerling", "Vol Schijf", "--json"],
@@ -113,23 +116,34 @@ def test_sigterm_on_a_full_disk_keeps_the_note(tmp_path: Path) -> None:
         session_id = json.loads(made.stdout)["id"]
         app = PtyApp(["--store", str(store_dir), "open", session_id], env=env, cwd=tmp_path)
         app.expect_text("Stap ▶", 20.0)
-        filler = disk / "filler"
-        with open(filler, "wb", buffering=0) as out:  # fill the disk to the last byte
-            for size in (65536, 4096, 1):
-                try:
-                    while True:
-                        out.write(b"\0" * size)
-                except OSError:
-                    pass
+        # Fill the disk to the last byte, and keep it full: a save in flight frees its
+        # temporary file when it fails, and the filler takes that room at once.
+        def fill() -> None:
+            with open(disk / "filler", "wb", buffering=0) as out:
+                while not stop.is_set():
+                    for size in (65536, 4096, 1):
+                        try:
+                            while True:
+                                out.write(b"\0" * size)
+                        except OSError:
+                            pass
+                    time.sleep(0.001)
+
+        filler = threading.Thread(target=fill, daemon=True)
+        filler.start()
+        time.sleep(0.5)
         app.type("na de volle schijf\r", 0.01)
         assert app.wait_for_text("NIET OPGESLAGEN", 10.0)
         app.kill(signal.SIGTERM)
         assert app.wait(timeout=10) is not None
+        stop.set()
+        filler.join(timeout=5)
         stored = SessionStore(store_dir).load(session_id)
         assert all(n.text != "na de volle schijf" for n in stored.notes)
         (rescue,) = find_rescues(store_dir, [tmp_path / "data" / "arrangeren" / "noodkopieen"])
         assert Session.from_record(rescue.record).notes[-1].text == "na de volle schijf"
     finally:
+        stop.set()
         if app is not None:
             app.terminate_hard()
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)

@@ -151,6 +151,8 @@ class ArrangerenApp(App[int]):
             self.push_screen(self._home())
         self._check_size(self.size.width, self.size.height)
         self.screen.call_after_refresh(self._started)
+        # Emergency copies from an earlier stop: looked for after the first screen is drawn.
+        self.set_timer(DECK_DELAY, self._look_for_rescues)
         self.set_timer(STARTED_AT_LATEST, self._started)
 
     def _started(self) -> None:
@@ -163,7 +165,6 @@ class ArrangerenApp(App[int]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
-        self._look_for_rescues()
         if self._deck is None:
             # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first
             # screen; it happens in a thread shortly after, or at once when ^K needs it.
