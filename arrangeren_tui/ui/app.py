@@ -7,7 +7,6 @@ import gc
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -19,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from arrangeren_tui.core.clock import SteadyTime
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.storage.crashlog import write_crash_log
 from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
@@ -88,7 +88,7 @@ class ArrangerenApp(App[int]):
         veld: Veld,
         open_session: str | None = None,
         *,
-        now: Callable[[], float] = time.time,
+        now: Callable[[], float] | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         retention_months: int = DEFAULT_MONTHS,
         deck: Deck | None = None,
@@ -117,7 +117,9 @@ class ArrangerenApp(App[int]):
         self._card_index: CardIndex | None = None
         self.initial_session = open_session
         self.retention_months = retention_months
-        self._now = now
+        # Wall time read once, then a steady clock: a wall clock set back or forward
+        # during the run never reaches the meeting clock (core.clock.SteadyTime).
+        self._now = now or SteadyTime()
         self._today = today
         self._too_small: TooSmallScreen | None = None
         self._home_screen: HomeScreen | None = None

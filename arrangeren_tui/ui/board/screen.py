@@ -327,6 +327,14 @@ class BoardScreen(EmergencySave, Screen[None]):
         now = self.now()
         session = self.session
         clock = session.clock
+        if not self.read_only:
+            # Looked at every second, so only a real gap (the app closed, the computer
+            # asleep) is left between two looks; one that cannot all be meeting time is cut.
+            gap = clock.observe(now)
+            if gap is not None:
+                if gap.notable:
+                    self.notify(gap.describe(), severity="warning", timeout=20)
+                self.save()
         phase = clock.phase(now)
         if not clock.started:
             text = f"⏱ {format_remaining(clock.remaining(now))} (^T start)"
