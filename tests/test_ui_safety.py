@@ -304,6 +304,48 @@ async def test_quit_while_unsaved_retry_succeeds_once_disk_has_room(store, veld,
 # -- an unexpected error ---------------------------------------------------------------------
 
 
+async def test_a_crash_right_after_a_note_never_offers_it_again(store, veld, demo):
+    text = "Vader belt voortaan elke vrijdag"
+    app = make_app(store, veld, open_session=demo.id)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            board = app.screen
+            assert isinstance(board, BoardScreen)
+            board.query_one(CaptureInput).value = ""
+
+            def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+                raise RuntimeError("kapot")
+
+            board.refresh_board = explode  # type: ignore[method-assign]
+            await type_text(pilot, text)
+            await pilot.press("enter")  # laid, then the crash, before the bar emptied
+            await pilot.pause()
+    saved = store.load(demo.id)
+    assert saved.notes[-1].text == text
+    assert saved.draft.text == text  # what the crash kept; opening must not put it back
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert board.query_one(CaptureInput).value == ""
+        await pilot.press("enter")
+        await pilot.press("ctrl+q")
+    assert [n.text for n in store.load(demo.id).notes].count(text) == 1
+    assert store.load(demo.id).draft.text == ""
+
+
+async def test_a_draft_unlike_the_last_note_is_restored(store, veld, demo):
+    demo.add_note("Vader belt voortaan elke vrijdag", T0 + 60, party="ouders")
+    demo.set_draft("Vader belt voortaan", 19)
+    store.save(demo)
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(CaptureInput).value == "Vader belt voortaan"
+        await pilot.press("ctrl+q")
+
+
+
 async def test_crash_saves_first_logs_without_note_text_and_exits_non_zero(store, veld, demo,
                                                                            monkeypatch):
     secret = "Moeder vertelt over de scheiding"
