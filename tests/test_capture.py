@@ -84,3 +84,18 @@ def test_empty_text_is_a_problem(veld, line: str) -> None:
 def test_empty_text_keeps_the_routing(veld) -> None:
     c = parse_capture("!@swv", veld)
     assert (c.party, c.important) == ("swv", True)
+
+
+@pytest.mark.parametrize(("line", "again"), [
+    ("Observatie in de klas", True),
+    ("  Observatie in de klas ", True),
+    ("@swv !Observatie in de klas", True),
+    ("Observatie in de klas, en ook", False),
+    ("Observatie", False),
+    ("", False),
+    ("@nergens Observatie in de klas", False),  # not laid as it stands: a problem
+])
+def test_lays_again(veld, line: str, again: bool) -> None:
+    from arrangeren_tui.core.capture import lays_again
+
+    assert lays_again(line, "Observatie in de klas", veld) is again

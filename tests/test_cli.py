@@ -129,6 +129,7 @@ def test_list_json_shows_the_new_session(capsys, store_dir: Path) -> None:
             "groep": "5",
             "status": "open",
             "evaluatiedatum": "",
+            "beschadigd": "",
         }
     ]
 
@@ -169,7 +170,9 @@ def test_list_warns_about_a_damaged_file_but_succeeds(capsys, store_dir: Path) -
     (store_dir / "20261123-kapt.json").write_bytes(b"")
     assert main(["--store", str(store_dir), "list", "--json"]) == 0
     out, err = capsys.readouterr()
-    assert [row["id"] for row in json.loads(out)] == [data["id"]]
+    rows = json.loads(out)
+    assert [row["id"] for row in rows] == [data["id"], "20261123-kapt"]
+    assert rows[0]["beschadigd"] == "" and rows[1]["beschadigd"]
     assert err.startswith("arrangeren: let op: ")
     assert "20261123-kapt" in err
 
@@ -179,7 +182,8 @@ def test_list_and_open_with_a_file_in_the_wrong_shape(capsys, store_dir: Path) -
     (store_dir / "20261123-vorm.json").write_text('{"session": []}')
     assert main(["--store", str(store_dir), "list", "--json"]) == 0
     out, err = capsys.readouterr()
-    assert [row["id"] for row in json.loads(out)] == [data["id"]]
+    assert [(row["id"], bool(row["beschadigd"])) for row in json.loads(out)] == [
+        (data["id"], False), ("20261123-vorm", True)]
     assert err.startswith("arrangeren: let op: ") and "20261123-vorm" in err
     code, line = run_fail(capsys, ["--store", str(store_dir), "open", "20261123-vorm"])
     assert code == 1
@@ -685,3 +689,31 @@ def test_leerling_is_asked_for_in_a_terminal(tmp_path: Path, store_dir: Path) ->
     assert b"Naam of initialen van de leerling: " in output
     line = output.splitlines()[-1]
     assert json.loads(line)["leerling"] == "Noor Verbeek"
+
+
+def test_herstel_and_list_with_a_folder_in_place_of_the_session(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    path.with_name(path.name + ".bak").write_bytes(path.read_bytes())
+    path.unlink()
+    path.mkdir()
+    [line] = run_ok_with_warning(capsys, ["--store", str(store_dir), "list"]).splitlines()
+    assert line.startswith(f"{data['id']}  2026-11-23  BESCHADIGD  T.d.J.")
+    assert "een map, geen bestand" in line and f"arrangeren herstel {data['id']}" in line
+    code = main(["--store", str(store_dir), "herstel", data["id"]])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "apart gezet als" in err and "teruggezet" in out
+    assert json.loads(path.read_text("utf-8"))["session"]["1"]["id"] == data["id"]
+    [aside] = store_dir.glob(f"{data['id']}.json.beschadigd-*")
+    assert aside.is_dir()
+    assert "BESCHADIGD" not in run_ok(capsys, ["--store", str(store_dir), "list"])
+
+
+def run_ok_with_warning(capsys, argv: list[str]) -> str:
+    """Run a command that succeeds with a warning on stderr; return its output."""
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.startswith("arrangeren: let op: ")
+    return out

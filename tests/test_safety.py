@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -415,3 +416,69 @@ def test_writer_retries_after_every_kind_of_failure_and_ends_with_the_newest(sto
     # Writing the new file and the final rename fail loudly; refreshing the backup
     # (link, rename) and the folder fsync are best effort and never stop a save.
     assert failures_seen == total - 4
+
+
+# -- something that is not a file in place of a session (issue 13, part 3) -------------------
+
+def _not_a_file(path: Path, kind: str) -> None:
+    path.unlink()
+    if kind == "map":
+        path.mkdir()
+        (path / "iets.txt").write_text("niet van ons")
+    elif kind == "pijp":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(path.with_name("weg.json"))
+
+
+@pytest.mark.parametrize("kind", ["map", "pijp", "verwijzing-naar-niets"])
+def test_not_a_file_is_damage_with_the_backup_offered(store, veld, kind):
+    session = _two_generations(store, veld)
+    path = store.path_for(session.id)
+    _not_a_file(path, kind)
+    # Loading says "damaged" at once (a named pipe is never opened: it would wait for ever).
+    outcome: list[BaseException] = []
+    reader = threading.Thread(target=lambda: _catch(outcome, store.load, session.id),
+                              daemon=True)
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "loading waited on something that is not a file"
+    assert isinstance(outcome[0], DamagedSessionError)
+    # The list marks it, and recovery sets it aside and offers the backup.
+    [summary] = store.list()[0]
+    assert summary.id == session.id and summary.damaged == outcome[0].reason
+    [recovery] = store.recover_damaged()
+    assert recovery.moved_to is not None and DAMAGED_MARK in recovery.moved_to.name
+    assert recovery.backup is not None
+    restored = store.restore_backup(session.id)
+    assert len(restored.notes) == len(session.notes) - 1
+    assert [(s.id, s.damaged) for s in store.list()[0]] == [(session.id, "")]
+    # Deleting the session takes the set-aside thing along, a folder too.
+    store.delete(session.id)
+    assert [p.name for p in store.root.iterdir() if session.id in p.name] == []
+
+
+def _catch(outcome: list[BaseException], call, *args) -> None:  # type: ignore[no-untyped-def]
+    try:
+        call(*args)
+    except BaseException as error:  # noqa: BLE001 - handed to the test
+        outcome.append(error)
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_list_marks_a_session_damaged_after_it_was_listed(store, veld, kind):
+    session = _two_generations(store, veld)
+    good = demo_session(veld, session_id="20261123-good")
+    store.save(good)
+    assert [s.damaged for s in store.list()[0]] == ["", ""]  # the index is written
+    path = store.path_for(session.id)
+    path.write_bytes(DAMAGE[kind](path.read_bytes()))
+    for lister in (store, SessionStore(store.root)):  # this process, and a new one
+        summaries, problems = lister.list()
+        marks = {s.id: s.damaged for s in summaries}
+        assert marks[good.id] == "" and marks[session.id], kind
+        assert next(s for s in summaries if s.id == session.id).pupil == "Tessa de Jong"
+        assert len(problems) == 1 and f"arrangeren herstel {session.id}" in problems[0]
+    # Once the index is written again for another reason, the mark stays.
+    store.save(demo_session(veld, session_id="20261124-next"))
+    assert {s.id: bool(s.damaged) for s in store.list()[0]}[session.id]

@@ -241,7 +241,8 @@ def test_list_reports_a_file_in_the_wrong_shape(store: SessionStore, veld, conte
     good = store.create(meta(), veld, T0)
     store.path_for("20261123-vorm").write_text(content)
     summaries, problems = store.list()
-    assert [s.id for s in summaries] == [good.id]
+    assert [(s.id, bool(s.damaged)) for s in summaries] == [(good.id, False),
+                                                           ("20261123-vorm", True)]
     assert len(problems) == 1 and "20261123-vorm" in problems[0]
 
 
@@ -393,8 +394,15 @@ def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
     original = store._index_storage
 
     def counting():  # type: ignore[no-untyped-def]
-        reads.append(1)
-        return original()
+        storage = original()
+        read = storage.read
+
+        def counted_read():  # type: ignore[no-untyped-def]
+            reads.append(1)
+            return read()
+
+        storage.read = counted_read  # type: ignore[method-assign]
+        return storage
 
     monkeypatch.setattr(store, "_index_storage", counting)
     summaries, _ = store.list()
@@ -413,7 +421,8 @@ def test_list_reports_a_corrupt_session_file(store: SessionStore, veld) -> None:
     good = store.create(meta("A.A."), veld, T0)
     store.path_for("20261123-kapt").write_bytes(b"")
     summaries, problems = store.list()
-    assert [s.id for s in summaries] == [good.id]
+    assert [(s.id, bool(s.damaged)) for s in summaries] == [(good.id, False),
+                                                           ("20261123-kapt", True)]
     assert len(problems) == 1
     assert "20261123-kapt" in problems[0]
     assert "beschadigd" in problems[0]

@@ -97,6 +97,46 @@ async def test_damaged_file_at_start_is_set_aside_and_backup_restored(store, vel
     assert len(aside) == 1 and len(aside[0].read_bytes()) == 200
 
 
+async def test_a_folder_in_place_of_a_session_is_set_aside_and_its_backup_offered(store, veld):
+    session = demo_session(veld)
+    store.save(session)
+    session.add_note("Na de reservekopie", T0 + 60, party="jgz")
+    store.save(session)
+    store.list()  # the index knows it as a normal session
+    path = store.path_for(session.id)
+    path.unlink()
+    path.mkdir()
+    app = make_app(store, veld)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "een map, geen bestand" in dialog.question and "vorige versie" in dialog.question
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert len(store.load(session.id).notes) == len(session.notes) - 1
+    [aside] = store.root.glob(f"{session.id}.json.beschadigd-*")
+    assert aside.is_dir()
+
+
+async def test_home_marks_a_damaged_session(store, veld, demo):
+    store.list()
+    store.path_for(demo.id).write_bytes(b"{")
+    other = store.lock(demo.id)
+    assert other.acquire()  # open in another window: not set aside, so it stays listed
+    app = make_app(store, veld)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one(DataTable)
+        assert str(table.get_row(demo.id)[4]) == "beschadigd"
+    other.release()
+
+
 async def test_damaged_file_declined_keeps_both_and_app_runs(store, veld):
     good = demo_session(veld, session_id="20261123-good")
     store.save(good)
@@ -262,6 +302,48 @@ async def test_quit_while_unsaved_retry_succeeds_once_disk_has_room(store, veld,
 
 
 # -- an unexpected error ---------------------------------------------------------------------
+
+
+async def test_a_crash_right_after_a_note_never_offers_it_again(store, veld, demo):
+    text = "Vader belt voortaan elke vrijdag"
+    app = make_app(store, veld, open_session=demo.id)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            board = app.screen
+            assert isinstance(board, BoardScreen)
+            board.query_one(CaptureInput).value = ""
+
+            def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+                raise RuntimeError("kapot")
+
+            board.refresh_board = explode  # type: ignore[method-assign]
+            await type_text(pilot, text)
+            await pilot.press("enter")  # laid, then the crash, before the bar emptied
+            await pilot.pause()
+    saved = store.load(demo.id)
+    assert saved.notes[-1].text == text
+    assert saved.draft.text == text  # what the crash kept; opening must not put it back
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert board.query_one(CaptureInput).value == ""
+        await pilot.press("enter")
+        await pilot.press("ctrl+q")
+    assert [n.text for n in store.load(demo.id).notes].count(text) == 1
+    assert store.load(demo.id).draft.text == ""
+
+
+async def test_a_draft_unlike_the_last_note_is_restored(store, veld, demo):
+    demo.add_note("Vader belt voortaan elke vrijdag", T0 + 60, party="ouders")
+    demo.set_draft("Vader belt voortaan", 19)
+    store.save(demo)
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(CaptureInput).value == "Vader belt voortaan"
+        await pilot.press("ctrl+q")
+
 
 
 async def test_crash_saves_first_logs_without_note_text_and_exits_non_zero(store, veld, demo,

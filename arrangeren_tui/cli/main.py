@@ -317,6 +317,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "groep": s.group,
                 "status": s.status,
                 "evaluatiedatum": s.evaluation,
+                "beschadigd": s.damaged,
             }
             for s in summaries
         ]
@@ -327,7 +328,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for s in summaries:
         extra = " · ".join(x for x in (s.school, f"groep {s.group}" if s.group else "") if x)
-        print(f"{s.id}  {s.date}  {s.status:<8}  {s.pupil}" + (f"  ({extra})" if extra else ""))
+        status = "BESCHADIGD" if s.damaged else s.status
+        line = f"{s.id}  {s.date}  {status:<8}  {s.pupil}" + (f"  ({extra})" if extra else "")
+        if s.damaged:
+            line += f"  ⚠ {s.damaged}; herstel: arrangeren herstel {s.id}"
+        print(line)
     return 0
 
 

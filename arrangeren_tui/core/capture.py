@@ -62,3 +62,18 @@ def parse_capture(line: str, veld: Veld) -> Capture:
         return Capture(text="", party=party, important=important, domain=domain,
                        problem="de notitie is leeg")
     return Capture(text=text, party=party, important=important, domain=domain)
+
+
+def lays_again(line: str, laid: str, veld: Veld) -> bool:
+    """True if Enter on ``line`` would lay the note ``laid`` once more.
+
+    A crash right after a note was laid can keep its text as the draft (the capture
+    bar had not emptied yet): put back on open, one Enter would lay it twice.
+    """
+    line, laid = line.strip(), laid.strip()
+    if not line or not laid:
+        return False
+    if line == laid:
+        return True
+    capture = parse_capture(line, veld)
+    return capture.problem is None and capture.text.strip() == laid

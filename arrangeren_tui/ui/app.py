@@ -7,7 +7,6 @@ import gc
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -20,6 +19,7 @@ from textual.binding import Binding
 from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
+from arrangeren_tui.core.clock import SteadyTime
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.signals import TERMINATING_SIGNALS
 from arrangeren_tui.core.storage.crashlog import write_crash_log
@@ -93,7 +93,7 @@ class ArrangerenApp(App[int]):
         veld: Veld,
         open_session: str | None = None,
         *,
-        now: Callable[[], float] = time.time,
+        now: Callable[[], float] | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         retention_months: int = DEFAULT_MONTHS,
         deck: Deck | None = None,
@@ -122,7 +122,9 @@ class ArrangerenApp(App[int]):
         self._card_index: CardIndex | None = None
         self.initial_session = open_session
         self.retention_months = retention_months
-        self._now = now
+        # Wall time read once, then a steady clock: a wall clock set back or forward
+        # during the run never reaches the meeting clock (core.clock.SteadyTime).
+        self._now = now or SteadyTime()
         self._today = today
         self._too_small: TooSmallScreen | None = None
         self._home_screen: HomeScreen | None = None

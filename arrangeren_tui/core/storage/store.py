@@ -13,10 +13,12 @@ import builtins
 import datetime as dt
 import os
 import secrets
+import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from tinydb import TinyDB
@@ -104,10 +106,19 @@ class SessionSummary:
     time: str = ""  # HH:MM of a planned meeting
     place: str = ""
     minutes: str = "90"  # planned duration
+    damaged: str = ""  # why the file cannot be read as a session ("" if it can)
 
     @classmethod
     def of(cls, session: Session) -> SessionSummary:
         return summary_from_record(session.to_record())
+
+    @classmethod
+    def unknown(cls, session_id: str) -> SessionSummary:
+        """A line for a session whose file says nothing: its date is in its code."""
+        stamp = session_id.split("-", 1)[0]
+        date = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}" if len(stamp) == 8 else ""
+        return cls(id=session_id, pupil="", date=date, school="", group="", status="",
+                   created="")
 
 
 def summary_from_record(record: dict[str, Any]) -> SessionSummary:
@@ -127,6 +138,31 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         place=str(meta.get("place", "")),
         minutes=str(meta.get("planned_minutes", 90)),
     )
+
+
+def _changed_since(entry: os.DirEntry[str], written: int | None) -> bool:
+    """True unless ``entry`` is a regular file unchanged since ``written`` (ns).
+
+    The change time counts too: nothing sets it back, so a file copied in with old
+    times, or rewritten in place by another program, is still seen as changed.
+    """
+    if written is None:
+        return True
+    try:
+        if not entry.is_file():
+            return True
+        info = entry.stat()
+    except OSError:
+        return True
+    return max(info.st_mtime_ns, info.st_ctime_ns) >= written  # a tie: same clock tick
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or a link; a folder that stood in place of a session file goes whole."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 class SessionStore:
@@ -193,8 +229,21 @@ class SessionStore:
 
     def read_record(self, session_id: str) -> dict[str, Any]:
         path = self.path_for(session_id)
-        if not path.exists():
-            raise StoreError(f"gesprek {session_id} bestaat niet in {self.root}")
+        try:
+            mode = path.stat().st_mode  # through a link, to what it points at
+        except FileNotFoundError:
+            if path.is_symlink():
+                raise DamagedSessionError(session_id, "het verwijst naar niets") from None
+            raise StoreError(f"gesprek {session_id} bestaat niet in {self.root}") from None
+        except OSError as error:
+            raise StoreError(
+                f"kan gesprek {session_id} niet lezen ({error.strerror})"
+            ) from None
+        if not S_ISREG(mode):
+            # Never opened: a map fails, a named pipe would wait for ever.
+            raise DamagedSessionError(
+                session_id, "het is een map, geen bestand" if S_ISDIR(mode)
+                else "het is geen gewoon bestand")
         try:
             db = TinyDB(path, storage=AtomicJSONStorage)
             try:
@@ -278,9 +327,10 @@ class SessionStore:
             data = self._index_storage().read() or {}
             table = data.get("sessions", {})
             entries = {
-                value["id"]: SessionSummary(
-                    **{k: str(value[k]) for k in SessionSummary.__annotations__}
-                )
+                value["id"]: SessionSummary(**{
+                    k: str(value.get(k, "") if k == "damaged" else value[k])  # added later
+                    for k in SessionSummary.__annotations__
+                })
                 for value in table.values()
             }
         except (CorruptFileError, KeyError, TypeError, AttributeError, OSError):
@@ -313,28 +363,45 @@ class SessionStore:
     def list(self) -> tuple[builtins.list[SessionSummary], builtins.list[str]]:
         """Every session, newest first, and the Dutch problems met on the way.
 
-        The index is reconciled with the files: a file missing from the index is
-        read once and added; an index entry without a file is dropped. The index
-        itself is read again only if its file changed since it was cached.
+        The index is reconciled with the files: a file missing from the index, or
+        changed since the index was written (by anything but this program's saves,
+        which keep the index right), is read and checked; an index entry without a
+        file is dropped. A file that is not a readable session stays in the list,
+        marked ``damaged``, and is checked again each time until it is repaired or
+        set aside. The index itself is read again only if its file changed since it
+        was cached.
         """
         problems: builtins.list[str] = []
         with self._index_lock:
             entries = dict(self._read_index())
-            on_disk = set(self.session_ids())
+            written = self._index_seen[1] if self._index_seen is not None else None
+            on_disk = self._session_files()
             changed = False
-            for stale in set(entries) - on_disk:
+            for stale in set(entries) - set(on_disk):
                 del entries[stale]
                 changed = True
-            for missing in sorted(on_disk - set(entries)):
+            for session_id in sorted(on_disk):
+                known = entries.get(session_id)
+                if (known is not None and not known.damaged
+                        and not _changed_since(on_disk[session_id], written)):
+                    continue
                 try:
-                    entries[missing] = summary_from_record(self.read_record(missing))
-                    changed = True
+                    record = self.read_record(session_id)
+                    self._session_from(session_id, record)  # what opening it would meet
+                    summary = summary_from_record(record)
                 except DamagedSessionError as error:
                     problems.append(
-                        f"{error}; zet de vorige versie terug met: arrangeren herstel {missing}"
+                        f"{error}; zet de vorige versie terug met: arrangeren herstel "
+                        f"{session_id}"
                     )
+                    summary = replace(known or SessionSummary.unknown(session_id),
+                                      damaged=error.reason)
                 except (StoreError, KeyError, TypeError, ValueError) as error:
                     problems.append(str(error))
+                    continue
+                # Rewritten also when only checked: the file is then older than the index.
+                changed = changed or summary != known or not summary.damaged
+                entries[session_id] = summary
             if changed and self.root.is_dir():
                 try:
                     self._write_index(entries)
@@ -342,6 +409,19 @@ class SessionStore:
                     problems.append(f"kan de index niet bijwerken ({error.strerror})")
         ordered = sorted(entries.values(), key=lambda s: (s.date, s.created, s.id), reverse=True)
         return ordered, problems
+
+    def _session_files(self) -> dict[str, os.DirEntry[str]]:
+        """The folder's entries that stand where a session file goes, by session id."""
+        try:
+            with os.scandir(self.root) as found:
+                return {
+                    entry.name[: -len(".json")]: entry
+                    for entry in found
+                    if entry.name.endswith(".json") and entry.name != INDEX_NAME
+                    and not entry.name.startswith(".")
+                }
+        except (FileNotFoundError, NotADirectoryError):
+            return {}
 
 
     # -- locks -------------------------------------------------------------------
@@ -502,7 +582,7 @@ class SessionStore:
                 if path == lock.path:
                     continue
                 try:
-                    path.unlink()
+                    _remove(path)
                     removed.append(path)
                 except FileNotFoundError:
                     pass

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from arrangeren_tui.core.capture import parse_capture
+from arrangeren_tui.core.capture import lays_again, parse_capture
 from arrangeren_tui.core.clock import format_remaining
 from arrangeren_tui.core.domains import next_domain
 from arrangeren_tui.core.model import (
@@ -196,8 +196,13 @@ class BoardScreen(EmergencySave, Screen[None]):
         capture.placeholder = CAPTURE_PLACEHOLDER
         self.saver = SessionSaver(self.store, self.session)
         self.saver.listen(self)
-        capture.value = self.session.draft.text
-        capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
+        draft = self.session.draft
+        last = max(self.session.notes, key=lambda note: note.id, default=None)
+        if last is not None and lays_again(draft.text, last.text, self.session.veld):
+            self.session.set_draft("", 0)  # the note is laid already: not twice
+            return
+        capture.value = draft.text
+        capture.cursor_position = min(draft.cursor, len(capture.value))
 
     # -- saving ---------------------------------------------------------------
 
@@ -330,6 +335,14 @@ class BoardScreen(EmergencySave, Screen[None]):
         now = self.now()
         session = self.session
         clock = session.clock
+        if not self.read_only:
+            # Looked at every second, so only a real gap (the app closed, the computer
+            # asleep) is left between two looks; one that cannot all be meeting time is cut.
+            gap = clock.observe(now)
+            if gap is not None:
+                if gap.notable:
+                    self.notify(gap.describe(), severity="warning", timeout=20)
+                self.save()
         phase = clock.phase(now)
         if not clock.started:
             text = f"⏱ {format_remaining(clock.remaining(now))} (^T start)"

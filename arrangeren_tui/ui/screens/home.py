@@ -178,10 +178,13 @@ class HomeScreen(Screen[None]):
         for s in upcoming_first(summaries, self.context.today()):
             style = {STATUS_CLOSED: "dim", STATUS_PLANNED: "bold cyan"}.get(s.status,
                                                                             "bold green")
+            status = Text(s.status, style=style)
+            if s.damaged:  # Enter sets it aside and offers the previous version
+                status = Text("beschadigd", style="bold red")
             when = f"{s.date} {s.time}" if s.time else s.date
             table.add_row(
                 when, one_line(s.pupil, 15), one_line(s.school, 11), one_line(s.group, 4),
-                Text(s.status, style=style), s.id, key=s.id,
+                status, s.id, key=s.id,
             )
         empty = self.query_one("#home-empty", Static)
         empty.display = not summaries
