@@ -625,7 +625,8 @@ class BoardScreen(EmergencySave, Screen[None]):
             self.refresh_board(keep_card=laid_id)
 
         label = self.session.veld.party(laid.party).label
-        self.app.push_screen(AfspraakDialog(laid, label, self._people()), done)
+        self.app.push_screen(AfspraakDialog(laid, label, self._people(),
+                                                          self.context.today()), done)
 
     def _refocus_after_afspraak(self, party: str) -> None:
         if self.session.current_step == self.session.veld.agree_step:
@@ -684,7 +685,8 @@ class BoardScreen(EmergencySave, Screen[None]):
             self.refresh_board()
 
         self.app.push_screen(
-            RegieDialog(self.session.casusregie, self.session.evaluation_date, self._people()),
+            RegieDialog(self.session.casusregie, self.session.evaluation_date, self._people(),
+                        self.context.today()),
             done,
         )
 

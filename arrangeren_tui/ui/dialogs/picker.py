@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
+from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.tick import Tick
 
 ANY = ""  # the filter value for "alle"
@@ -327,12 +329,13 @@ class AfspraakEdit:
     status: str
 
 
-def _optional_date(text: str) -> str | None:
-    """``core.fields.iso_date`` with Dutch day-first forms: '' for empty, None if invalid."""
+def _optional_date(text: str, today: dt.date) -> str | None:
+    """``core.fields.iso_date`` with the forms said at the table ('14-1', 'over 8 weken'):
+    '' for empty, None if invalid."""
     if not text.strip():
         return ""
     try:
-        return iso_date(text, day_first=True)
+        return iso_date(text, today=today)
     except FieldError:
         return None
 
@@ -348,8 +351,10 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="afspraak.cancel"),
     ]
 
-    def __init__(self, laid: LaidCard, party_label: str, people: list[str]) -> None:
+    def __init__(self, laid: LaidCard, party_label: str, people: list[str],
+                 today: dt.date) -> None:
         super().__init__()
+        self.today = today
         self.laid = laid
         self.party_label = party_label
         self.people = people
@@ -367,11 +372,12 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
             yield Input(laid.wat, id="afspraak-wat", max_length=300, compact=True)
             with Horizontal(classes="dialog-row"):
                 yield Label("Wanneer", classes="consent-label")
-                yield Input(laid.wanneer, id="afspraak-wanneer", placeholder="JJJJ-MM-DD",
+                yield Input(laid.wanneer, id="afspraak-wanneer", placeholder="bv. 14-1",
                             compact=True)
                 yield Label("Status", classes="consent-label")
                 yield Select([(s, s) for s in AFSPRAAK_STATUSES], value=laid.status,
                              allow_blank=False, id="afspraak-status", compact=True)
+            yield DateHint("afspraak-wanneer", self.today, id="afspraak-wanneer-hint")
             yield Label("", id="afspraak-error", classes="field-error")
             yield Static("Tab: volgend veld · →: naam aanvullen · ^S: opslaan · Esc",
                          classes="dialog-help")
@@ -381,10 +387,10 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
         self.query_one("#afspraak-wie", Input).focus()
 
     def action_save(self) -> None:
-        when = _optional_date(self.query_one("#afspraak-wanneer", Input).value)
+        when = _optional_date(self.query_one("#afspraak-wanneer", Input).value, self.today)
         if when is None:
             error = self.query_one("#afspraak-error", Label)
-            error.update("Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ).")
+            error.update("Geen datum: schrijf bv. 14-1-2027, 14-1, morgen of over 8 weken.")
             error.display = True
             self.query_one("#afspraak-wanneer", Input).focus()
             return
@@ -418,8 +424,10 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="regie.cancel"),
     ]
 
-    def __init__(self, casusregie: str, evaluation: str, people: list[str]) -> None:
+    def __init__(self, casusregie: str, evaluation: str, people: list[str],
+                 today: dt.date) -> None:
         super().__init__()
+        self.today = today
         self.casusregie = casusregie
         self.evaluation = evaluation
         self.people = people
@@ -431,8 +439,9 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
             yield Input(self.casusregie, id="regie-wie", max_length=80, compact=True,
                         suggester=SuggestFromList(self.people, case_sensitive=False))
             yield Label("Evaluatiedatum", classes="field-label")
-            yield Input(self.evaluation, id="regie-datum", placeholder="JJJJ-MM-DD",
+            yield Input(self.evaluation, id="regie-datum", placeholder="bv. over 8 weken",
                         compact=True)
+            yield DateHint("regie-datum", self.today, id="regie-datum-hint")
             yield Label("", id="regie-error", classes="field-error")
             yield Static("Tab: volgend veld · ^S: opslaan · Esc: annuleren",
                          classes="dialog-help")
@@ -442,10 +451,10 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
         self.query_one("#regie-wie", Input).focus()
 
     def action_save(self) -> None:
-        when = _optional_date(self.query_one("#regie-datum", Input).value)
+        when = _optional_date(self.query_one("#regie-datum", Input).value, self.today)
         if when is None:
             error = self.query_one("#regie-error", Label)
-            error.update("Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ).")
+            error.update("Geen datum: schrijf bv. 14-1-2027, 14-1, morgen of over 8 weken.")
             error.display = True
             self.query_one("#regie-datum", Input).focus()
             return

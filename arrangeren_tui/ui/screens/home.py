@@ -39,6 +39,7 @@ from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.messages import OfferRecoveries, OpenSession, PlanSession, PrepareSession
 from arrangeren_tui.ui.screens.base import read_sessions
+from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
 
@@ -46,7 +47,8 @@ from arrangeren_tui.ui.widgets.tick import Tick
 FORM_ERRORS = {
     (fields.PUPIL, fields.MISSING): ("leerling", "Vul de naam of de initialen van de leerling in."),
     (fields.PUPIL, fields.TOO_LONG): ("leerling", f"Hoogstens {fields.MAX_PUPIL_LENGTH} tekens."),
-    (fields.DATE, fields.FORMAT): ("datum", "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."),
+    (fields.DATE, fields.FORMAT): (
+        "datum", "Geen datum: schrijf bv. 14-1-2027, 14-1, morgen of over 8 weken."),
     (fields.TIME, fields.FORMAT): ("tijd", "Schrijf de tijd als UU:MM, bv. 13:30."),
     (fields.TIME, fields.MISSING): (
         "tijd", "Bij een gepland gesprek hoort een begintijd, bv. 13:30."),
@@ -490,6 +492,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                         yield from self._field(
                             "Duur (min) *", "f-duur", value=str(preset.planned_minutes)
                         )
+                yield DateHint("f-datum", self.today, id="f-datum-hint")
                 yield from self._field("School", "f-school", value=preset.school)
                 yield from self._field("Plaats", "f-plaats", value=preset.place)
                 yield from self._field("Gespreksleider", "f-gespreksleider",
@@ -560,7 +563,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
 
         checked, problems = validate_session(
             value("f-leerling"), value("f-datum"), value("f-tijd"), value("f-duur"),
-            require_time=self.planned,
+            require_time=self.planned, today=self.today,
         )
         for problem in problems.values():
             name, sentence = FORM_ERRORS[problem.field, problem.reason]
