@@ -81,6 +81,7 @@ async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
 
     from arrangeren_tui.core.export.verslag import render_markdown
     from arrangeren_tui.ui.dialogs.evaluation import EvaluationDialog
+    from arrangeren_tui.ui.dialogs.followup import FollowUpDialog
 
     ids = fill(store, veld)
     previous = store.load(ids["demo"])
@@ -93,6 +94,11 @@ async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("v")  # the newest session (the demo) is highlighted
+        await pilot.pause()
+        asked = app.screen
+        assert isinstance(asked, FollowUpDialog)  # no evaluation date: today is proposed
+        assert asked.query_one("#follow-up-date", Input).value == TODAY.isoformat()
+        await pilot.press("enter")  # held today: straight onto the board
         await pilot.pause()
         board = app.screen
         assert isinstance(board, BoardScreen) and not board.review
@@ -132,3 +138,48 @@ def test_full_text_finds_the_voorbereiding(store, veld):
     summaries = store.list()[0]
     for query in ("eigen plekje", "dagplanning tafel", "tekening"):
         assert [s.id for s in full_text_matches(store, summaries, words(query))] == [PLANNED_ID]
+
+
+async def test_vervolggesprek_asks_its_date_and_is_marked_in_the_list(store, veld):
+    """Issue 14.16: `v` asks the date (the evaluation date proposed); a later day makes it
+    gepland with its voorbereiding; the list marks the follow-up with ↻."""
+    from arrangeren_tui.core.model import STATUS_PLANNED
+    from arrangeren_tui.ui.dialogs.followup import FollowUpDialog
+    from arrangeren_tui.ui.screens.home import HomeScreen
+    from arrangeren_tui.ui.screens.preparation import PreparationScreen
+    from arrangeren_tui.ui.widgets.datehint import DateHint
+
+    ids = fill(store, veld)
+    demo = store.load(ids["demo"])
+    demo.set_agreements(T0, evaluation_date="2027-01-18")
+    store.save(demo)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        asked = app.screen
+        assert isinstance(asked, FollowUpDialog)
+        assert asked.query_one("#follow-up-date", Input).value == "2027-01-18"
+        assert str(asked.query_one(DateHint).render()) == "= maandag 18 januari 2027"
+        await pilot.press("enter")
+        await pilot.pause()
+        prep = app.screen
+        assert isinstance(prep, PreparationScreen)
+        follow_up = prep.session
+        assert (follow_up.previous, follow_up.meta.date) == (ids["demo"], "2027-01-18")
+        assert follow_up.status == STATUS_PLANNED
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one(DataTable)
+        rows = {str(key.value): table.get_row(key) for key in table.rows}
+        assert str(rows[follow_up.id][1]).startswith("↻ Tessa")
+        assert not str(rows[ids["demo"]][1]).startswith("↻")
+        assert "↻ = vervolggesprek" in str(home.query_one("#home-title").render())
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing made
+        await pilot.pause()
+    assert len(store.session_ids()) == 4

@@ -104,6 +104,7 @@ class SessionSummary:
     time: str = ""  # HH:MM of a planned meeting
     place: str = ""
     minutes: str = "90"  # planned duration
+    previous: str = ""  # the session this vervolggesprek follows up ("" for a first one)
 
     @classmethod
     def of(cls, session: Session) -> SessionSummary:
@@ -126,6 +127,7 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         time=str(meta.get("time", "")),
         place=str(meta.get("place", "")),
         minutes=str(meta.get("planned_minutes", 90)),
+        previous=str(head.get("previous", "")),
     )
 
 
@@ -183,11 +185,14 @@ class SessionStore:
         self.save_record(session.to_record())
         return session
 
-    def create_follow_up(self, previous_id: str, veld: Veld, now: float, date: str) -> Session:
-        """A vervolggesprek: a new session carrying the people and afspraken of a past one."""
+    def create_follow_up(self, previous_id: str, veld: Veld, now: float, date: str, *,
+                         planned: bool = False) -> Session:
+        """A vervolggesprek: a new session carrying the people and afspraken of a past one
+        (``planned``: gepland, for a later day)."""
         previous = self.load(previous_id)
         self.ensure()
-        session = Session.follow_up(self.new_id(date), previous, veld, now, date)
+        session = Session.follow_up(self.new_id(date), previous, veld, now, date,
+                                    planned=planned)
         self.save_record(session.to_record())
         return session
 

@@ -56,6 +56,8 @@ FORM_ERRORS = {
         "duur", f"Tussen {fields.MIN_MINUTES} en {fields.MAX_MINUTES} minuten."),
     (fields.MINUTES, fields.FORMAT): ("duur", "Een heel aantal minuten, bv. 90."),
 }
+HOME_TITLE = " arrangeren · Arrangeergesprekken"
+FOLLOW_UP_MARK = "↻"  # before the pupil's name: this row is a vervolggesprek
 SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
 SCAN_PAUSE = 0.0005  # seconds between two files of that scan
 
@@ -91,7 +93,7 @@ class HomeScreen(Screen[None]):
         self._told_expired = False
 
     def compose(self) -> ComposeResult:
-        yield Static(" arrangeren · Arrangeergesprekken", id="home-title")
+        yield Static(HOME_TITLE, id="home-title")
         yield Static(f" Opslag: {self.store.root}", id="home-store")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="home-empty")
@@ -181,10 +183,15 @@ class HomeScreen(Screen[None]):
             style = {STATUS_CLOSED: "dim", STATUS_PLANNED: "bold cyan"}.get(s.status,
                                                                             "bold green")
             when = f"{s.date} {s.time}" if s.time else s.date
+            pupil = f"{FOLLOW_UP_MARK} {one_line(s.pupil, 13)}" if s.previous else one_line(
+                s.pupil, 15)
             table.add_row(
-                when, one_line(s.pupil, 15), one_line(s.school, 11), one_line(s.group, 4),
+                when, pupil, one_line(s.school, 11), one_line(s.group, 4),
                 Text(s.status, style=style), s.id, key=s.id,
             )
+        follow_ups = any(s.previous for s in summaries)
+        legend = f"   {FOLLOW_UP_MARK} = vervolggesprek" if follow_ups else ""
+        self.query_one("#home-title", Static).update(f"{HOME_TITLE}{legend}")
         empty = self.query_one("#home-empty", Static)
         empty.display = not summaries
         empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen, "
@@ -200,19 +207,36 @@ class HomeScreen(Screen[None]):
                            self.action_reload)
 
     def action_follow_up(self) -> None:
+        """Ask when (the evaluation date proposed), then make the vervolggesprek: held
+        today it opens on the board, on a later day it is gepland and its voorbereiding opens."""
         previous = self._selected_id()
         if previous is None:
             return
+        from arrangeren_tui.ui.dialogs.followup import FollowUpDialog
+
         context = self.context
-        try:
-            session = self.store.create_follow_up(
-                previous, self.veld, context.now(), context.today().isoformat()
-            )
-        except StoreError as error:
-            self.notify(f"Geen vervolggesprek: {error}", severity="error", timeout=8)
-            return
-        self.notify(f"Vervolggesprek {session.id} na {previous}.", timeout=4)
-        self.post_message(OpenSession(session.id))
+        today = context.today()
+        summary = self._summary(previous)
+        evaluation = summary.evaluation if summary is not None else ""
+
+        def chosen(date: str | None) -> None:
+            if date is None:
+                return
+            later = date > today.isoformat()
+            try:
+                session = self.store.create_follow_up(
+                    previous, self.veld, context.now(), date, planned=later
+                )
+            except StoreError as error:
+                self.notify(f"Geen vervolggesprek: {error}", severity="error", timeout=8)
+                return
+            self.notify(f"Vervolggesprek {session.id} op {date}, na {previous}.", timeout=4)
+            self.post_message(PrepareSession(session.id) if later else OpenSession(session.id))
+
+        self.app.push_screen(FollowUpDialog(
+            one_line(summary.pupil, 40) if summary is not None else previous,
+            evaluation or today.isoformat(), today, from_evaluation=bool(evaluation),
+        ), chosen)
 
     def action_history(self) -> None:
         from arrangeren_tui.ui.screens.history import HistoryScreen
