@@ -110,9 +110,12 @@ class BoardScreen(EmergencySave, Screen[None]):
         *,
         session_lock: SessionLock | None = None,
         read_only: str = "",
+        at: tuple[str, str, int | None] = ("", "", None),
     ) -> None:
-        """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can)."""
+        """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can);
+        ``at`` the step, party and note to show first (a search hit; "" and None: as saved)."""
         super().__init__()
+        self.start_at = at
         self.context = context
         self.session = session
         self.store = context.store
@@ -172,7 +175,7 @@ class BoardScreen(EmergencySave, Screen[None]):
             s.key for s in self.session.veld.steps if self.session.step_used(self.now(), s.key) >=
             s.minutes * 60
         }
-        self.refresh_board()
+        self.refresh_board(keep=self._go_to_start())
         if began:
             self.save()  # a planned meeting that began is saved as begun at once
         self._tick()
@@ -189,6 +192,19 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     def now(self) -> float:
         return self.context.now()
+
+    def _go_to_start(self) -> int | None:
+        """Show the step and party of a search hit, if the board was opened on one; the note
+        to keep under the cursor. Like PgDn: in a closed session nothing is written. A
+        meeting whose clock runs stays on its step: its minutes per step must stay true."""
+        step, party, note = self.start_at
+        session = self.session
+        live = session.clock.running and not (self.read_only or self.review)
+        if step in {s.key for s in session.veld.steps} and not live:
+            session.go_to_step(step, self.now())
+        if party in {p.key for p in session.veld.parties}:
+            session.select_party(party)
+        return note
 
     def _start_writing(self) -> None:
         capture = self.query_one("#capture", CaptureInput)
