@@ -128,6 +128,7 @@ class BoardScreen(EmergencySave, Screen[None]):
         self._draft_timer: Timer | None = None
         self._writer_closed = False
         self.review = False
+        self._picker_all_parties = False  # the card picker's party filter, as last left
         self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
 
     # -- set-up ---------------------------------------------------------------
@@ -573,11 +574,15 @@ class BoardScreen(EmergencySave, Screen[None]):
             return
         from arrangeren_tui.ui.dialogs.picker import CardPicker
 
-        self.app.push_screen(
-            CardPicker(self.context.cards.card_index(), self.session.veld,
-                       self.session.selected_party, self.session.step.name),
-            self._card_picked,
-        )
+        picker = CardPicker(self.context.cards.card_index(), self.session.veld,
+                            self.session.selected_party, self.session.step.name,
+                            all_parties=self._picker_all_parties)
+
+        def picked(result: object) -> None:
+            self._picker_all_parties = picker.all_parties  # the next ^K starts the same way
+            self._card_picked(result)
+
+        self.app.push_screen(picker, picked)
 
     def _card_picked(self, result: object) -> None:
         from arrangeren_tui.ui.dialogs.picker import PickResult

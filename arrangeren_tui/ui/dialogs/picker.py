@@ -87,15 +87,21 @@ class CardPicker(ModalScreen[PickResult | None]):
         Binding("pageup", "move(-8)", show=False, priority=True, id="picker.pageup"),
         Binding("ctrl+n", "blank", "Blanco kaart", key_display="^N", priority=True,
                 id="picker.blank"),
+        Binding("ctrl+a", "all_parties", "Alle partijen", key_display="^A", priority=True,
+                id="picker.all_parties"),
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="picker.cancel"),
     ]
 
-    def __init__(self, index: CardIndex, veld: Veld, party: str, step_name: str) -> None:
+    def __init__(self, index: CardIndex, veld: Veld, party: str, step_name: str, *,
+                 all_parties: bool = False) -> None:
+        """``party`` is the selected party; ``all_parties`` starts the party filter on
+        "alle partijen" (the board remembers that choice between one ^K and the next)."""
         super().__init__()
         self.index = index
         self.veld = veld
         self.labels = {p.key: p.label for p in veld.parties}
         self.start_party = party
+        self.all_parties = all_parties
         self.step_name = step_name
         self.results: list[Card] = []
 
@@ -107,7 +113,8 @@ class CardPicker(ModalScreen[PickResult | None]):
             with Horizontal(id="picker-filters"):
                 yield Select(
                     [("alle partijen", ANY)] + [(p.label, p.key) for p in self.veld.parties],
-                    value=self.start_party, allow_blank=False, id="picker-party", compact=True,
+                    value=ANY if self.all_parties else self.start_party, allow_blank=False,
+                    id="picker-party", compact=True,
                 )
                 yield Select(
                     [("alle domeinen", ANY)] + [(d, d) for d in DOMAINS],
@@ -159,8 +166,33 @@ class CardPicker(ModalScreen[PickResult | None]):
         self.refresh_results()
 
     @on(Select.Changed)
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "picker-party":
+            self.all_parties = event.value == ANY
         self.refresh_results()
+
+    def action_all_parties(self) -> None:
+        """Party filter: "alle partijen", or back to the selected party."""
+        party = self.query_one("#picker-party", Select)
+        party.value = self.start_party if party.value == ANY else ANY
+
+    def _elsewhere(self) -> str:
+        """With a party filter and no hit: how many cards other parties have for the search."""
+        filters = self.filters()
+        query = self.query_one("#picker-search", Input).value
+        if filters.party is None or not query.strip():
+            return ""
+        others = self.index.search(query, Filters(None, filters.domain, filters.intensity),
+                                   limit=SHOWN)
+        if not others:
+            return ""
+        counts: dict[str, int] = {}
+        for card in others:
+            counts[card.party] = counts.get(card.party, 0) + 1
+        per_party = ", ".join(f"{self.labels.get(key, key)} {count}"
+                              for key, count in counts.items())
+        return (f"Geen kaart bij {self.labels.get(filters.party, filters.party)}, wel "
+                f"{len(others)} bij andere partijen ({per_party}). ^A: alle partijen.\n\n")
 
     @on(OptionList.OptionHighlighted, "#picker-results")
     def _highlighted(self) -> None:
@@ -185,9 +217,11 @@ class CardPicker(ModalScreen[PickResult | None]):
         found = len(self.results)
         count = f"{found}{'+' if found >= SHOWN else ''} kaart{'' if found == 1 else 'en'}"
         if card is None:
-            preview.update(Text("Geen kaart gevonden. ^N: schrijf een blanco kaart.",
-                                style="italic"))
-            help_line.update(f"{count} · ^N: blanco kaart · Esc: terug")
+            elsewhere = self._elsewhere()
+            preview.update(Text(f"{elsewhere or 'Geen kaart gevonden. '}"
+                                "^N: schrijf een blanco kaart.", style="italic"))
+            help_line.update(f"{count} · {'^A: alle partijen · ' if elsewhere else ''}"
+                             "^N: blanco kaart · Esc: terug")
             return
         preview.update(card_preview(card, self.labels))
         party = self.labels.get(self.target_party(card), "")
