@@ -29,6 +29,7 @@ from arrangeren_tui.core.fields import (
     parse_date,
     parse_minutes,
     parse_time,
+    party_for_role,
     spoken_date,
     validate_session,
 )
@@ -201,3 +202,16 @@ def test_validate_session_takes_spoken_dates_with_today() -> None:
     assert errors == {} and fields is not None and fields.date == "2026-11-24"
     _, errors = validate_session("T.d.J.", "morgen", "", 90)
     assert list(errors) == [DATE]
+
+
+@pytest.mark.parametrize(("role", "party"), [
+    ("moeder", "ouders"), ("Vader", "ouders"), ("pleegmoeder", "ouders"), ("oma", "ouders"),
+    ("leraar", "school"), ("leerkracht groep 5", "school"), ("IB'er", "school"),
+    ("IB’er", "school"), ("intern begeleider", "school"), ("juf", "school"),
+    ("jeugdverpleegkundige", "jgz"), ("jeugdarts GGD", "jgz"),
+    ("orthopedagoog", "swv"), ("ambulant begeleider", "swv"),
+    ("schoolmaatschappelijk werker", "jeugdhulp"), ("gezinscoach wijkteam", "jeugdhulp"),
+    ("leerling", "leerling"), ("", ""), ("buurvrouw", ""), ("ouderling", ""),
+])
+def test_party_for_role(role: str, party: str) -> None:
+    assert party_for_role(role) == party

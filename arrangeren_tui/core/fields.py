@@ -297,3 +297,42 @@ def validate_session(
     if errors:
         return None, errors
     return SessionFields(checked_pupil, checked_date, checked_time, checked_minutes), {}
+
+
+# The party a participant's role belongs to, for the roles said at the table (DOMAIN.md);
+# the new-session form fills the party in from the role, and it stays editable.
+_ROLE_PARTIES = {
+    "ouders": ("moeder", "vader", "ouder", "pleegmoeder", "pleegvader", "pleegouder",
+               "stiefmoeder", "stiefvader", "verzorger", "opa", "oma", "voogd", "mama", "papa"),
+    "leerling": ("leerling", "kind", "zoon", "dochter"),
+    "school": ("leraar", "lerares", "leerkracht", "juf", "meester", "mentor", "ib'er", "ib-er",
+               "ib", "intern begeleider", "directeur", "schoolleider", "teamleider",
+               "zorgcoördinator", "zorgcoordinator", "onderwijsassistent", "remedial teacher",
+               "rt'er", "groepsleerkracht", "locatieleider"),
+    "swv": ("orthopedagoog", "ambulant begeleider", "ambulante begeleider", "consulent",
+            "onderwijsconsulent", "onderwijsadviseur", "samenwerkingsverband", "swv",
+            "gedragsspecialist", "trajectbegeleider", "schoolpsycholoog", "psycholoog"),
+    "jeugdhulp": ("schoolmaatschappelijk werker", "schoolmaatschappelijk werk",
+                  "maatschappelijk werker", "smw", "smw'er", "wijkteam", "gezinscoach",
+                  "jeugdhulp", "jeugdhulpverlener", "jeugdconsulent", "opvoedondersteuner",
+                  "opvoedondersteuning", "jeugdzorg", "jeugd-ggz", "gezinsbegeleider"),
+    "jgz": ("jeugdarts", "jeugdverpleegkundige", "verpleegkundige", "jgz", "ggd",
+            "consultatiebureau", "doktersassistent"),
+}
+_ROLE_WORDS = sorted(((word, party) for party, words in _ROLE_PARTIES.items()
+                      for word in words), key=lambda item: -len(item[0]))
+
+
+def party_for_role(role: str) -> str:
+    """The party key ('ouders', 'school', 'swv', 'jeugdhulp', 'jgz', 'leerling') a role such
+    as 'moeder', 'IB'er' or 'jeugdverpleegkundige van de GGD' belongs to; '' if unknown.
+
+    The longest known role found as a whole word (or word start: 'leraar groep 5') wins, so
+    'schoolmaatschappelijk werker' is jeugdhulp, not school."""
+    said = " ".join(role.casefold().replace("’", "'").replace("`", "'").split())
+    if not said:
+        return ""
+    for word, party in _ROLE_WORDS:
+        if re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", said):
+            return party
+    return ""

@@ -452,6 +452,22 @@ class ParticipantRow(Horizontal):
         super().__init__(classes="participant")
         self.veld = veld
         self.number = number
+        self.guessed: str | None = None  # the party last filled in from the role
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The role picks the party ('moeder' → Ouders, 'IB'er' → School), unless the party
+        was chosen by hand; it stays editable."""
+        if not event.input.has_class("p-role"):
+            return
+        party = self.query_one(".p-party", Select)
+        if party.value is not Select.NULL and party.value != self.guessed:
+            return  # chosen by hand
+        guess = fields.party_for_role(event.value)
+        if guess and guess in {p.key for p in self.veld.parties}:
+            party.value = self.guessed = guess
+        elif self.guessed is not None:
+            party.clear()
+            self.guessed = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="naam", classes="p-name", max_length=80, compact=True)
