@@ -356,3 +356,71 @@ async def test_decks_from_folders_are_read_after_the_first_screen(store, veld, d
 def test_deck_is_read_at_once_when_needed_before_the_background_load(store, veld, deck):
     app = ArrangerenApp(store=store, veld=veld, deck_dirs=[shipped_decks_dir()])
     assert len(app.card_index()) == len(deck)
+
+
+async def test_afspraak_under_the_cursor_shows_in_full_at_80x24(store, veld, deck):
+    """Issue 14.13: the columns clip Wie and Wat to 8-11 characters; the row under the
+    cursor is shown whole below the table, so it can be read back to the table."""
+    session = _with_cards(veld)
+    first, second = session.arrangement
+    session.update_afspraak(first.id, T0, wie="Sanne de Jong-Bakker (moeder)",
+                            wat="Elke avond om half acht naar bed, zonder scherm in de kamer",
+                            wanneer="2026-12-15")
+    session.update_afspraak(second.id, T0, wie="Pieter Kok", wat="Twee ochtenden observeren")
+    store.save(session)
+    app = make_app(store, veld, deck, open_session=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.screen
+        await pilot.pause()
+        detail = str(board.query_one("#afspraken-detail").render())
+        assert "Sanne de Jong-Bakker (moeder)" in detail
+        assert "Elke avond om half acht naar bed, zonder scherm in de kamer" in detail
+        assert "dinsdag 15 december 2026" in detail
+        await pilot.press("up", "down")  # into the table, to the second row
+        await pilot.pause()
+        detail = str(board.query_one("#afspraken-detail").render())
+        assert "Pieter Kok" in detail and "Twee ochtenden observeren" in detail
+        assert "Wanneer: ?" in detail
+        region = board.query_one("#afspraken-detail").region
+        assert region.height >= 3 and region.bottom <= 24
+
+
+async def test_picker_says_other_parties_have_hits_and_keeps_alle_partijen(store, veld, demo,
+                                                                          deck):
+    """Issue 14.11: with the filter on the selected party, a search with no hit there says
+    how many other parties have (^A shows them); "alle partijen" stays for the next ^K."""
+    app = make_app(store, veld, deck, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, CardPicker) and picker.filters().party == "ouders"
+        await type_text(pilot, "jeugdarts")
+        await pilot.pause()
+        assert picker.results == []
+        preview = str(picker.query_one("#picker-preview").render())
+        assert "Geen kaart bij Ouders, wel" in preview and "JGZ" in preview
+        assert "^A: alle partijen" in preview
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert picker.filters().party is None
+        assert picker.results and picker.results[0].party == "jgz"
+        assert picker.query_one("#picker-search", Input).value == "jeugdarts"  # kept
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, CardPicker) and again is not picker
+        assert again.filters().party is None, "alle partijen is remembered"
+        await pilot.press("ctrl+a")  # back to the selected party, and remembered too
+        await pilot.pause()
+        assert again.filters().party == "ouders"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert app.screen.filters().party == "ouders"
+        await type_text(pilot, "qqxqq")  # no card anywhere: the old sentence
+        await pilot.pause()
+        assert "Geen kaart gevonden" in str(app.screen.query_one("#picker-preview").render())

@@ -24,10 +24,13 @@ from arrangeren_tui.core.fields import (
     SessionFields,
     check_minutes,
     check_pupil,
+    date_hint,
     iso_date,
     parse_date,
     parse_minutes,
     parse_time,
+    party_for_role,
+    spoken_date,
     validate_session,
 )
 
@@ -142,3 +145,73 @@ def test_fields_do_not_import_textual() -> None:
     code = ("import sys, arrangeren_tui.core.fields; "
             "assert 'textual' not in sys.modules and 'rich' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# A Thursday: 'volgende week dinsdag' is 2026-11-24, 'dinsdag' 2026-11-24 too (the first one
+# after today), 'deze week dinsdag' 2026-11-17.
+TODAY = dt.date(2026, 11, 19)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("morgen", "2026-11-20"), ("vandaag", "2026-11-19"), ("overmorgen", "2026-11-21"),
+    (" Morgen ", "2026-11-20"), ("gisteren", "2026-11-18"),
+    ("over 8 weken", "2027-01-14"), ("over een week", "2026-11-26"),
+    ("over 3 dagen", "2026-11-22"), ("over twee maanden", "2027-01-19"),
+    ("volgende week dinsdag", "2026-11-24"), ("volgende week vrijdag", "2026-11-27"),
+    ("volgende week donderdag", "2026-11-26"), ("deze week dinsdag", "2026-11-17"),
+    ("dinsdag", "2026-11-24"), ("donderdag", "2026-11-26"), ("vr", "2026-11-20"),
+    ("aanstaande maandag", "2026-11-23"), ("volgende dinsdag", "2026-11-24"),
+    ("14-1", "2027-01-14"),  # typed in November: next January, not last
+    ("3-11", "2026-11-03"), ("14/1", "2027-01-14"),
+    ("14 januari", "2027-01-14"), ("14 jan 2026", "2026-01-14"), ("1 dec", "2026-12-01"),
+    ("14-1-2027", "2027-01-14"), ("2027-01-14", "2027-01-14"),
+])
+def test_spoken_dates_with_today(text: str, expected: str) -> None:
+    assert iso_date(text, today=TODAY) == expected
+
+
+def test_over_months_keeps_to_the_month() -> None:
+    assert iso_date("over 1 maand", today=dt.date(2027, 1, 31)) == "2027-02-28"
+
+
+@pytest.mark.parametrize("text", ["morgenochtend", "over veel weken", "31-2", "14 brumaire",
+                                  "volgende week", "d", "over 8 jaren", "32-1"])
+def test_spoken_dates_refused(text: str) -> None:
+    with pytest.raises(FieldError) as error:
+        parse_date(text, today=TODAY)
+    assert "morgen of over 8 weken" in str(error.value)
+    assert (error.value.field, error.value.reason) == (DATE, FORMAT)
+
+
+def test_spoken_dates_only_with_today() -> None:
+    with pytest.raises(FieldError):
+        parse_date("morgen")
+    with pytest.raises(FieldError):
+        parse_date("14-1", day_first=True)
+
+
+def test_date_hint() -> None:
+    assert date_hint("over 8 weken", TODAY) == "= donderdag 14 januari 2027"
+    assert date_hint("", TODAY) == ""
+    assert date_hint("blauw", TODAY).startswith("? geen datum")
+    assert spoken_date(dt.date(2026, 11, 24)) == "dinsdag 24 november 2026"
+
+
+def test_validate_session_takes_spoken_dates_with_today() -> None:
+    fields, errors = validate_session("T.d.J.", "volgende week dinsdag", "", 90, today=TODAY)
+    assert errors == {} and fields is not None and fields.date == "2026-11-24"
+    _, errors = validate_session("T.d.J.", "morgen", "", 90)
+    assert list(errors) == [DATE]
+
+
+@pytest.mark.parametrize(("role", "party"), [
+    ("moeder", "ouders"), ("Vader", "ouders"), ("pleegmoeder", "ouders"), ("oma", "ouders"),
+    ("leraar", "school"), ("leerkracht groep 5", "school"), ("IB'er", "school"),
+    ("IB’er", "school"), ("intern begeleider", "school"), ("juf", "school"),
+    ("jeugdverpleegkundige", "jgz"), ("jeugdarts GGD", "jgz"),
+    ("orthopedagoog", "swv"), ("ambulant begeleider", "swv"),
+    ("schoolmaatschappelijk werker", "jeugdhulp"), ("gezinscoach wijkteam", "jeugdhulp"),
+    ("leerling", "leerling"), ("", ""), ("buurvrouw", ""), ("ouderling", ""),
+])
+def test_party_for_role(role: str, party: str) -> None:
+    assert party_for_role(role) == party

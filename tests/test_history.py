@@ -81,6 +81,7 @@ async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
 
     from arrangeren_tui.core.export.verslag import render_markdown
     from arrangeren_tui.ui.dialogs.evaluation import EvaluationDialog
+    from arrangeren_tui.ui.dialogs.followup import FollowUpDialog
 
     ids = fill(store, veld)
     previous = store.load(ids["demo"])
@@ -93,6 +94,11 @@ async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("v")  # the newest session (the demo) is highlighted
+        await pilot.pause()
+        asked = app.screen
+        assert isinstance(asked, FollowUpDialog)  # no evaluation date: today is proposed
+        assert asked.query_one("#follow-up-date", Input).value == TODAY.isoformat()
+        await pilot.press("enter")  # held today: straight onto the board
         await pilot.pause()
         board = app.screen
         assert isinstance(board, BoardScreen) and not board.review
@@ -132,3 +138,125 @@ def test_full_text_finds_the_voorbereiding(store, veld):
     summaries = store.list()[0]
     for query in ("eigen plekje", "dagplanning tafel", "tekening"):
         assert [s.id for s in full_text_matches(store, summaries, words(query))] == [PLANNED_ID]
+
+
+async def test_vervolggesprek_asks_its_date_and_is_marked_in_the_list(store, veld):
+    """Issue 14.16: `v` asks the date (the evaluation date proposed); a later day makes it
+    gepland with its voorbereiding; the list marks the follow-up with ↻."""
+    from arrangeren_tui.core.model import STATUS_PLANNED
+    from arrangeren_tui.ui.dialogs.followup import FollowUpDialog
+    from arrangeren_tui.ui.screens.home import HomeScreen
+    from arrangeren_tui.ui.screens.preparation import PreparationScreen
+    from arrangeren_tui.ui.widgets.datehint import DateHint
+
+    ids = fill(store, veld)
+    demo = store.load(ids["demo"])
+    demo.set_agreements(T0, evaluation_date="2027-01-18")
+    store.save(demo)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        asked = app.screen
+        assert isinstance(asked, FollowUpDialog)
+        assert asked.query_one("#follow-up-date", Input).value == "2027-01-18"
+        assert str(asked.query_one(DateHint).render()) == "= maandag 18 januari 2027"
+        await pilot.press("enter")
+        await pilot.pause()
+        prep = app.screen
+        assert isinstance(prep, PreparationScreen)
+        follow_up = prep.session
+        assert (follow_up.previous, follow_up.meta.date) == (ids["demo"], "2027-01-18")
+        assert follow_up.status == STATUS_PLANNED
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one(DataTable)
+        rows = {str(key.value): table.get_row(key) for key in table.rows}
+        assert str(rows[follow_up.id][1]).startswith("↻ Tessa")
+        assert not str(rows[ids["demo"]][1]).startswith("↻")
+        assert "↻ = vervolggesprek" in str(home.query_one("#home-title").render())
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing made
+        await pilot.pause()
+    assert len(store.session_ids()) == 4
+
+
+# -- where a full-text search matched (issue 14.17) ----------------------------------------
+
+
+def _closed_with_hits(store: SessionStore, veld) -> str:  # type: ignore[no-untyped-def]
+    """A closed session (so on its last step) with a note in Beeld and an evaluation note."""
+    from arrangeren_tui.core.model import Evaluation, Session
+
+    session = Session.new("20261120-hits", SessionMeta(pupil="Daan Vos", date="2026-11-20"),
+                          veld, T0)
+    session.go_to_step("beeld", T0)
+    session.add_note("Daan vertelt graag over zijn konijnen en de tuin van opa", T0,
+                     party="ouders")
+    session.evaluations = [Evaluation(party="school", wat="Leesmaatje in de klas",
+                                      outcome="deels", note="hapert na de kerstvakantie")]
+    session.go_to_step("afsluiting", T0)
+    session.close(T0 + 600)
+    store.save(session)
+    return session.id
+
+
+def test_find_hit_says_where_and_reads_evaluation_notes(store, veld):
+    from arrangeren_tui.core.storage.history import find_hit, full_text_hits
+
+    session_id = _closed_with_hits(store, veld)
+    record = store.read_record(session_id)
+    hit = find_hit(record, words("konijnen"))
+    assert hit is not None
+    assert (hit.where, hit.step, hit.step_name, hit.party) == (
+        "notitie", "beeld", "Beeld van de leerling", "ouders")
+    assert "konijnen" in hit.snippet and hit.note == 1
+    assert hit.describe().startswith("notitie · Beeld van de leerling · Ouders: ")
+    evaluation = find_hit(record, words("kerstvakantie"))
+    assert evaluation is not None and evaluation.where == "evaluatie"
+    assert find_hit(record, words("konijnen giraffe")) is None
+    summaries = store.list()[0]
+    assert [s.id for s, _ in full_text_hits(store, summaries, words("kerstvakantie"))] == [
+        session_id]
+
+
+def test_snippet_cuts_around_the_word():
+    from arrangeren_tui.core.storage.history import snippet
+
+    text = "In het begin " + "bla " * 30 + "gaat het mis bij het rekenen " + "bla " * 30
+    cut = snippet(text, "rekenen", width=40)
+    assert cut.startswith("…") and cut.endswith("…") and "rekenen" in cut
+    assert len(cut) <= 42
+    assert snippet("kort stukje", "stukje") == "kort stukje"
+
+
+async def test_search_shows_the_snippet_and_opens_on_the_step_of_the_hit(store, veld):
+    session_id = _closed_with_hits(store, veld)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        screen.query_one(Input).value = "konijnen"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert [str(k.value) for k in table.rows] == [session_id]
+        line = str(screen.query_one("#history-hit").render())
+        assert "Beeld van de leerling · Ouders" in line and "konijnen" in line
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.review
+        assert board.session.current_step == "beeld"  # not the last step it was closed on
+        assert board.session.selected_party == "ouders"
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+    saved = store.load(session_id)
+    assert saved.current_step == "afsluiting", "looking at a closed session writes nothing"

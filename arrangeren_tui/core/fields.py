@@ -49,16 +49,26 @@ def parse_time(text: str) -> str:
     raise FieldError(f"'{text.strip()}' is geen tijd als UU:MM, bv. 13:30", TIME, FORMAT)
 
 
-def parse_date(text: str, *, day_first: bool = False) -> dt.date:
+def parse_date(text: str, *, day_first: bool = False, today: dt.date | None = None) -> dt.date:
     """A date from 'JJJJ-MM-DD' (also '2026-9-1' and the other ISO 8601 forms, such as
     '20261123'); with ``day_first`` also 'DD-MM-JJJJ' and 'DD/MM/JJJJ'. Spaces around are
     ignored. FieldError otherwise.
 
     ``day_first`` is for the board's dialogs (afspraak, evaluatie), which have always taken
-    Dutch day-first dates; the session form, the command line and the planning do not, so
-    there '23-11-2026' stays an error rather than a guess.
+    Dutch day-first dates; the command line and the planning do not, so there
+    '23-11-2026' stays an error rather than a guess.
+
+    With ``today`` (every form a person fills in on screen) the date may also be said
+    the way it is said at the table, relative to ``today``: 'morgen', 'over 8 weken',
+    'volgende week dinsdag', 'dinsdag', '14-1', '14 januari' (see ``_spoken_date``);
+    day-first forms are then taken too. The form shows the resolved date before saving.
     """
     stripped = text.strip()
+    if today is not None:
+        day_first = True
+        spoken = _spoken_date(stripped, today)
+        if spoken is not None:
+            return spoken
     try:
         match = _ISO_RE.fullmatch(stripped)
         if match:
@@ -69,13 +79,145 @@ def parse_date(text: str, *, day_first: bool = False) -> dt.date:
         return dt.date.fromisoformat(stripped)
     except ValueError:
         pass
+    if today is not None:
+        raise FieldError(f"'{stripped}' is geen datum; schrijf bv. 14-1-2027, 14-1, "
+                         "morgen of over 8 weken", DATE, FORMAT)
     forms = "JJJJ-MM-DD of DD-MM-JJJJ" if day_first else "JJJJ-MM-DD"
     raise FieldError(f"'{stripped}' is geen datum als {forms}, bv. 2026-10-19", DATE, FORMAT)
 
 
-def iso_date(text: str, *, day_first: bool = False) -> str:
+def iso_date(text: str, *, day_first: bool = False, today: dt.date | None = None) -> str:
     """``parse_date`` as 'JJJJ-MM-DD'."""
-    return parse_date(text, day_first=day_first).isoformat()
+    return parse_date(text, day_first=day_first, today=today).isoformat()
+
+
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+_NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
+                 "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12}
+_DAY_WORDS = {"eergisteren": -2, "gisteren": -1, "vandaag": 0, "morgen": 1, "overmorgen": 2}
+_OVER_RE = re.compile(r"over (\w+) (dag|dagen|week|weken|maand|maanden)")
+_WEEKDAY_RE = re.compile(r"(volgende week |deze week |aanstaande |a\.s\. |volgende )?(\w+)")
+_DAY_MONTH_RE = re.compile(r"(\d{1,2})[-/](\d{1,2})")  # '14-1', '14/1'
+_DAY_NAME_RE = re.compile(r"(\d{1,2}) ([a-z]+)\.?(?: (\d{4}))?")  # '14 januari', '14 jan 2027'
+
+
+def _weekday(word: str) -> int | None:
+    """0 for 'maandag' (also 'ma', 'maan'...), None if no weekday starts so (2+ letters)."""
+    if len(word) < 2:
+        return None
+    hits = [number for number, name in enumerate(WEEKDAYS) if name.startswith(word)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _month(word: str) -> int | None:
+    """1 for 'januari' or 'jan'; None if no month starts so (3+ letters)."""
+    if len(word) < 3:
+        return None
+    hits = [number for number, name in enumerate(MONTHS, start=1) if name.startswith(word)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` ``months`` later; the 31st becomes the month's last day where it has none."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
+
+
+def _nearest(today: dt.date, month: int, day: int) -> dt.date | None:
+    """The day-month without a year nearest to ``today``: '14-1' typed in November is
+    next January, '3-11' typed on 20 November is this month; None if no such day."""
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: abs((d - today).days), default=None)
+
+
+def _spoken_date(text: str, today: dt.date) -> dt.date | None:
+    """A date said the Dutch way, relative to ``today``; None if ``text`` is no such thing.
+
+    'vandaag', 'morgen', 'overmorgen', 'gisteren'; 'over 3 dagen', 'over 8 weken',
+    'over twee maanden'; 'dinsdag', 'aanstaande dinsdag', 'volgende dinsdag' (the first
+    one after today); 'volgende week dinsdag' (the Tuesday of next week), 'deze week
+    vrijdag'; '14-1' and '14 januari' (the one nearest to today), '14 jan 2027'.
+    """
+    said = " ".join(text.lower().split())
+    if said in _DAY_WORDS:
+        return today + dt.timedelta(days=_DAY_WORDS[said])
+    for reader in (_over, _day_month, _weekday_said):
+        found = reader(said, today)
+        if found is not None:
+            return found
+    return None
+
+
+def _over(said: str, today: dt.date) -> dt.date | None:
+    """'over 8 weken', 'over twee maanden', 'over 3 dagen'."""
+    match = _OVER_RE.fullmatch(said)
+    if not match:
+        return None
+    amount = (int(match.group(1)) if match.group(1).isdigit()
+              else _NUMBER_WORDS.get(match.group(1)))
+    if amount is None:
+        return None
+    unit = match.group(2)
+    if unit.startswith("maand"):
+        return _add_months(today, amount)
+    return today + dt.timedelta(days=amount * (7 if unit.startswith("we") else 1))
+
+
+def _day_month(said: str, today: dt.date) -> dt.date | None:
+    """'14-1', '14/1', '14 januari' (nearest to today), '14 jan 2027'."""
+    match = _DAY_MONTH_RE.fullmatch(said)
+    if match:
+        return _nearest(today, int(match.group(2)), int(match.group(1)))
+    match = _DAY_NAME_RE.fullmatch(said)
+    month = _month(match.group(2)) if match else None
+    if match is None or month is None:
+        return None
+    if not match.group(3):
+        return _nearest(today, month, int(match.group(1)))
+    try:
+        return dt.date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        return None
+
+
+def _weekday_said(said: str, today: dt.date) -> dt.date | None:
+    """'dinsdag', 'volgende week dinsdag', 'deze week vrijdag'."""
+    match = _WEEKDAY_RE.fullmatch(said)
+    weekday = _weekday(match.group(2)) if match else None
+    if match is None or weekday is None:
+        return None
+    which = (match.group(1) or "").strip()
+    monday = today - dt.timedelta(days=today.weekday())
+    if which == "volgende week":
+        return monday + dt.timedelta(days=7 + weekday)
+    if which == "deze week":
+        return monday + dt.timedelta(days=weekday)
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def spoken_date(day: dt.date) -> str:
+    """'dinsdag 13 januari 2027': a date as it is read back to the table."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_hint(text: str, today: dt.date) -> str:
+    """What a form shows beside a date field while it is typed: the resolved date
+    ('= dinsdag 13 januari 2027'), '' for an empty field, or the problem."""
+    if not text.strip():
+        return ""
+    try:
+        return f"= {spoken_date(parse_date(text, today=today))}"
+    except FieldError:
+        return "? geen datum (bv. 14-1, morgen, over 8 weken)"
 
 
 def check_minutes(minutes: int, minimum: int = MIN_MINUTES) -> int:
@@ -118,13 +260,15 @@ class SessionFields:
 
 def validate_session(
     pupil: str, date: str, time: str, minutes: int | str, *,
-    require_time: bool = False,
+    require_time: bool = False, today: dt.date | None = None,
 ) -> tuple[SessionFields | None, dict[str, FieldError]]:
     """Check the fields asked when a session is created or planned, all at once.
 
     ``time`` may be empty unless ``require_time`` (a planned session has a start time);
     ``minutes`` is an int or the text typed. Returns the normalised fields and no errors,
     or None and every problem by field (PUPIL, DATE, TIME, MINUTES), in that order.
+    With ``today`` (the on-screen form) the date may be said as at the table ('morgen',
+    'over 8 weken', '14-1'; ``parse_date``); without it (the command line) it may not.
     """
     errors: dict[str, FieldError] = {}
     checked_pupil = checked_date = checked_time = ""
@@ -134,7 +278,7 @@ def validate_session(
     except FieldError as error:
         errors[PUPIL] = error
     try:
-        checked_date = iso_date(date)
+        checked_date = iso_date(date, today=today)
     except FieldError as error:
         errors[DATE] = error
     if time.strip():
@@ -153,3 +297,42 @@ def validate_session(
     if errors:
         return None, errors
     return SessionFields(checked_pupil, checked_date, checked_time, checked_minutes), {}
+
+
+# The party a participant's role belongs to, for the roles said at the table (DOMAIN.md);
+# the new-session form fills the party in from the role, and it stays editable.
+_ROLE_PARTIES = {
+    "ouders": ("moeder", "vader", "ouder", "pleegmoeder", "pleegvader", "pleegouder",
+               "stiefmoeder", "stiefvader", "verzorger", "opa", "oma", "voogd", "mama", "papa"),
+    "leerling": ("leerling", "kind", "zoon", "dochter"),
+    "school": ("leraar", "lerares", "leerkracht", "juf", "meester", "mentor", "ib'er", "ib-er",
+               "ib", "intern begeleider", "directeur", "schoolleider", "teamleider",
+               "zorgcoördinator", "zorgcoordinator", "onderwijsassistent", "remedial teacher",
+               "rt'er", "groepsleerkracht", "locatieleider"),
+    "swv": ("orthopedagoog", "ambulant begeleider", "ambulante begeleider", "consulent",
+            "onderwijsconsulent", "onderwijsadviseur", "samenwerkingsverband", "swv",
+            "gedragsspecialist", "trajectbegeleider", "schoolpsycholoog", "psycholoog"),
+    "jeugdhulp": ("schoolmaatschappelijk werker", "schoolmaatschappelijk werk",
+                  "maatschappelijk werker", "smw", "smw'er", "wijkteam", "gezinscoach",
+                  "jeugdhulp", "jeugdhulpverlener", "jeugdconsulent", "opvoedondersteuner",
+                  "opvoedondersteuning", "jeugdzorg", "jeugd-ggz", "gezinsbegeleider"),
+    "jgz": ("jeugdarts", "jeugdverpleegkundige", "verpleegkundige", "jgz", "ggd",
+            "consultatiebureau", "doktersassistent"),
+}
+_ROLE_WORDS = sorted(((word, party) for party, words in _ROLE_PARTIES.items()
+                      for word in words), key=lambda item: -len(item[0]))
+
+
+def party_for_role(role: str) -> str:
+    """The party key ('ouders', 'school', 'swv', 'jeugdhulp', 'jgz', 'leerling') a role such
+    as 'moeder', 'IB'er' or 'jeugdverpleegkundige van de GGD' belongs to; '' if unknown.
+
+    The longest known role found as a whole word (or word start: 'leraar groep 5') wins, so
+    'schoolmaatschappelijk werker' is jeugdhulp, not school."""
+    said = " ".join(role.casefold().replace("’", "'").replace("`", "'").split())
+    if not said:
+        return ""
+    for word, party in _ROLE_WORDS:
+        if re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", said):
+            return party
+    return ""

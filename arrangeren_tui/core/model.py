@@ -650,10 +650,11 @@ class Session:
 
     @classmethod
     def follow_up(cls, session_id: str, previous: Session, veld: Veld, now: float,
-                  date: str) -> Session:
-        """A new session after ``previous``: same pupil and people, its afspraken to evaluate."""
+                  date: str, *, planned: bool = False) -> Session:
+        """A new session after ``previous``: same pupil and people, its afspraken to evaluate;
+        ``planned`` for one held on a later day (gepland)."""
         meta = replace(previous.meta, date=date)
-        session = cls.new(session_id, meta, veld, now)
+        session = cls.new(session_id, meta, veld, now, planned=planned)
         session.previous = previous.id
         session.evaluations = [
             Evaluation(party=laid.party, wat=laid.wat or laid.title, wie=laid.wie,

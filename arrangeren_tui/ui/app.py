@@ -288,8 +288,10 @@ class ArrangerenApp(App[int]):
 
     # -- sessions ---------------------------------------------------------------
 
-    def open_session(self, session_id: str) -> bool:
-        """Open a session on the board: for writing if we get its lock, else read-only.
+    def open_session(self, session_id: str,
+                     at: tuple[str, str, int | None] = ("", "", None)) -> bool:
+        """Open a session on the board: for writing if we get its lock, else read-only;
+        ``at`` is the step, party and note to show first (a search hit), else as saved.
 
         False if it could not be opened (a message or a recovery question says why).
         """
@@ -298,7 +300,7 @@ class ArrangerenApp(App[int]):
             return False
         session, lock, read_only = claimed
         self.push_screen(BoardScreen(self.context, session, session_lock=lock,
-                                     read_only=read_only))
+                                     read_only=read_only, at=at))
         if read_only and not (lock is None and self._offer_takeover(session_id)):
             self.notify(f"Alleen lezen: {read_only}. Je kunt kijken maar niets veranderen.",
                         severity="warning", timeout=10)
@@ -365,7 +367,7 @@ class ArrangerenApp(App[int]):
     # -- what the screens ask for (messages bubble up from them) ---------------------
 
     def on_open_session(self, message: OpenSession) -> None:
-        self.open_session(message.session_id)
+        self.open_session(message.session_id, at=(message.step, message.party, message.note))
 
     def on_prepare_session(self, message: PrepareSession) -> None:
         self.prepare_session(message.session_id)

@@ -20,9 +20,13 @@ if TYPE_CHECKING:
 
 @dataclass
 class OpenSession(Message):
-    """Open this session on the board (read-only if another window has it)."""
+    """Open this session on the board (read-only if another window has it); a search hit
+    opens it on the hit's step and party, the note under the cursor ("" / None: as saved)."""
 
     session_id: str
+    step: str = ""
+    party: str = ""
+    note: int | None = None
 
 
 @dataclass

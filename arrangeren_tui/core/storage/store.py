@@ -107,6 +107,7 @@ class SessionSummary:
     place: str = ""
     minutes: str = "90"  # planned duration
     damaged: str = ""  # why the file cannot be read as a session ("" if it can)
+    previous: str = ""  # the session this vervolggesprek follows up ("" for a first one)
 
     @classmethod
     def of(cls, session: Session) -> SessionSummary:
@@ -137,6 +138,7 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         time=str(meta.get("time", "")),
         place=str(meta.get("place", "")),
         minutes=str(meta.get("planned_minutes", 90)),
+        previous=str(head.get("previous", "")),
     )
 
 
@@ -219,11 +221,14 @@ class SessionStore:
         self.save_record(session.to_record())
         return session
 
-    def create_follow_up(self, previous_id: str, veld: Veld, now: float, date: str) -> Session:
-        """A vervolggesprek: a new session carrying the people and afspraken of a past one."""
+    def create_follow_up(self, previous_id: str, veld: Veld, now: float, date: str, *,
+                         planned: bool = False) -> Session:
+        """A vervolggesprek: a new session carrying the people and afspraken of a past one
+        (``planned``: gepland, for a later day)."""
         previous = self.load(previous_id)
         self.ensure()
-        session = Session.follow_up(self.new_id(date), previous, veld, now, date)
+        session = Session.follow_up(self.new_id(date), previous, veld, now, date,
+                                    planned=planned)
         self.save_record(session.to_record())
         return session
 

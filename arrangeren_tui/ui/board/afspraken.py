@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.fields import FieldError, parse_date, spoken_date
+from arrangeren_tui.core.model import LaidCard, Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
 
@@ -46,8 +47,29 @@ class AfsprakenTable(DataTable):  # type: ignore[type-arg]
         self.post_message(AfspraakCommand(action, laid_id))
 
 
+def afspraak_in_full(laid: LaidCard, party_label: str) -> Text:
+    """The whole afspraak, unclipped, to be read back to the table: who, what, when."""
+    text = Text(f"{party_label} · ", style="bold")
+    text.append(one_line(laid.title), style="bold")
+    text.append(f" ({laid.intensity})" if laid.intensity else "", style="dim")
+    text.append("\nWie: ", style="bold")
+    text.append(one_line(laid.wie) if laid.wie else "?")
+    text.append("\nWat: ", style="bold")
+    text.append(one_line(laid.wat or laid.title))
+    text.append("\nWanneer: ", style="bold")
+    try:
+        text.append(spoken_date(parse_date(laid.wanneer)) if laid.wanneer else "?")
+    except FieldError:
+        text.append(laid.wanneer)
+    text.append("  Status: ", style="bold")
+    text.append(laid.status)
+    return text
+
+
 class AfsprakenPanel(Vertical):
-    """Casusregie and evaluation on top, the table, then what is still missing.
+    """Casusregie and evaluation on top, the table, the afspraak under the cursor in full
+    (the columns clip it at 80x24, and it must be read back to the table), then what is
+    still missing.
 
     The board mounts it the first time the afspraken step is shown; ``show`` before it is
     mounted keeps the session and fills the table once it is.
@@ -56,12 +78,30 @@ class AfsprakenPanel(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._pending: tuple[Session, int | None] | None = None
+        self._session: Session | None = None
         self.ready = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="afspraken-head")
         yield AfsprakenTable(id="afspraken-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="afspraken-detail")
         yield Static("", id="afspraken-missing")
+
+    def _show_detail(self) -> None:
+        """The afspraak under the cursor, in full."""
+        detail = self.query_one("#afspraken-detail", Static)
+        key = cursor_row_key(self.query_one(AfsprakenTable))
+        session = self._session
+        laid = (next((c for c in session.arrangement if str(c.id) == key), None)
+                if session is not None and key is not None else None)
+        detail.display = laid is not None
+        if laid is not None and session is not None:
+            label = next((p.label for p in session.veld.parties if p.key == laid.party),
+                         laid.party)
+            detail.update(afspraak_in_full(laid, label))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
 
     def on_mount(self) -> None:
         table = self.query_one(AfsprakenTable)
@@ -81,6 +121,7 @@ class AfsprakenPanel(Vertical):
         if not self.ready:
             self._pending = (session, keep)
             return
+        self._session = session
         table = self.query_one(AfsprakenTable)
         labels = {p.key: p.label for p in session.veld.parties}
         table.clear()
@@ -99,6 +140,7 @@ class AfsprakenPanel(Vertical):
             ids = [c.id for c in session.arrangement]
             if keep in ids:
                 table.move_cursor(row=ids.index(keep))
+        self._show_detail()
         head = Text("Casusregie: ", style="bold")
         head.append(one_line(session.casusregie, 28) or "—")
         head.append("   Evaluatie: ", style="bold")

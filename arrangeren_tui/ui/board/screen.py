@@ -110,9 +110,12 @@ class BoardScreen(EmergencySave, Screen[None]):
         *,
         session_lock: SessionLock | None = None,
         read_only: str = "",
+        at: tuple[str, str, int | None] = ("", "", None),
     ) -> None:
-        """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can)."""
+        """``read_only`` is the Dutch reason the session cannot be changed here ("" if it can);
+        ``at`` the step, party and note to show first (a search hit; "" and None: as saved)."""
         super().__init__()
+        self.start_at = at
         self.context = context
         self.session = session
         self.store = context.store
@@ -125,6 +128,7 @@ class BoardScreen(EmergencySave, Screen[None]):
         self._draft_timer: Timer | None = None
         self._writer_closed = False
         self.review = False
+        self._picker_all_parties = False  # the card picker's party filter, as last left
         self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
 
     # -- set-up ---------------------------------------------------------------
@@ -172,7 +176,7 @@ class BoardScreen(EmergencySave, Screen[None]):
             s.key for s in self.session.veld.steps if self.session.step_used(self.now(), s.key) >=
             s.minutes * 60
         }
-        self.refresh_board()
+        self.refresh_board(keep=self._go_to_start())
         if began:
             self.save()  # a planned meeting that began is saved as begun at once
         self._tick()
@@ -189,6 +193,19 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     def now(self) -> float:
         return self.context.now()
+
+    def _go_to_start(self) -> int | None:
+        """Show the step and party of a search hit, if the board was opened on one; the note
+        to keep under the cursor. Like PgDn: in a closed session nothing is written. A
+        meeting whose clock runs stays on its step: its minutes per step must stay true."""
+        step, party, note = self.start_at
+        session = self.session
+        live = session.clock.running and not (self.read_only or self.review)
+        if step in {s.key for s in session.veld.steps} and not live:
+            session.go_to_step(step, self.now())
+        if party in {p.key for p in session.veld.parties}:
+            session.select_party(party)
+        return note
 
     def _start_writing(self) -> None:
         capture = self.query_one("#capture", CaptureInput)
@@ -573,11 +590,15 @@ class BoardScreen(EmergencySave, Screen[None]):
             return
         from arrangeren_tui.ui.dialogs.picker import CardPicker
 
-        self.app.push_screen(
-            CardPicker(self.context.cards.card_index(), self.session.veld,
-                       self.session.selected_party, self.session.step.name),
-            self._card_picked,
-        )
+        picker = CardPicker(self.context.cards.card_index(), self.session.veld,
+                            self.session.selected_party, self.session.step.name,
+                            all_parties=self._picker_all_parties)
+
+        def picked(result: object) -> None:
+            self._picker_all_parties = picker.all_parties  # the next ^K starts the same way
+            self._card_picked(result)
+
+        self.app.push_screen(picker, picked)
 
     def _card_picked(self, result: object) -> None:
         from arrangeren_tui.ui.dialogs.picker import PickResult
@@ -641,7 +662,8 @@ class BoardScreen(EmergencySave, Screen[None]):
             self.refresh_board(keep_card=laid_id)
 
         label = self.session.veld.party(laid.party).label
-        self.app.push_screen(AfspraakDialog(laid, label, self._people()), done)
+        self.app.push_screen(AfspraakDialog(laid, label, self._people(),
+                                                          self.context.today()), done)
 
     def _refocus_after_afspraak(self, party: str) -> None:
         if self.session.current_step == self.session.veld.agree_step:
@@ -700,7 +722,8 @@ class BoardScreen(EmergencySave, Screen[None]):
             self.refresh_board()
 
         self.app.push_screen(
-            RegieDialog(self.session.casusregie, self.session.evaluation_date, self._people()),
+            RegieDialog(self.session.casusregie, self.session.evaluation_date, self._people(),
+                        self.context.today()),
             done,
         )
 

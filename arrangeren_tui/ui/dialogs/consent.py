@@ -16,6 +16,7 @@ from arrangeren_tui.core.fields import FieldError, iso_date
 from arrangeren_tui.core.model import Consent, Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
 
 DEFAULT_SCOPE = "het verslag van dit gesprek"
@@ -83,10 +84,11 @@ class ConsentDialog(ModalScreen[None]):
                     yield Input("ouders", placeholder="bv. moeder", id="consent-by",
                                 compact=True)
                     yield Label("op:", classes="consent-label")
-                    yield Input(self.today.isoformat(), placeholder="JJJJ-MM-DD",
+                    yield Input(self.today.isoformat(), placeholder="bv. 14-1",
                                 id="consent-date", compact=True)
                     yield Button("Vastleggen ^S", variant="primary", id="consent-add",
                                  compact=True)
+                yield DateHint("consent-date", self.today, id="consent-date-hint")
             yield Static(
                 "Alleen lezen · Esc: sluiten" if self.read_only
                 else "Tab: volgend veld · ^S: vastleggen · Del: regel wissen · Esc: sluiten",
@@ -141,9 +143,10 @@ class ConsentDialog(ModalScreen[None]):
             return
         date_text = self.query_one("#consent-date", Input).value.strip()
         try:
-            date = iso_date(date_text)
+            date = iso_date(date_text, today=self.today)
         except FieldError:
-            self.notify("Schrijf de datum als JJJJ-MM-DD.", severity="warning")
+            self.notify("Geen datum: schrijf bv. 14-1-2027, 14-1 of gisteren.",
+                        severity="warning")
             self.query_one("#consent-date", Input).focus()
             return
         scope = self.query_one("#consent-scope", Input).value.strip() or DEFAULT_SCOPE

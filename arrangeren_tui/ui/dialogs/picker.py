@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
+from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.tick import Tick
 
 ANY = ""  # the filter value for "alle"
@@ -85,15 +87,21 @@ class CardPicker(ModalScreen[PickResult | None]):
         Binding("pageup", "move(-8)", show=False, priority=True, id="picker.pageup"),
         Binding("ctrl+n", "blank", "Blanco kaart", key_display="^N", priority=True,
                 id="picker.blank"),
+        Binding("ctrl+a", "all_parties", "Alle partijen", key_display="^A", priority=True,
+                id="picker.all_parties"),
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="picker.cancel"),
     ]
 
-    def __init__(self, index: CardIndex, veld: Veld, party: str, step_name: str) -> None:
+    def __init__(self, index: CardIndex, veld: Veld, party: str, step_name: str, *,
+                 all_parties: bool = False) -> None:
+        """``party`` is the selected party; ``all_parties`` starts the party filter on
+        "alle partijen" (the board remembers that choice between one ^K and the next)."""
         super().__init__()
         self.index = index
         self.veld = veld
         self.labels = {p.key: p.label for p in veld.parties}
         self.start_party = party
+        self.all_parties = all_parties
         self.step_name = step_name
         self.results: list[Card] = []
 
@@ -105,7 +113,8 @@ class CardPicker(ModalScreen[PickResult | None]):
             with Horizontal(id="picker-filters"):
                 yield Select(
                     [("alle partijen", ANY)] + [(p.label, p.key) for p in self.veld.parties],
-                    value=self.start_party, allow_blank=False, id="picker-party", compact=True,
+                    value=ANY if self.all_parties else self.start_party, allow_blank=False,
+                    id="picker-party", compact=True,
                 )
                 yield Select(
                     [("alle domeinen", ANY)] + [(d, d) for d in DOMAINS],
@@ -157,8 +166,33 @@ class CardPicker(ModalScreen[PickResult | None]):
         self.refresh_results()
 
     @on(Select.Changed)
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "picker-party":
+            self.all_parties = event.value == ANY
         self.refresh_results()
+
+    def action_all_parties(self) -> None:
+        """Party filter: "alle partijen", or back to the selected party."""
+        party = self.query_one("#picker-party", Select)
+        party.value = self.start_party if party.value == ANY else ANY
+
+    def _elsewhere(self) -> str:
+        """With a party filter and no hit: how many cards other parties have for the search."""
+        filters = self.filters()
+        query = self.query_one("#picker-search", Input).value
+        if filters.party is None or not query.strip():
+            return ""
+        others = self.index.search(query, Filters(None, filters.domain, filters.intensity),
+                                   limit=SHOWN)
+        if not others:
+            return ""
+        counts: dict[str, int] = {}
+        for card in others:
+            counts[card.party] = counts.get(card.party, 0) + 1
+        per_party = ", ".join(f"{self.labels.get(key, key)} {count}"
+                              for key, count in counts.items())
+        return (f"Geen kaart bij {self.labels.get(filters.party, filters.party)}, wel "
+                f"{len(others)} bij andere partijen ({per_party}). ^A: alle partijen.\n\n")
 
     @on(OptionList.OptionHighlighted, "#picker-results")
     def _highlighted(self) -> None:
@@ -183,9 +217,11 @@ class CardPicker(ModalScreen[PickResult | None]):
         found = len(self.results)
         count = f"{found}{'+' if found >= SHOWN else ''} kaart{'' if found == 1 else 'en'}"
         if card is None:
-            preview.update(Text("Geen kaart gevonden. ^N: schrijf een blanco kaart.",
-                                style="italic"))
-            help_line.update(f"{count} · ^N: blanco kaart · Esc: terug")
+            elsewhere = self._elsewhere()
+            preview.update(Text(f"{elsewhere or 'Geen kaart gevonden. '}"
+                                "^N: schrijf een blanco kaart.", style="italic"))
+            help_line.update(f"{count} · {'^A: alle partijen · ' if elsewhere else ''}"
+                             "^N: blanco kaart · Esc: terug")
             return
         preview.update(card_preview(card, self.labels))
         party = self.labels.get(self.target_party(card), "")
@@ -327,12 +363,13 @@ class AfspraakEdit:
     status: str
 
 
-def _optional_date(text: str) -> str | None:
-    """``core.fields.iso_date`` with Dutch day-first forms: '' for empty, None if invalid."""
+def _optional_date(text: str, today: dt.date) -> str | None:
+    """``core.fields.iso_date`` with the forms said at the table ('14-1', 'over 8 weken'):
+    '' for empty, None if invalid."""
     if not text.strip():
         return ""
     try:
-        return iso_date(text, day_first=True)
+        return iso_date(text, today=today)
     except FieldError:
         return None
 
@@ -348,8 +385,10 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="afspraak.cancel"),
     ]
 
-    def __init__(self, laid: LaidCard, party_label: str, people: list[str]) -> None:
+    def __init__(self, laid: LaidCard, party_label: str, people: list[str],
+                 today: dt.date) -> None:
         super().__init__()
+        self.today = today
         self.laid = laid
         self.party_label = party_label
         self.people = people
@@ -367,11 +406,12 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
             yield Input(laid.wat, id="afspraak-wat", max_length=300, compact=True)
             with Horizontal(classes="dialog-row"):
                 yield Label("Wanneer", classes="consent-label")
-                yield Input(laid.wanneer, id="afspraak-wanneer", placeholder="JJJJ-MM-DD",
+                yield Input(laid.wanneer, id="afspraak-wanneer", placeholder="bv. 14-1",
                             compact=True)
                 yield Label("Status", classes="consent-label")
                 yield Select([(s, s) for s in AFSPRAAK_STATUSES], value=laid.status,
                              allow_blank=False, id="afspraak-status", compact=True)
+            yield DateHint("afspraak-wanneer", self.today, id="afspraak-wanneer-hint")
             yield Label("", id="afspraak-error", classes="field-error")
             yield Static("Tab: volgend veld · →: naam aanvullen · ^S: opslaan · Esc",
                          classes="dialog-help")
@@ -381,10 +421,10 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
         self.query_one("#afspraak-wie", Input).focus()
 
     def action_save(self) -> None:
-        when = _optional_date(self.query_one("#afspraak-wanneer", Input).value)
+        when = _optional_date(self.query_one("#afspraak-wanneer", Input).value, self.today)
         if when is None:
             error = self.query_one("#afspraak-error", Label)
-            error.update("Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ).")
+            error.update("Geen datum: schrijf bv. 14-1-2027, 14-1, morgen of over 8 weken.")
             error.display = True
             self.query_one("#afspraak-wanneer", Input).focus()
             return
@@ -418,8 +458,10 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="regie.cancel"),
     ]
 
-    def __init__(self, casusregie: str, evaluation: str, people: list[str]) -> None:
+    def __init__(self, casusregie: str, evaluation: str, people: list[str],
+                 today: dt.date) -> None:
         super().__init__()
+        self.today = today
         self.casusregie = casusregie
         self.evaluation = evaluation
         self.people = people
@@ -431,8 +473,9 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
             yield Input(self.casusregie, id="regie-wie", max_length=80, compact=True,
                         suggester=SuggestFromList(self.people, case_sensitive=False))
             yield Label("Evaluatiedatum", classes="field-label")
-            yield Input(self.evaluation, id="regie-datum", placeholder="JJJJ-MM-DD",
+            yield Input(self.evaluation, id="regie-datum", placeholder="bv. over 8 weken",
                         compact=True)
+            yield DateHint("regie-datum", self.today, id="regie-datum-hint")
             yield Label("", id="regie-error", classes="field-error")
             yield Static("Tab: volgend veld · ^S: opslaan · Esc: annuleren",
                          classes="dialog-help")
@@ -442,10 +485,10 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
         self.query_one("#regie-wie", Input).focus()
 
     def action_save(self) -> None:
-        when = _optional_date(self.query_one("#regie-datum", Input).value)
+        when = _optional_date(self.query_one("#regie-datum", Input).value, self.today)
         if when is None:
             error = self.query_one("#regie-error", Label)
-            error.update("Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ).")
+            error.update("Geen datum: schrijf bv. 14-1-2027, 14-1, morgen of over 8 weken.")
             error.display = True
             self.query_one("#regie-datum", Input).focus()
             return

@@ -12,13 +12,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from arrangeren_tui.core.model import STATUS_CLOSED
-from arrangeren_tui.core.storage.history import fields_match, full_text_matches, words
+from arrangeren_tui.core.storage.history import Hit, fields_match, full_text_hits, words
 from arrangeren_tui.core.storage.store import SessionStore, SessionSummary
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.messages import OpenSession
 from arrangeren_tui.ui.screens.base import read_sessions
-from arrangeren_tui.ui.widgets.keybar import KeyBar
+from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 
 
 class HistoryScreen(Screen[None]):
@@ -37,6 +37,7 @@ class HistoryScreen(Screen[None]):
         self.store = store
         self.summaries: list[SessionSummary] = []
         self.shown: set[str] = set()
+        self.hits: dict[str, Hit] = {}  # where a full-text match is, by session id
         self._generation = 0
         self._lock = threading.Lock()
 
@@ -45,6 +46,7 @@ class HistoryScreen(Screen[None]):
                      id="home-title")
         yield Input(placeholder="zoek…", id="history-search", compact=True)
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="history-hit")
         yield Static("", id="history-status")
         yield KeyBar()
 
@@ -60,10 +62,12 @@ class HistoryScreen(Screen[None]):
         self._search("")
         self.query_one("#history-search", Input).focus()
 
-    def _add(self, summary: SessionSummary) -> None:
+    def _add(self, summary: SessionSummary, hit: Hit | None = None) -> None:
         if summary.id in self.shown:
             return
         self.shown.add(summary.id)
+        if hit is not None:
+            self.hits[summary.id] = hit
         status = Text(summary.status, style="dim" if summary.status == STATUS_CLOSED else "")
         self.query_one(DataTable).add_row(
             summary.date, one_line(summary.pupil, 16), one_line(summary.school, 12), status,
@@ -79,6 +83,8 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         self.shown = set()
+        self.hits = {}
+        self._show_hit()
         for summary in self.summaries:
             if fields_match(summary, wanted):
                 self._add(summary)
@@ -98,16 +104,26 @@ class HistoryScreen(Screen[None]):
         def stale() -> bool:
             return generation != self._generation
 
-        for summary in full_text_matches(self.store, rest, wanted, stop=stale):
+        for summary, hit in full_text_hits(self.store, rest, wanted, stop=stale):
             if stale():
                 return
-            self.app.call_from_thread(self._found, summary, generation)
+            self.app.call_from_thread(self._found, summary, hit, generation)
         if not stale():
             self.app.call_from_thread(self._done, generation)
 
-    def _found(self, summary: SessionSummary, generation: int) -> None:
+    def _found(self, summary: SessionSummary, hit: Hit, generation: int) -> None:
         if generation == self._generation:
-            self._add(summary)
+            self._add(summary, hit)
+            self._show_hit()
+
+    def _show_hit(self) -> None:
+        """Where the row under the cursor matched, in one line ("" for a match on the list)."""
+        hit = self.hits.get(cursor_row_key(self.query_one(DataTable)) or "")
+        self.query_one("#history-hit", Static).update(
+            Text(f" {hit.describe()}", no_wrap=True, overflow="ellipsis") if hit else "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_hit()
 
     def _done(self, generation: int) -> None:
         if generation == self._generation:
@@ -120,8 +136,11 @@ class HistoryScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value:
-            self.post_message(OpenSession(event.row_key.value))
+        session_id = event.row_key.value
+        if session_id:
+            hit = self.hits.get(session_id)
+            self.post_message(OpenSession(session_id) if hit is None else OpenSession(
+                session_id, step=hit.step, party=hit.party, note=hit.note))
 
     def action_back(self) -> None:
         self.app.pop_screen()

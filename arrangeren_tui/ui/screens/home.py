@@ -39,6 +39,7 @@ from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.messages import OfferRecoveries, OpenSession, PlanSession, PrepareSession
 from arrangeren_tui.ui.screens.base import read_sessions
+from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
 
@@ -46,7 +47,8 @@ from arrangeren_tui.ui.widgets.tick import Tick
 FORM_ERRORS = {
     (fields.PUPIL, fields.MISSING): ("leerling", "Vul de naam of de initialen van de leerling in."),
     (fields.PUPIL, fields.TOO_LONG): ("leerling", f"Hoogstens {fields.MAX_PUPIL_LENGTH} tekens."),
-    (fields.DATE, fields.FORMAT): ("datum", "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."),
+    (fields.DATE, fields.FORMAT): (
+        "datum", "Geen datum: schrijf bv. 14-1-2027, 14-1, morgen of over 8 weken."),
     (fields.TIME, fields.FORMAT): ("tijd", "Schrijf de tijd als UU:MM, bv. 13:30."),
     (fields.TIME, fields.MISSING): (
         "tijd", "Bij een gepland gesprek hoort een begintijd, bv. 13:30."),
@@ -54,6 +56,8 @@ FORM_ERRORS = {
         "duur", f"Tussen {fields.MIN_MINUTES} en {fields.MAX_MINUTES} minuten."),
     (fields.MINUTES, fields.FORMAT): ("duur", "Een heel aantal minuten, bv. 90."),
 }
+HOME_TITLE = " arrangeren · Arrangeergesprekken"
+FOLLOW_UP_MARK = "↻"  # before the pupil's name: this row is a vervolggesprek
 SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
 SCAN_PAUSE = 0.0005  # seconds between two files of that scan
 
@@ -89,7 +93,7 @@ class HomeScreen(Screen[None]):
         self._told_expired = False
 
     def compose(self) -> ComposeResult:
-        yield Static(" arrangeren · Arrangeergesprekken", id="home-title")
+        yield Static(HOME_TITLE, id="home-title")
         yield Static(f" Opslag: {self.store.root}", id="home-store")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="home-empty")
@@ -182,10 +186,15 @@ class HomeScreen(Screen[None]):
             if s.damaged:  # Enter sets it aside and offers the previous version
                 status = Text("beschadigd", style="bold red")
             when = f"{s.date} {s.time}" if s.time else s.date
+            pupil = f"{FOLLOW_UP_MARK} {one_line(s.pupil, 13)}" if s.previous else one_line(
+                s.pupil, 15)
             table.add_row(
-                when, one_line(s.pupil, 15), one_line(s.school, 11), one_line(s.group, 4),
+                when, pupil, one_line(s.school, 11), one_line(s.group, 4),
                 status, s.id, key=s.id,
             )
+        follow_ups = any(s.previous for s in summaries)
+        legend = f"   {FOLLOW_UP_MARK} = vervolggesprek" if follow_ups else ""
+        self.query_one("#home-title", Static).update(f"{HOME_TITLE}{legend}")
         empty = self.query_one("#home-empty", Static)
         empty.display = not summaries
         empty.update("Nog geen gesprekken. Druk op n om een nieuw gesprek te beginnen, "
@@ -201,19 +210,36 @@ class HomeScreen(Screen[None]):
                            self.action_reload)
 
     def action_follow_up(self) -> None:
+        """Ask when (the evaluation date proposed), then make the vervolggesprek: held
+        today it opens on the board, on a later day it is gepland and its voorbereiding opens."""
         previous = self._selected_id()
         if previous is None:
             return
+        from arrangeren_tui.ui.dialogs.followup import FollowUpDialog
+
         context = self.context
-        try:
-            session = self.store.create_follow_up(
-                previous, self.veld, context.now(), context.today().isoformat()
-            )
-        except StoreError as error:
-            self.notify(f"Geen vervolggesprek: {error}", severity="error", timeout=8)
-            return
-        self.notify(f"Vervolggesprek {session.id} na {previous}.", timeout=4)
-        self.post_message(OpenSession(session.id))
+        today = context.today()
+        summary = self._summary(previous)
+        evaluation = summary.evaluation if summary is not None else ""
+
+        def chosen(date: str | None) -> None:
+            if date is None:
+                return
+            later = date > today.isoformat()
+            try:
+                session = self.store.create_follow_up(
+                    previous, self.veld, context.now(), date, planned=later
+                )
+            except StoreError as error:
+                self.notify(f"Geen vervolggesprek: {error}", severity="error", timeout=8)
+                return
+            self.notify(f"Vervolggesprek {session.id} op {date}, na {previous}.", timeout=4)
+            self.post_message(PrepareSession(session.id) if later else OpenSession(session.id))
+
+        self.app.push_screen(FollowUpDialog(
+            one_line(summary.pupil, 40) if summary is not None else previous,
+            evaluation or today.isoformat(), today, from_evaluation=bool(evaluation),
+        ), chosen)
 
     def action_history(self) -> None:
         from arrangeren_tui.ui.screens.history import HistoryScreen
@@ -432,6 +458,22 @@ class ParticipantRow(Horizontal):
         super().__init__(classes="participant")
         self.veld = veld
         self.number = number
+        self.guessed: str | None = None  # the party last filled in from the role
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The role picks the party ('moeder' → Ouders, 'IB'er' → School), unless the party
+        was chosen by hand; it stays editable."""
+        if not event.input.has_class("p-role"):
+            return
+        party = self.query_one(".p-party", Select)
+        if party.value is not Select.NULL and party.value != self.guessed:
+            return  # chosen by hand
+        guess = fields.party_for_role(event.value)
+        if guess and guess in {p.key for p in self.veld.parties}:
+            party.value = self.guessed = guess
+        elif self.guessed is not None:
+            party.clear()
+            self.guessed = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="naam", classes="p-name", max_length=80, compact=True)
@@ -496,6 +538,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                         yield from self._field(
                             "Duur (min) *", "f-duur", value=str(preset.planned_minutes)
                         )
+                yield DateHint("f-datum", self.today, id="f-datum-hint")
                 yield from self._field("School", "f-school", value=preset.school)
                 yield from self._field("Plaats", "f-plaats", value=preset.place)
                 yield from self._field("Gespreksleider", "f-gespreksleider",
@@ -566,7 +609,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
 
         checked, problems = validate_session(
             value("f-leerling"), value("f-datum"), value("f-tijd"), value("f-duur"),
-            require_time=self.planned,
+            require_time=self.planned, today=self.today,
         )
         for problem in problems.values():
             name, sentence = FORM_ERRORS[problem.field, problem.reason]

@@ -35,6 +35,7 @@ from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
 from arrangeren_tui.ui.screens.base import EmergencySave
+from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar
 from arrangeren_tui.ui.widgets.tick import Tick
 
@@ -82,13 +83,14 @@ class PreparationScreen(EmergencySave, Screen[None]):
         with VerticalScroll(id="prep-form"):
             with Horizontal(classes="prep-row"):
                 yield Label("Datum", classes="prep-label")
-                yield Input(meta.date, id="p-date", max_length=10, compact=True,
-                            placeholder="JJJJ-MM-DD")
+                yield Input(meta.date, id="p-date", max_length=40, compact=True,
+                            placeholder="bv. 14-1")
                 yield Label("Tijd", classes="prep-label-short")
                 yield Input(meta.time, id="p-time", max_length=5, compact=True,
                             placeholder="UU:MM")
                 yield Label("Plaats", classes="prep-label-short")
                 yield Input(meta.place, id="p-place", max_length=80, compact=True)
+            yield DateHint("p-date", self.context.today(), id="p-date-hint")
             yield Label("", id="p-error", classes="field-error")
             yield Label("Puzzel van de leraar: waar loopt zij of hij vast?", classes="field-label")
             yield TextArea(prep.puzzle, id="p-puzzle", classes="prep-text",
@@ -183,9 +185,9 @@ class PreparationScreen(EmergencySave, Screen[None]):
         problems = []
         date = self._value("p-date").strip()
         try:
-            changes["date"] = iso_date(date)
+            changes["date"] = iso_date(date, today=self.context.today())
         except FieldError:
-            problems.append("schrijf de datum als JJJJ-MM-DD")
+            problems.append("geen datum; schrijf bv. 14-1-2027, 14-1 of over 8 weken")
         clock = self._value("p-time").strip()
         if not clock:
             changes["time"] = ""
