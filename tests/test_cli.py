@@ -643,3 +643,20 @@ async def test_closing_the_board_drawn_at_start_lets_it_be_collected(store, veld
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_session_from_a_newer_version_is_refused_untouched(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    path.with_name(path.name + ".bak").write_bytes(path.read_bytes())
+    record = json.loads(path.read_text("utf-8"))
+    record["session"]["1"]["format"] = 2
+    path.write_text(json.dumps(record), "utf-8")
+    before = path.read_bytes()
+    for command in ("open", "herstel", "export"):
+        code, line = run_fail(capsys, ["--store", str(store_dir), command, data["id"]])
+        assert code == 1
+        assert "gemaakt met een nieuwere versie" in line, line
+        assert "beschadigd" not in line
+    assert path.read_bytes() == before
+    assert not list(store_dir.glob(f"{path.name}.beschadigd-*"))

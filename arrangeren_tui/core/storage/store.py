@@ -21,7 +21,8 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.model import FORMAT_VERSION, Session, SessionMeta
+from arrangeren_tui.core.model import NewerFormatError as _NewerRecord
 from arrangeren_tui.core.paths import name_problem
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
@@ -54,6 +55,22 @@ class DamagedSessionError(StoreError):
         self.session_id = session_id
         self.reason = reason
         super().__init__(f"het bestand van gesprek {session_id} is beschadigd: {reason}")
+
+
+class NewerFormatError(StoreError):
+    """A session file written by a newer version of the program: refused, left untouched.
+
+    Not a DamagedSessionError, so nothing sets it aside or offers the older backup.
+    """
+
+    def __init__(self, session_id: str, version: int) -> None:
+        self.session_id = session_id
+        self.version = version
+        super().__init__(
+            f"gesprek {session_id} is gemaakt met een nieuwere versie van arrangeren "
+            f"(opslagformaat {version}, hier {FORMAT_VERSION}); het blijft onveranderd: werk "
+            "arrangeren bij om het te openen"
+        )
 
 
 class SessionInUseError(StoreError):
@@ -216,6 +233,9 @@ class SessionStore:
             raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
         if not isinstance(head, dict):
             raise DamagedSessionError(session_id, "het bevat geen gesprek")
+        version = head.get("format")
+        if isinstance(version, int) and version > FORMAT_VERSION:
+            raise NewerFormatError(session_id, version)
         return {"session": {"1": dict(head)}, "notes": notes, "arrangement": arrangement}
 
     def load(self, session_id: str) -> Session:
@@ -225,6 +245,8 @@ class SessionStore:
     def _session_from(session_id: str, record: dict[str, Any]) -> Session:
         try:
             session = Session.from_record(record)
+        except _NewerRecord as error:
+            raise NewerFormatError(session_id, error.version) from None
         except (KeyError, ValueError, TypeError, AttributeError) as error:
             raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
         if session.id != session_id:
