@@ -660,3 +660,38 @@ def test_a_session_from_a_newer_version_is_refused_untouched(capsys, store_dir: 
         assert "beschadigd" not in line
     assert path.read_bytes() == before
     assert not list(store_dir.glob(f"{path.name}.beschadigd-*"))
+
+
+# -- what the command line prints is safe for the terminal -------------------------
+
+HOSTILE = "\x1b]0;gekaapt\x07Bo\x1b[2J\u202eSmit\x00\x9b"
+UNSAFE_CHARS = ("\x1b", "\x07", "\x00", "\x9b", "\u202e")
+
+
+def _hostile_planned_session(store_dir: Path) -> str:
+    """A planned session whose names carry terminal escapes, written as the store would."""
+    from arrangeren_tui.core.model import SessionMeta
+    from arrangeren_tui.core.veld import load_veld
+
+    meta = SessionMeta(pupil=HOSTILE, date="2027-03-08", school=f"De {HOSTILE}",
+                       group="5\x1b[31m", time="13:30", place=f"Lokaal {HOSTILE}",
+                       facilitator=HOSTILE, planned_minutes=90)
+    session = SessionStore(store_dir).create(meta, load_veld(SHIPPED), 1_800_000_000.0,
+                                             planned=True)
+    return session.id
+
+
+@pytest.mark.parametrize("command", [
+    ["list"],
+    ["plan"],
+    ["uitnodiging", "{id}", "--rol", "ouders", "--formaat", "tekst"],
+    ["uitnodiging", "{id}", "--rol", "ouders"],
+])
+def test_names_reach_the_terminal_without_control_characters(capsys, store_dir: Path,
+                                                             command: list[str]) -> None:
+    session_id = _hostile_planned_session(store_dir)
+    argv = ["--store", str(store_dir), *(a.format(id=session_id) for a in command)]
+    out = run_ok(capsys, argv)
+    assert "Smit" in out
+    assert not [c for c in UNSAFE_CHARS if c in out], repr(out)
+    assert "␛" in out  # shown as a stand-in, not dropped

@@ -41,8 +41,12 @@ from arrangeren_tui.core.storage.retention import (
     resolve_months,
 )
 from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
+from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
 from arrangeren_tui.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+
+# How much of a school or group name ``list`` shows (the pupil: fields.MAX_PUPIL_LENGTH).
+LIST_WIDTH = 40
 
 # The shortest meeting ``arrangeren new --duur`` takes. The form and the planning take
 # core.fields.MIN_MINUTES (10); the command line has always taken 1, and tests/test_cli.py
@@ -278,8 +282,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("Nog geen gesprekken.")
         return 0
     for s in summaries:
-        extra = " · ".join(x for x in (s.school, f"groep {s.group}" if s.group else "") if x)
-        print(f"{s.id}  {s.date}  {s.status:<8}  {s.pupil}" + (f"  ({extra})" if extra else ""))
+        # Names as stand-ins for control characters, and cut: a line per session.
+        school, group = one_line(s.school, LIST_WIDTH), one_line(s.group, LIST_WIDTH)
+        extra = " · ".join(x for x in (school, f"groep {group}" if group else "") if x)
+        print(f"{s.id}  {s.date}  {s.status:<8}  {one_line(s.pupil, fields.MAX_PUPIL_LENGTH)}"
+              + (f"  ({extra})" if extra else ""))
     return 0
 
 
@@ -311,7 +318,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
             summary = next((s for s in store.list()[0] if s.id == session_id), None)
         except StoreError:
             summary = None
-        what = f"{summary.pupil}, {summary.date}" if summary else "onleesbaar of onvolledig"
+        what = (f"{one_line(summary.pupil, fields.MAX_PUPIL_LENGTH)}, {summary.date}"
+                if summary else "onleesbaar of onvolledig")
         if not sys.stdin.isatty():
             fail(f"verwijderen vraagt om bevestiging; gebruik --ja om {session_id} "
                  "zonder vragen te verwijderen", EXIT_USAGE)
@@ -418,7 +426,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
         return 0
     print(f"Over de bewaartermijn ({months} maanden na de evaluatie); niets is gewist:")
     for e in items:
-        print(f"{e.summary.id}  {e.summary.date}  verlopen sinds {e.since}  {e.summary.pupil}")
+        print(f"{e.summary.id}  {e.summary.date}  verlopen sinds {e.since}  "
+              f"{one_line(e.summary.pupil, fields.MAX_PUPIL_LENGTH)}")
     return 0
 
 

@@ -31,6 +31,7 @@ from arrangeren_tui.core.storage.store import (
     SessionSummary,
     StoreError,
 )
+from arrangeren_tui.core.text import one_line
 from arrangeren_tui.exitcodes import EXIT_ERROR, EXIT_USAGE
 
 
@@ -101,7 +102,7 @@ def _table(rows: list[PlanRow]) -> str:
              f"{'Gesprek':<14}  School · leerling"]
     for r in rows:
         day = WEEKDAYS[dt.date.fromisoformat(r.date).weekday()]
-        who = " · ".join(x for x in (r.school, r.pupil) if x)
+        who = " · ".join(x for x in (one_line(r.school, 40), one_line(r.pupil, 60)) if x)
         lines.append(f"{r.date:<10}  {day:<3}  {r.time or '-':<5}  {r.status:<8}  "
                      f"{r.slot or '-':<14}  {r.session or '-':<14}  {who}".rstrip())
     return "\n".join(lines)
@@ -157,7 +158,7 @@ def _cmd_series(args: argparse.Namespace, store: SessionStore, planning: Plannin
           f"{series.start.isoformat()} tot en met {series.end.isoformat()}.")
     for slot in slots:
         day = WEEKDAYS[slot.day.weekday()]
-        where = " · ".join(x for x in (slot.school, slot.place) if x)
+        where = " · ".join(x for x in (one_line(slot.school, 40), one_line(slot.place, 40)) if x)
         print(f"{slot.id:<14}  {slot.date}  {day}  {slot.time}  {slot.minutes} min"
               + (f"  {where}" if where else ""))
     return 0

@@ -30,7 +30,7 @@ from pathlib import Path
 from arrangeren_tui.core.export.ics import CalendarEvent
 from arrangeren_tui.core.export.verslag import escape_inline
 from arrangeren_tui.core.model import Session
-from arrangeren_tui.core.text import initials
+from arrangeren_tui.core.text import initials, one_line
 
 HOME_ROLES = {"leraar": "school", "ouders": "ouders"}
 GENERIC_TEMPLATE = "extern"
@@ -248,7 +248,8 @@ def fill(text: str, values: dict[str, str], *, escape: bool) -> str:
         if token in ("{{", "}}"):
             return token[0]
         value = values[match.group(1).strip()]
-        return escape_inline(value) if escape else value
+        # Plain text (the e-mail text, the subject) shows controls as stand-ins too.
+        return escape_inline(value) if escape else one_line(value)
 
     return _FIELD_RE.sub(replace, text)
 
