@@ -133,6 +133,7 @@ def test_list_json_shows_the_new_session(capsys, store_dir: Path) -> None:
 
 
 def test_list_human(capsys, store_dir: Path) -> None:
+    store_dir.mkdir()
     assert run_ok(capsys, ["--store", str(store_dir), "list"]) == "Nog geen gesprekken.\n"
     first = new_session(capsys, store_dir)
     out = run_ok(
@@ -158,9 +159,38 @@ def test_list_human(capsys, store_dir: Path) -> None:
     assert lines[1].endswith("T.d.J.  (groep 5)")
 
 
-def test_list_of_a_missing_store_creates_nothing(capsys, store_dir: Path) -> None:
-    assert json.loads(run_ok(capsys, ["--store", str(store_dir), "list", "--json"])) == []
+def test_list_of_the_default_store_before_the_first_session_creates_nothing(
+        capsys, isolated: Path, tmp_path: Path) -> None:
+    assert json.loads(run_ok(capsys, ["list", "--json"])) == []
+    assert run_ok(capsys, ["list"]).startswith("Nog geen gesprekken")
+    assert not (tmp_path / "xdg-data").exists()
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["bewaartermijn"], ["plan"]])
+@pytest.mark.parametrize("how", ["--store", "env"])
+def test_a_named_store_that_does_not_exist_is_an_error_not_an_empty_list(
+        capsys, store_dir: Path, monkeypatch, command: list[str], how: str) -> None:
+    """A mistyped --store must not look like a store whose sessions are all gone."""
+    if how == "env":
+        monkeypatch.setenv("ARRANGEREN_STORE", str(store_dir))
+        argv = command
+    else:
+        argv = ["--store", str(store_dir), *command]
+    code, line = run_fail(capsys, argv)
+    assert code == 1
+    assert f"de map {store_dir} bestaat niet" in line
+    assert ("--store" if how == "--store" else "ARRANGEREN_STORE") in line
     assert not store_dir.exists()
+
+
+@pytest.mark.parametrize("command", [["list"], ["bewaartermijn"], ["plan"]])
+def test_a_store_that_is_a_file_is_an_error(capsys, tmp_path: Path, command: list[str]) -> None:
+    afile = tmp_path / "gesprekken.txt"
+    afile.write_text("geen map\n")
+    code, line = run_fail(capsys, ["--store", str(afile), *command])
+    assert code == 1
+    assert f"{afile} is een bestand, geen map met gesprekken" in line
+    assert afile.read_text() == "geen map\n"
 
 
 def test_list_warns_about_a_damaged_file_but_succeeds(capsys, store_dir: Path) -> None:
@@ -440,7 +470,9 @@ def test_broken_veld_only_matters_when_needed(capsys, store_dir: Path, tmp_path:
         n for n, line in enumerate(text.splitlines(), start=1) if '"vijftien"' in line
     )
     # list does not need the veld
-    assert run_ok(capsys, ["--veld", str(broken), "--store", str(store_dir), "list"])
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    assert run_ok(capsys, ["--veld", str(broken), "--store", str(empty), "list"])
     # new does, and says exactly where the problem is
     code, line = run_fail(
         capsys,

@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from arrangeren_tui.core import fields
 from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.paths import (
+    STORE_ENV,
     deck_cache_path,
     resolve_deck_dirs,
     resolve_store_dir,
@@ -158,6 +160,20 @@ def _store(args: argparse.Namespace) -> SessionStore:
     return SessionStore(resolve_store_dir(args.store))
 
 
+def _listed_store(args: argparse.Namespace) -> SessionStore:
+    """The store of a command that shows a list: a store folder named with ``--store`` or
+    ARRANGEREN_STORE must exist, so a mistyped path never reads as "no sessions"; only the
+    default folder may be missing (nothing saved yet). A file in its place is an error."""
+    store = _store(args)
+    root = store.root
+    if root.exists() and not root.is_dir():
+        fail(f"{root} is een bestand, geen map met gesprekken; controleer --store")
+    if not root.exists() and (args.store or os.environ.get(STORE_ENV)):
+        named = "--store" if args.store else f"de omgevingsvariabele {STORE_ENV}"
+        fail(f"de map {root} bestaat niet; controleer {named}")
+    return store
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     try:
         fields.check_pupil(args.leerling)  # before the veld: a usage error comes first
@@ -254,7 +270,7 @@ def cmd_invitation(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    summaries, problems = _store(args).list()
+    summaries, problems = _listed_store(args).list()
     for problem in problems:
         sys.stderr.write(f"arrangeren: let op: {problem}\n")
     if args.leerling:
@@ -406,7 +422,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
 def cmd_retention(args: argparse.Namespace) -> int:
     months = _retention_months(args)
-    summaries, problems = _store(args).list()
+    summaries, problems = _listed_store(args).list()
     for problem in problems:
         sys.stderr.write(f"arrangeren: let op: {problem}\n")
     items = expired(summaries, dt.date.today(), months)
@@ -481,7 +497,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "plan":
             from arrangeren_tui.cli import planning  # the planning core loads only now
 
-            return planning.run(args, _store(args))
+            listing = getattr(args, "plan_command", None) is None
+            return planning.run(args, _listed_store(args) if listing else _store(args))
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
         return run_app(args, args.id if args.command == "open" else None)
