@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -727,3 +728,115 @@ def test_names_reach_the_terminal_without_control_characters(capsys, store_dir: 
     assert "Smit" in out
     assert not [c for c in UNSAFE_CHARS if c in out], repr(out)
     assert "␛" in out  # shown as a stand-in, not dropped
+
+
+# -- every error is one Dutch line: no English from the system, TOML or Python ------------
+
+ENGLISH = ("No space", "Permission denied", "Is a directory", "string indices", "Invalid",
+           "Illegal", "must be", "object", "()", ".tmp")
+
+
+def _assert_dutch(line: str) -> None:
+    assert not [word for word in ENGLISH if word in line], line
+
+
+@pytest.mark.parametrize(("number", "phrase"), [
+    (errno.ENOSPC, "de schijf is vol"),
+    (errno.EACCES, "geen toestemming"),
+    (errno.EROFS, "alleen-lezen"),
+])
+def test_a_failed_export_names_the_file_asked_for_in_dutch(
+        capsys, store_dir: Path, tmp_path: Path, monkeypatch, number: int, phrase: str) -> None:
+    from arrangeren_tui.core.storage import files
+
+    data = new_session(capsys, store_dir)
+    target = tmp_path / "verslag.md"
+
+    def refuse(path: Path, payload: bytes, *, keep_backup: bool = True) -> None:
+        temp = path.with_name(f".{path.name}.19480.tmp")
+        raise OSError(number, os.strerror(number), str(temp))
+
+    monkeypatch.setattr(files, "atomic_write_bytes", refuse)
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", data["id"],
+                                   "-o", str(target)])
+    assert code == 1
+    assert phrase in line and str(target) in line
+    _assert_dutch(line)
+
+
+def test_a_full_disk_without_a_file_name_is_one_dutch_line(capsys, store_dir: Path,
+                                                            monkeypatch) -> None:
+    data = new_session(capsys, store_dir)
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli, "render_export", full)
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", data["id"]])
+    assert line == "arrangeren: de schijf is vol"
+
+
+def test_a_folder_given_as_veld_is_one_dutch_line(capsys, store_dir: Path,
+                                                   tmp_path: Path) -> None:
+    code, line = run_fail(capsys, ["--veld", str(tmp_path), "--store", str(store_dir),
+                                   "new", "--leerling", "T.d.J."])
+    assert code == 1
+    assert "is een map" in line
+    _assert_dutch(line)
+
+
+def test_a_session_file_of_the_wrong_shape_says_so_without_python_words(
+        capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    record = json.loads(path.read_text("utf-8"))
+    record["session"]["1"]["veld"] = "tekst"
+    path.write_text(json.dumps(record), "utf-8")
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", data["id"]])
+    assert "onverwachte vorm" in line
+    _assert_dutch(line)
+
+
+def test_a_bad_value_of_an_option_is_not_an_unknown_command(capsys, store_dir: Path) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", "x", "--format", "pdf"])
+    assert code == 2
+    assert "onbekend commando" not in line
+    assert "ongeldige waarde voor --format: 'pdf' (kies uit: md, html, svg)" in line
+
+
+def test_a_veld_with_absurd_minutes_blames_the_veld_not_duur(capsys, store_dir: Path,
+                                                              tmp_path: Path) -> None:
+    big = tmp_path / "groot.toml"
+    big.write_text(SHIPPED.read_text("utf-8").replace("minuten = 15", "minuten = 99999999999999",
+                                                      1), "utf-8")
+    code, line = run_fail(capsys, ["--veld", str(big), "--store", str(store_dir),
+                                   "new", "--leerling", "T.d.J."])
+    assert code == 1
+    assert "groot.toml:" in line and "minuten" in line
+    assert "--duur" not in line
+    assert not store_dir.exists()
+
+
+def test_a_broken_settings_file_is_one_dutch_line(capsys, store_dir: Path,
+                                                   tmp_path: Path) -> None:
+    settings = tmp_path / "xdg-config" / "arrangeren" / "instellingen.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('bewaartermijn_maanden = "24\n', "utf-8")
+    store_dir.mkdir()
+    code, line = run_fail(capsys, ["--store", str(store_dir), "bewaartermijn"])
+    assert "instellingen.toml" in line and "kan de instellingen niet lezen" in line
+    _assert_dutch(line)
+
+
+def test_a_veld_too_short_for_a_meeting_points_at_the_veld(capsys, store_dir: Path,
+                                                            tmp_path: Path) -> None:
+    short = tmp_path / "kort.toml"
+    text = SHIPPED.read_text("utf-8")
+    short.write_text(text[:text.index("\n[[stap]]") + 1] + '[[stap]]\nsleutel = "s"\nnaam = "S"\n'
+                     'kort = "S"\nvraag = "V?"\nminuten = 5\n', "utf-8")
+    code, line = run_fail(capsys, ["--veld", str(short), "--store", str(store_dir),
+                                   "new", "--leerling", "T.d.J."])
+    assert code == 2
+    assert "kort.toml) duurt 5 minuten; geef de duur met --duur (10 tot 600" in line
+    assert json.loads(run_ok(capsys, ["--veld", str(short), "--store", str(store_dir), "new",
+                                      "--leerling", "T.d.J.", "--duur", "30", "--json"]))

@@ -339,7 +339,8 @@ async def test_failing_save_shows_banner_keeps_notes_and_recovers(store, veld, c
         await pilot.pause(0.3)
         banner = board.query_one("#save-banner")
         assert banner.display
-        assert "NIET OPGESLAGEN" in str(banner.render())
+        assert "NIET OPGESLAGEN (de schijf is vol)" in str(banner.render())
+        assert "No space" not in str(banner.render())  # the OS's English never shows
         assert board.session.notes[-1].text == "belangrijk punt"
         failing["on"] = False
         await pilot.pause(0.5)

@@ -23,6 +23,7 @@ from arrangeren_tui import __version__
 from arrangeren_tui.cli import planning_args
 from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
 from arrangeren_tui.core import fields
+from arrangeren_tui.core.errors import os_problem
 from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.paths import (
@@ -185,6 +186,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         args.duur if args.duur is not None else veld.total_minutes,
     )
     if checked is None:
+        if args.duur is None and next(iter(problems)) == fields.MINUTES:
+            # The length came from the veld, not from the command line: say so.
+            fail(f"het arrangeerveld ({resolve_veld_path(args.veld)}) duurt {veld.total_minutes} "
+                 f"minuten; geef de duur met --duur ({fields.MIN_MINUTES} tot "
+                 f"{fields.MAX_MINUTES} minuten)", EXIT_USAGE)
         _new_usage_error(next(iter(problems.values())))
     meta = SessionMeta(
         pupil=checked.pupil,
@@ -507,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except OSError as error:
-        fail(f"{error.strerror or error} ({Path(error.filename) if error.filename else ''})")
+        fail(os_problem(error))
     except Exception as error:  # noqa: BLE001 - never a traceback with data on the terminal
         log = write_crash_log(resolve_store_dir(args.store), error, context=str(args.command))
         where = f"; details (zonder notities) in {log}" if log else ""

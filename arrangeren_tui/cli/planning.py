@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from arrangeren_tui.core.errors import os_problem, os_reason
 from arrangeren_tui.core.model import STATUS_CLOSED
 from arrangeren_tui.core.planning.calendar import PlanRow, calendar_name, plan_rows, planning_events
 from arrangeren_tui.core.planning.rules import (
@@ -55,8 +56,7 @@ def run(args: argparse.Namespace, store: SessionStore) -> int:
     except StoreError as error:
         return _error(str(error))
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        return _error(f"{error.strerror or error}{where}")
+        return _error(os_problem(error))
 
 
 def _error(message: str, code: int = EXIT_ERROR) -> int:
@@ -189,7 +189,7 @@ def _cmd_assign(args: argparse.Namespace, store: SessionStore, planning: Plannin
     try:
         got = lock.acquire(note_holder=False)
     except OSError as error:
-        raise StoreError(f"kan gesprek {session_id} niet vergrendelen ({error.strerror})"
+        raise StoreError(f"kan gesprek {session_id} niet vergrendelen ({os_reason(error)})"
                          ) from None
     if not got:
         raise SessionInUseError(

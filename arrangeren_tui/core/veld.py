@@ -13,6 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from arrangeren_tui.core.errors import os_reason, toml_line, toml_reason
+from arrangeren_tui.core.fields import MAX_MINUTES
+
 VELD_FILENAME = "veld.toml"
 
 _STEP_FIELDS: dict[str, type] = {
@@ -232,27 +235,6 @@ class _Lines:
         return None
 
 
-_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-
-
-def _translate_toml_error(message: str) -> str:
-    """A Dutch wording of tomllib's most common complaints."""
-    text = _TOML_LINE.sub("", message).strip()
-    known = {
-        "Invalid value": "ongeldige waarde (tekst hoort tussen aanhalingstekens)",
-        "Cannot overwrite a value": "deze sleutel staat er twee keer",
-        "Expected '=' after a key in a key/value pair": "na de naam hoort een '='",
-        "Unclosed array": "lijst niet afgesloten met ']'",
-        "Unterminated string": "tekst niet afgesloten met een aanhalingsteken",
-        "Illegal character": "ongeldig teken",
-        "Invalid statement": "deze regel is geen geldige TOML",
-    }
-    for english, dutch in known.items():
-        if text.startswith(english):
-            return f"{dutch} ({text})"
-    return f"ongeldige TOML: {text}"
-
-
 def _check_fields(
     item: Any,
     fields: dict[str, type],
@@ -339,14 +321,30 @@ def _check_roles(steps: list[Any], lines: _Lines, path: Path) -> None:
             )
 
 
+def _check_size(tables: dict[str, list[Any]], lines: _Lines, path: Path) -> None:
+    """A veld the board can show at 80x24, and no step or meeting longer than a session
+    may last (core.fields.MAX_MINUTES)."""
+    steps = tables["stap"]
+    for index, item in enumerate(steps):
+        if item["minuten"] > MAX_MINUTES:
+            raise VeldError(
+                path, lines.key("stap", index, "minuten"),
+                f"'minuten' van stap {index + 1} is {item['minuten']}; hoogstens {MAX_MINUTES}",
+            )
+    total = sum(item["minuten"] for item in steps)
+    if total > MAX_MINUTES:
+        raise VeldError(
+            path, lines.key("stap", 0, "minuten"),
+            f"de stappen duren samen {total} minuten; hoogstens {MAX_MINUTES}",
+        )
+
+
 def parse_veld(text: str, path: Path) -> Veld:
     """Parse and validate veld TOML text; raise ``VeldError`` on the first problem."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        match = _TOML_LINE.search(str(error))
-        line = int(match.group(1)) if match else None
-        raise VeldError(path, line, _translate_toml_error(str(error))) from None
+        raise VeldError(path, toml_line(str(error)), toml_reason(str(error))) from None
     lines = _Lines(text)
     for key in data:
         if key not in _TOP_FIELDS:
@@ -380,6 +378,7 @@ def parse_veld(text: str, path: Path) -> Veld:
             seen[key] = index
         tables[table] = items
     _check_roles(tables["stap"], lines, path)
+    _check_size(tables, lines, path)
     return Veld(
         name=name,
         steps=default_roles(tuple(
@@ -402,7 +401,7 @@ def load_veld(path: Path) -> Veld:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise VeldError(path, None, f"kan het bestand niet lezen ({error.strerror})") from None
+        raise VeldError(path, None, f"kan het bestand niet lezen ({os_reason(error)})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

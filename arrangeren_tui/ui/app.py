@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.signals import TERMINAL_GONE_SIGNALS, TERMINATING_SIGNALS
 from arrangeren_tui.core.storage.crashlog import write_crash_log
@@ -348,7 +349,7 @@ class ArrangerenApp(App[int]):
             if not lock.acquire():
                 read_only = f"al open in een ander venster ({lock.holder().describe()})"
         except OSError as error:
-            read_only = f"de map met gesprekken is niet beschrijfbaar ({error.strerror})"
+            read_only = f"de map met gesprekken is niet beschrijfbaar ({os_reason(error)})"
         if not read_only and not os.access(self.store.root, os.W_OK):
             read_only = "de map met gesprekken is alleen-lezen"
         try:
@@ -476,7 +477,7 @@ class ArrangerenApp(App[int]):
                 try:
                     written = write_copy(board.session.to_record(), Path(choice.path))
                 except OSError as error:
-                    self.notify(f"Ook daar lukt het niet: {error.strerror}.", severity="error",
+                    self.notify(f"Ook daar lukt het niet: {os_reason(error)}.", severity="error",
                                 timeout=8)
                     self.confirm_unsaved(board, then)
                     return

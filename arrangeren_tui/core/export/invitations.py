@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.export.ics import CalendarEvent
 from arrangeren_tui.core.export.verslag import escape_inline
 from arrangeren_tui.core.model import Session
@@ -152,7 +153,7 @@ def parse_template(role: str, path: Path) -> tuple[Template | None, list[Templat
     except UnicodeDecodeError:
         return None, [TemplateProblem(path, None, "dit bestand is geen UTF-8-tekst")]
     except OSError as error:
-        return None, [TemplateProblem(path, None, f"niet te lezen ({error.strerror})")]
+        return None, [TemplateProblem(path, None, f"niet te lezen ({os_reason(error)})")]
     lines = raw.replace("\r\n", "\n").split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None or not lines[first].startswith("# "):

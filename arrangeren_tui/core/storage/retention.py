@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from arrangeren_tui.core.errors import os_reason, toml_line, toml_reason
 from arrangeren_tui.core.storage.store import SessionSummary
 
 DEFAULT_MONTHS = 24
@@ -53,8 +54,17 @@ def resolve_months(
     if settings is not None and settings.is_file():
         try:
             data = tomllib.loads(settings.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise RetentionError(f"{settings}: kan de instellingen niet lezen ({error})") from None
+        except OSError as error:
+            raise RetentionError(
+                f"{settings}: kan de instellingen niet lezen ({os_reason(error)})") from None
+        except UnicodeDecodeError:
+            raise RetentionError(f"{settings}: kan de instellingen niet lezen (geen geldige "
+                                 "UTF-8-tekst)") from None
+        except tomllib.TOMLDecodeError as error:
+            line = toml_line(str(error))
+            where = f"{settings}:{line}" if line else str(settings)
+            raise RetentionError(
+                f"{where}: kan de instellingen niet lezen ({toml_reason(str(error))})") from None
         if SETTINGS_KEY in data:
             return _months(data[SETTINGS_KEY], f"{settings}: {SETTINGS_KEY}")
     return DEFAULT_MONTHS

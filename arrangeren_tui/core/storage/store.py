@@ -21,6 +21,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import FORMAT_VERSION, Session, SessionMeta
 from arrangeren_tui.core.model import NewerFormatError as _NewerRecord
 from arrangeren_tui.core.paths import name_problem
@@ -160,12 +161,14 @@ class SessionStore:
 
     def ensure(self) -> None:
         """Create the folder (0700) if needed; tighten it if it is looser."""
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"kan de map {self.root} niet gebruiken: het is een bestand")
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
             tighten_dir(self.root)
         except OSError as error:
             raise StoreError(
-                f"kan de map {self.root} niet aanmaken of gebruiken ({error.strerror})"
+                f"kan de map {self.root} niet aanmaken of gebruiken ({os_reason(error)})"
             ) from None
 
     def path_for(self, session_id: str) -> Path:
@@ -226,11 +229,12 @@ class SessionStore:
             raise DamagedSessionError(session_id, error.reason) from None
         except OSError as error:
             raise StoreError(
-                f"kan gesprek {session_id} niet lezen ({error.strerror})"
+                f"kan gesprek {session_id} niet lezen ({os_reason(error)})"
             ) from None
-        except (AttributeError, TypeError, ValueError) as error:
-            # Valid JSON in the wrong shape (e.g. a table that is a list).
-            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
+        except (AttributeError, TypeError, ValueError):
+            # Valid JSON in the wrong shape (e.g. a table that is a list); Python's own
+            # words for it ("string indices must be integers") are no use to anyone.
+            raise DamagedSessionError(session_id, "onverwachte vorm") from None
         if not isinstance(head, dict):
             raise DamagedSessionError(session_id, "het bevat geen gesprek")
         version = head.get("format")
@@ -247,8 +251,8 @@ class SessionStore:
             session = Session.from_record(record)
         except _NewerRecord as error:
             raise NewerFormatError(session_id, error.version) from None
-        except (KeyError, ValueError, TypeError, AttributeError) as error:
-            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise DamagedSessionError(session_id, "onverwachte vorm") from None
         if session.id != session_id:
             raise DamagedSessionError(session_id, f"het bevat gesprek {session.id}")
         return session
@@ -361,7 +365,7 @@ class SessionStore:
                 try:
                     self._write_index(entries)
                 except OSError as error:
-                    problems.append(f"kan de index niet bijwerken ({error.strerror})")
+                    problems.append(f"kan de index niet bijwerken ({os_reason(error)})")
         ordered = sorted(entries.values(), key=lambda s: (s.date, s.created, s.id), reverse=True)
         return ordered, problems
 
@@ -412,7 +416,7 @@ class SessionStore:
         except OSError as error:
             raise StoreError(
                 f"kan het beschadigde bestand van gesprek {session_id} niet apart zetten "
-                f"({error.strerror})"
+                f"({os_reason(error)})"
             ) from None
         fsync_dir(self.root)
         self.forget(session_id)
@@ -470,7 +474,7 @@ class SessionStore:
         except OSError as error:
             raise StoreError(
                 f"kan de vorige versie van gesprek {session_id} niet terugzetten "
-                f"({error.strerror})"
+                f"({os_reason(error)})"
             ) from None
         session = self.load(session_id)
         self._update_index(SessionSummary.of(session))
@@ -516,7 +520,7 @@ class SessionStore:
                 )
         except OSError as error:
             raise StoreError(
-                f"kan gesprek {session_id} niet verwijderen ({error.strerror})"
+                f"kan gesprek {session_id} niet verwijderen ({os_reason(error)})"
             ) from None
         removed: builtins.list[Path] = []
         try:
@@ -530,7 +534,7 @@ class SessionStore:
                     pass
                 except OSError as error:
                     raise StoreError(
-                        f"kan {path.name} niet verwijderen ({error.strerror})"
+                        f"kan {path.name} niet verwijderen ({os_reason(error)})"
                     ) from None
             self.forget(session_id)
         finally:
