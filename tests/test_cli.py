@@ -840,3 +840,45 @@ def test_a_veld_too_short_for_a_meeting_points_at_the_veld(capsys, store_dir: Pa
     assert "kort.toml) duurt 5 minuten; geef de duur met --duur (10 tot 600" in line
     assert json.loads(run_ok(capsys, ["--veld", str(short), "--store", str(store_dir), "new",
                                       "--leerling", "T.d.J.", "--duur", "30", "--json"]))
+
+
+# -- input limits: refuse what cannot be right ---------------------------------------------
+
+
+@pytest.mark.parametrize("datum", ["0001-01-01", "9999-12-31"])
+def test_a_year_no_meeting_can_have_is_refused(capsys, store_dir: Path, datum: str) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "new", "--leerling", "T.d.J.",
+                                   "--datum", datum])
+    assert code == 2
+    assert "--datum" in line and "2000 tot en met 2099" in line
+    assert not store_dir.exists()
+
+
+def test_tijd_without_gepland_is_refused_not_dropped(capsys, store_dir: Path) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "new", "--leerling", "T.d.J.",
+                                   "--tijd", "14:00"])
+    assert code == 2
+    assert "--tijd hoort bij een gepland gesprek" in line and "--gepland" in line
+    assert not store_dir.exists()
+    data = new_session(capsys, store_dir, "--gepland", "--tijd", "14:00")
+    assert SessionStore(store_dir).load(data["id"]).meta.time == "14:00"
+
+
+def test_list_shows_a_huge_stored_name_cut_to_one_line(capsys, store_dir: Path) -> None:
+    """A name written by an older version or by hand is shown cut, never 100,000 characters."""
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    record = json.loads(path.read_text("utf-8"))
+    record["session"]["1"]["meta"]["pupil"] = "Anna " * 20_000
+    path.write_text(json.dumps(record), "utf-8")
+    (store_dir / "index.json").unlink()
+    [line] = run_ok(capsys, ["--store", str(store_dir), "list"]).splitlines()
+    assert len(line) < 120 and line.rstrip().endswith("…  (groep 5)")
+
+
+def test_an_absurd_bewaartermijn_is_one_line_not_a_crash(capsys, store_dir: Path) -> None:
+    store_dir.mkdir()
+    code, line = run_fail(capsys, ["--store", str(store_dir), "--bewaartermijn",
+                                   "99999999999999", "bewaartermijn"])
+    assert code == 2
+    assert "hoogstens" in line

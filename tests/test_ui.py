@@ -434,3 +434,22 @@ async def test_a_closed_session_shows_no_running_clocks_nor_a_key_that_does_noth
         await pilot.press("c")
         await pilot.pause()
         assert app.screen is board  # no regie dialog on a closed session
+
+
+async def test_form_refuses_a_year_no_meeting_can_have(store, veld, clock):
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await type_text(pilot, "T.d.J.")
+        await pilot.press("tab", "tab")  # Datum
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "9999-12-31")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        error = form.query_one("#err-datum")
+        assert error.display and "2000" in str(error.render())
+        assert app.focused.id == "f-datum"
+        assert store.session_ids() == []

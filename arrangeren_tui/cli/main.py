@@ -180,6 +180,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         fields.check_pupil(args.leerling)  # before the veld: a usage error comes first
     except fields.FieldError as error:
         _new_usage_error(error)
+    if args.tijd and not args.gepland:
+        # A session made without --gepland begins now; a start time would be dropped.
+        fail("--tijd hoort bij een gepland gesprek: voeg --gepland toe (zonder --gepland "
+             "begint het gesprek nu)", EXIT_USAGE)
     veld = _load_veld(args)
     checked, problems = fields.validate_session(
         args.leerling, args.datum or dt.date.today().isoformat(), args.tijd,

@@ -25,6 +25,8 @@ _STEP_OPTIONAL: dict[str, type] = {"rol": str}
 _PARTY_FIELDS: dict[str, type] = {"sleutel": str, "label": str}
 _TOP_FIELDS = {"naam", "stap", "partij"}
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+# Three rows of three party panes still show their notes at 80x24; more do not.
+MAX_PARTIES = 9
 
 # The roles a step can play. Each name is also the step key a veld without any
 # ``rol`` falls back to, so veld files from before roles keep working.
@@ -324,6 +326,13 @@ def _check_roles(steps: list[Any], lines: _Lines, path: Path) -> None:
 def _check_size(tables: dict[str, list[Any]], lines: _Lines, path: Path) -> None:
     """A veld the board can show at 80x24, and no step or meeting longer than a session
     may last (core.fields.MAX_MINUTES)."""
+    parties = tables["partij"]
+    if len(parties) > MAX_PARTIES:
+        raise VeldError(
+            path, lines.table("partij", MAX_PARTIES),
+            f"{len(parties)} partijen; hoogstens {MAX_PARTIES} passen op het veld "
+            "(drie rijen van drie vakken in een venster van 80x24)",
+        )
     steps = tables["stap"]
     for index, item in enumerate(steps):
         if item["minuten"] > MAX_MINUTES:

@@ -19,6 +19,7 @@ from arrangeren_tui.core.errors import os_reason, toml_line, toml_reason
 from arrangeren_tui.core.storage.store import SessionSummary
 
 DEFAULT_MONTHS = 24
+MAX_MONTHS = 1200  # a hundred years: more is a typing error (and overflows the calendar)
 RETENTION_ENV = "ARRANGEREN_BEWAARTERMIJN"
 SETTINGS_FILENAME = "instellingen.toml"
 SETTINGS_KEY = "bewaartermijn_maanden"
@@ -37,6 +38,10 @@ def _months(value: object, where: str) -> int:
         ) from None
     if months < 1:
         raise RetentionError(f"{where}: de bewaartermijn moet minstens 1 maand zijn")
+    if months > MAX_MONTHS:
+        raise RetentionError(
+            f"{where}: de bewaartermijn is hoogstens {MAX_MONTHS} maanden ({MAX_MONTHS // 12} jaar)"
+        )
     return months
 
 

@@ -47,6 +47,8 @@ FORM_ERRORS = {
     (fields.PUPIL, fields.MISSING): ("leerling", "Vul de naam of de initialen van de leerling in."),
     (fields.PUPIL, fields.TOO_LONG): ("leerling", f"Hoogstens {fields.MAX_PUPIL_LENGTH} tekens."),
     (fields.DATE, fields.FORMAT): ("datum", "Schrijf de datum als JJJJ-MM-DD, bv. 2026-11-23."),
+    (fields.DATE, fields.RANGE): (  # short: the date column is 17 wide at 80x24
+        "datum", f"Jaar {fields.MIN_YEAR}–{fields.MAX_YEAR}."),
     (fields.TIME, fields.FORMAT): ("tijd", "Schrijf de tijd als UU:MM, bv. 13:30."),
     (fields.TIME, fields.MISSING): (
         "tijd", "Bij een gepland gesprek hoort een begintijd, bv. 13:30."),
