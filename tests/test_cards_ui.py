@@ -157,6 +157,7 @@ async def test_blanco_kaart_laid_and_kept_in_own_deck(store, veld, demo, deck, t
         dialog.query_one("#blank-description", Input).value = "Op dinsdag en # donderdag"
         dialog.query_one("#blank-gezondheid", Checkbox).value = True
         dialog.query_one("#blank-intensity", Select).value = "middel"
+        dialog.query_one("#blank-keep", Checkbox).value = True  # off unless chosen
         await pilot.press("ctrl+s")
         await pilot.pause()
         board = app.screen
@@ -170,6 +171,30 @@ async def test_blanco_kaart_laid_and_kept_in_own_deck(store, veld, demo, deck, t
         assert cards[0].description == "Op dinsdag en # donderdag"
         assert cards[0].domains == ("gezondheid",) and cards[0].intensity == "middel"
         assert app.card_index().search("opa haalt")[0].id == "ouders-opa-haalt-op"
+
+
+async def test_blanco_kaart_is_not_kept_unless_chosen(store, veld, demo, deck, tmp_path):
+    """A card written about one pupil must not outlive that session's retention and deletion."""
+    own = tmp_path / "kaarten"
+    app = make_app(store, veld, deck, open_session=demo.id, own=own)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        await type_text(pilot, "Bas slaapt bij oma")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, BlankCardDialog)
+        assert dialog.query_one("#blank-keep", Checkbox).value is False
+        dialog.query_one("#blank-gedrag", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.session.arrangement[-1].title == "Bas slaapt bij oma"
+        assert not own.exists() or not list(own.glob("*.md"))
+        assert all(c.title != "Bas slaapt bij oma"
+                   for c in app.card_index().search("slaapt bij oma"))
 
 
 # -- afspraken ------------------------------------------------------------------------------

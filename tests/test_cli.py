@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -135,6 +136,7 @@ def test_list_json_shows_the_new_session(capsys, store_dir: Path) -> None:
 
 
 def test_list_human(capsys, store_dir: Path) -> None:
+    store_dir.mkdir()
     assert run_ok(capsys, ["--store", str(store_dir), "list"]) == "Nog geen gesprekken.\n"
     first = new_session(capsys, store_dir)
     out = run_ok(
@@ -160,9 +162,38 @@ def test_list_human(capsys, store_dir: Path) -> None:
     assert lines[1].endswith("T.d.J.  (groep 5)")
 
 
-def test_list_of_a_missing_store_creates_nothing(capsys, store_dir: Path) -> None:
-    assert json.loads(run_ok(capsys, ["--store", str(store_dir), "list", "--json"])) == []
+def test_list_of_the_default_store_before_the_first_session_creates_nothing(
+        capsys, isolated: Path, tmp_path: Path) -> None:
+    assert json.loads(run_ok(capsys, ["list", "--json"])) == []
+    assert run_ok(capsys, ["list"]).startswith("Nog geen gesprekken")
+    assert not (tmp_path / "xdg-data").exists()
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["bewaartermijn"], ["plan"]])
+@pytest.mark.parametrize("how", ["--store", "env"])
+def test_a_named_store_that_does_not_exist_is_an_error_not_an_empty_list(
+        capsys, store_dir: Path, monkeypatch, command: list[str], how: str) -> None:
+    """A mistyped --store must not look like a store whose sessions are all gone."""
+    if how == "env":
+        monkeypatch.setenv("ARRANGEREN_STORE", str(store_dir))
+        argv = command
+    else:
+        argv = ["--store", str(store_dir), *command]
+    code, line = run_fail(capsys, argv)
+    assert code == 1
+    assert f"de map {store_dir} bestaat niet" in line
+    assert ("--store" if how == "--store" else "ARRANGEREN_STORE") in line
     assert not store_dir.exists()
+
+
+@pytest.mark.parametrize("command", [["list"], ["bewaartermijn"], ["plan"]])
+def test_a_store_that_is_a_file_is_an_error(capsys, tmp_path: Path, command: list[str]) -> None:
+    afile = tmp_path / "gesprekken.txt"
+    afile.write_text("geen map\n")
+    code, line = run_fail(capsys, ["--store", str(afile), *command])
+    assert code == 1
+    assert f"{afile} is een bestand, geen map met gesprekken" in line
+    assert afile.read_text() == "geen map\n"
 
 
 def test_list_warns_about_a_damaged_file_but_succeeds(capsys, store_dir: Path) -> None:
@@ -446,7 +477,9 @@ def test_broken_veld_only_matters_when_needed(capsys, store_dir: Path, tmp_path:
         n for n, line in enumerate(text.splitlines(), start=1) if '"vijftien"' in line
     )
     # list does not need the veld
-    assert run_ok(capsys, ["--veld", str(broken), "--store", str(store_dir), "list"])
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    assert run_ok(capsys, ["--veld", str(broken), "--store", str(empty), "list"])
     # new does, and says exactly where the problem is
     code, line = run_fail(
         capsys,
@@ -717,3 +750,209 @@ def run_ok_with_warning(capsys, argv: list[str]) -> str:
     assert code == 0, err
     assert err.startswith("arrangeren: let op: ")
     return out
+
+
+def test_a_session_from_a_newer_version_is_refused_untouched(capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    path.with_name(path.name + ".bak").write_bytes(path.read_bytes())
+    record = json.loads(path.read_text("utf-8"))
+    record["session"]["1"]["format"] = 2
+    path.write_text(json.dumps(record), "utf-8")
+    before = path.read_bytes()
+    for command in ("open", "herstel", "export"):
+        code, line = run_fail(capsys, ["--store", str(store_dir), command, data["id"]])
+        assert code == 1
+        assert "gemaakt met een nieuwere versie" in line, line
+        assert "beschadigd" not in line
+    assert path.read_bytes() == before
+    assert not list(store_dir.glob(f"{path.name}.beschadigd-*"))
+
+
+# -- what the command line prints is safe for the terminal -------------------------
+
+HOSTILE = "\x1b]0;gekaapt\x07Bo\x1b[2J\u202eSmit\x00\x9b"
+UNSAFE_CHARS = ("\x1b", "\x07", "\x00", "\x9b", "\u202e")
+
+
+def _hostile_planned_session(store_dir: Path) -> str:
+    """A planned session whose names carry terminal escapes, written as the store would."""
+    from arrangeren_tui.core.model import SessionMeta
+    from arrangeren_tui.core.veld import load_veld
+
+    meta = SessionMeta(pupil=HOSTILE, date="2027-03-08", school=f"De {HOSTILE}",
+                       group="5\x1b[31m", time="13:30", place=f"Lokaal {HOSTILE}",
+                       facilitator=HOSTILE, planned_minutes=90)
+    session = SessionStore(store_dir).create(meta, load_veld(SHIPPED), 1_800_000_000.0,
+                                             planned=True)
+    return session.id
+
+
+@pytest.mark.parametrize("command", [
+    ["list"],
+    ["plan"],
+    ["uitnodiging", "{id}", "--rol", "ouders", "--formaat", "tekst"],
+    ["uitnodiging", "{id}", "--rol", "ouders"],
+])
+def test_names_reach_the_terminal_without_control_characters(capsys, store_dir: Path,
+                                                             command: list[str]) -> None:
+    session_id = _hostile_planned_session(store_dir)
+    argv = ["--store", str(store_dir), *(a.format(id=session_id) for a in command)]
+    out = run_ok(capsys, argv)
+    assert "Smit" in out
+    assert not [c for c in UNSAFE_CHARS if c in out], repr(out)
+    assert "␛" in out  # shown as a stand-in, not dropped
+
+
+# -- every error is one Dutch line: no English from the system, TOML or Python ------------
+
+ENGLISH = ("No space", "Permission denied", "Is a directory", "string indices", "Invalid",
+           "Illegal", "must be", "object", "()", ".tmp")
+
+
+def _assert_dutch(line: str) -> None:
+    assert not [word for word in ENGLISH if word in line], line
+
+
+@pytest.mark.parametrize(("number", "phrase"), [
+    (errno.ENOSPC, "de schijf is vol"),
+    (errno.EACCES, "geen toestemming"),
+    (errno.EROFS, "alleen-lezen"),
+])
+def test_a_failed_export_names_the_file_asked_for_in_dutch(
+        capsys, store_dir: Path, tmp_path: Path, monkeypatch, number: int, phrase: str) -> None:
+    from arrangeren_tui.core.storage import files
+
+    data = new_session(capsys, store_dir)
+    target = tmp_path / "verslag.md"
+
+    def refuse(path: Path, payload: bytes, *, keep_backup: bool = True) -> None:
+        temp = path.with_name(f".{path.name}.19480.tmp")
+        raise OSError(number, os.strerror(number), str(temp))
+
+    monkeypatch.setattr(files, "atomic_write_bytes", refuse)
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", data["id"],
+                                   "-o", str(target)])
+    assert code == 1
+    assert phrase in line and str(target) in line
+    _assert_dutch(line)
+
+
+def test_a_full_disk_without_a_file_name_is_one_dutch_line(capsys, store_dir: Path,
+                                                            monkeypatch) -> None:
+    data = new_session(capsys, store_dir)
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli, "render_export", full)
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", data["id"]])
+    assert line == "arrangeren: de schijf is vol"
+
+
+def test_a_folder_given_as_veld_is_one_dutch_line(capsys, store_dir: Path,
+                                                   tmp_path: Path) -> None:
+    code, line = run_fail(capsys, ["--veld", str(tmp_path), "--store", str(store_dir),
+                                   "new", "--leerling", "T.d.J."])
+    assert code == 1
+    assert "is een map" in line
+    _assert_dutch(line)
+
+
+def test_a_session_file_of_the_wrong_shape_says_so_without_python_words(
+        capsys, store_dir: Path) -> None:
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    record = json.loads(path.read_text("utf-8"))
+    record["session"]["1"]["veld"] = "tekst"
+    path.write_text(json.dumps(record), "utf-8")
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", data["id"]])
+    assert "onverwachte vorm" in line
+    _assert_dutch(line)
+
+
+def test_a_bad_value_of_an_option_is_not_an_unknown_command(capsys, store_dir: Path) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", "x", "--format", "pdf"])
+    assert code == 2
+    assert "onbekend commando" not in line
+    assert "ongeldige waarde voor --format: 'pdf' (kies uit: md, html, svg)" in line
+
+
+def test_a_veld_with_absurd_minutes_blames_the_veld_not_duur(capsys, store_dir: Path,
+                                                              tmp_path: Path) -> None:
+    big = tmp_path / "groot.toml"
+    big.write_text(SHIPPED.read_text("utf-8").replace("minuten = 15", "minuten = 99999999999999",
+                                                      1), "utf-8")
+    code, line = run_fail(capsys, ["--veld", str(big), "--store", str(store_dir),
+                                   "new", "--leerling", "T.d.J."])
+    assert code == 1
+    assert "groot.toml:" in line and "minuten" in line
+    assert "--duur" not in line
+    assert not store_dir.exists()
+
+
+def test_a_broken_settings_file_is_one_dutch_line(capsys, store_dir: Path,
+                                                   tmp_path: Path) -> None:
+    settings = tmp_path / "xdg-config" / "arrangeren" / "instellingen.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('bewaartermijn_maanden = "24\n', "utf-8")
+    store_dir.mkdir()
+    code, line = run_fail(capsys, ["--store", str(store_dir), "bewaartermijn"])
+    assert "instellingen.toml" in line and "kan de instellingen niet lezen" in line
+    _assert_dutch(line)
+
+
+def test_a_veld_too_short_for_a_meeting_points_at_the_veld(capsys, store_dir: Path,
+                                                            tmp_path: Path) -> None:
+    short = tmp_path / "kort.toml"
+    text = SHIPPED.read_text("utf-8")
+    short.write_text(text[:text.index("\n[[stap]]") + 1] + '[[stap]]\nsleutel = "s"\nnaam = "S"\n'
+                     'kort = "S"\nvraag = "V?"\nminuten = 5\n', "utf-8")
+    code, line = run_fail(capsys, ["--veld", str(short), "--store", str(store_dir),
+                                   "new", "--leerling", "T.d.J."])
+    assert code == 2
+    assert "kort.toml) duurt 5 minuten; geef de duur met --duur (10 tot 600" in line
+    assert json.loads(run_ok(capsys, ["--veld", str(short), "--store", str(store_dir), "new",
+                                      "--leerling", "T.d.J.", "--duur", "30", "--json"]))
+
+
+# -- input limits: refuse what cannot be right ---------------------------------------------
+
+
+@pytest.mark.parametrize("datum", ["0001-01-01", "9999-12-31"])
+def test_a_year_no_meeting_can_have_is_refused(capsys, store_dir: Path, datum: str) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "new", "--leerling", "T.d.J.",
+                                   "--datum", datum])
+    assert code == 2
+    assert "--datum" in line and "2000 tot en met 2099" in line
+    assert not store_dir.exists()
+
+
+def test_tijd_without_gepland_is_refused_not_dropped(capsys, store_dir: Path) -> None:
+    code, line = run_fail(capsys, ["--store", str(store_dir), "new", "--leerling", "T.d.J.",
+                                   "--tijd", "14:00"])
+    assert code == 2
+    assert "--tijd hoort bij een gepland gesprek" in line and "--gepland" in line
+    assert not store_dir.exists()
+    data = new_session(capsys, store_dir, "--gepland", "--tijd", "14:00")
+    assert SessionStore(store_dir).load(data["id"]).meta.time == "14:00"
+
+
+def test_list_shows_a_huge_stored_name_cut_to_one_line(capsys, store_dir: Path) -> None:
+    """A name written by an older version or by hand is shown cut, never 100,000 characters."""
+    data = new_session(capsys, store_dir)
+    path = store_dir / f"{data['id']}.json"
+    record = json.loads(path.read_text("utf-8"))
+    record["session"]["1"]["meta"]["pupil"] = "Anna " * 20_000
+    path.write_text(json.dumps(record), "utf-8")
+    (store_dir / "index.json").unlink()
+    [line] = run_ok(capsys, ["--store", str(store_dir), "list"]).splitlines()
+    assert len(line) < 120 and line.rstrip().endswith("…  (groep 5)")
+
+
+def test_an_absurd_bewaartermijn_is_one_line_not_a_crash(capsys, store_dir: Path) -> None:
+    store_dir.mkdir()
+    code, line = run_fail(capsys, ["--store", str(store_dir), "--bewaartermijn",
+                                   "99999999999999", "bewaartermijn"])
+    assert code == 2
+    assert "hoogstens" in line

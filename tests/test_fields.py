@@ -215,3 +215,15 @@ def test_validate_session_takes_spoken_dates_with_today() -> None:
 ])
 def test_party_for_role(role: str, party: str) -> None:
     assert party_for_role(role) == party
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1999-12-31", "2100-01-01",
+                                  "01-01-0001"])
+def test_a_date_outside_2000_to_2099_is_refused(text: str) -> None:
+    """Year 1 or 9999 is a typing error for a school meeting, never a date to keep."""
+    with pytest.raises(FieldError) as error:
+        parse_date(text, day_first=True)
+    assert (error.value.field, error.value.reason) == (DATE, RANGE)
+    assert "2000 tot en met 2099" in str(error.value)
+    assert parse_date("2000-01-01") == dt.date(2000, 1, 1)
+    assert parse_date("2099-12-31") == dt.date(2099, 12, 31)

@@ -30,6 +30,7 @@ from arrangeren_tui.core.storage.retention import (
 from arrangeren_tui.core.storage.store import (
     DAMAGED_MARK,
     DamagedSessionError,
+    NewerFormatError,
     SessionInUseError,
     SessionStore,
     StoreError,
@@ -482,3 +483,24 @@ def test_list_marks_a_session_damaged_after_it_was_listed(store, veld, kind):
     # Once the index is written again for another reason, the mark stays.
     store.save(demo_session(veld, session_id="20261124-next"))
     assert {s.id: bool(s.damaged) for s in store.list()[0]}[session.id]
+
+
+def test_a_session_from_a_newer_version_is_refused_never_set_aside(store, veld):
+    """A file written by a newer program (format 2) is not damaged: refuse it, leave it be."""
+    session = _two_generations(store, veld)
+    path = store.path_for(session.id)
+    record = json.loads(path.read_text("utf-8"))
+    record["session"]["1"]["format"] = 2
+    path.write_text(json.dumps(record), "utf-8")
+    before = path.read_bytes()
+    with pytest.raises(NewerFormatError, match="gemaakt met een nieuwere versie") as caught:
+        store.load(session.id)
+    assert not isinstance(caught.value, DamagedSessionError)
+    assert store.recover_damaged() == []  # the home screen's scan leaves it alone
+    assert path.read_bytes() == before
+    assert not list(store.root.glob(f"{path.name}{DAMAGED_MARK}*"))
+    store.forget(session.id)  # as if the index never saw it
+    summaries, problems = store.list()
+    assert session.id not in [s.id for s in summaries]
+    assert any("gemaakt met een nieuwere versie" in p for p in problems)
+    assert path.read_bytes() == before

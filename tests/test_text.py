@@ -84,3 +84,18 @@ def test_one_line_also_makes_controls_visible() -> None:
 )
 def test_initials(name: str, expected: str) -> None:
     assert initials(name) == expected
+
+
+def test_os_errors_have_one_dutch_phrase() -> None:
+    import errno
+
+    from arrangeren_tui.core.errors import os_reason
+    from arrangeren_tui.ui.saving import describe_failure
+
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "de schijf is vol"
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied")) == "geen toestemming"
+    assert os_reason(OSError(errno.EPERM, "Operation not permitted")) == "geen toestemming"
+    assert "map" in os_reason(IsADirectoryError(errno.EISDIR, "Is a directory"))
+    assert "alleen-lezen" in os_reason(OSError(errno.EROFS, "Read-only file system"))
+    assert os_reason(OSError("zonder nummer")) == "fout van het systeem"
+    assert describe_failure(OSError(errno.ENOSPC, "No space left on device")) == "de schijf is vol"

@@ -338,7 +338,8 @@ async def test_failing_save_shows_banner_keeps_notes_and_recovers(store, veld, c
         await pilot.pause(0.3)
         banner = board.query_one("#save-banner")
         assert banner.display
-        assert "NIET OPGESLAGEN" in str(banner.render())
+        assert "NIET OPGESLAGEN (de schijf is vol)" in str(banner.render())
+        assert "No space" not in str(banner.render())  # the OS's English never shows
         assert board.session.notes[-1].text == "belangrijk punt"
         failing["on"] = False
         await pilot.pause(0.5)
@@ -357,3 +358,97 @@ async def test_opened_straight_on_the_board_home_comes_when_it_is_left(store, ve
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#sessions").row_count == 1
+
+
+# -- small text: Dutch, singular where it is one, nothing that no longer applies ------------
+
+
+async def test_form_footer_is_dutch_while_a_menu_is_open(store, veld, clock):
+    from textual.widgets import Select
+
+    from arrangeren_tui.ui.widgets.keybar import KeyBar
+
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NewSessionScreen)
+        form.query_one(".p-party", Select).focus()
+        await pilot.press("enter")  # opens the menu of parties
+        await pilot.pause()
+        keys = form.query_one(KeyBar)._shown_keys
+        assert keys is not None
+        assert "Dismiss" not in keys.plain
+        assert "Esc  Menu sluiten" in keys.plain
+
+
+async def test_a_step_of_one_minute_is_one_minuut(store, veld, clock):
+    import dataclasses
+
+    from arrangeren_tui.core.model import SessionMeta
+
+    steps = (dataclasses.replace(veld.steps[0], minutes=1), *veld.steps[1:])
+    short = dataclasses.replace(veld, steps=steps)
+    session = store.create(SessionMeta(pupil="Bo", date="2026-11-23"), short, clock())
+    app = make_app(store, veld, clock, open_session=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        clock.advance(61)
+        await pilot.pause(1.2)
+        messages = [n.message for n in app._notifications]
+        assert "De 1 minuut voor ‘Opening’ is om." in messages, messages
+
+
+async def test_a_closed_session_shows_no_running_clocks_nor_a_key_that_does_nothing(
+        store, veld, clock, demo):
+    from arrangeren_tui.ui.board.afspraken import AfsprakenPanel
+    from arrangeren_tui.ui.board.widgets import ClockBar, StepBar
+
+    clock.value = demo_now()
+    app = make_app(store, veld, clock, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.session.go_to_step(veld.agree_step, clock())
+        board.refresh_board()
+        await pilot.pause()
+        head = board.query_one(AfsprakenPanel).query_one("#afspraken-head")
+        assert "(c: wijzigen)" in str(head.render())
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause(1.2)
+        assert board.session.status == "gesloten"
+        assert "(c: wijzigen)" not in str(head.render())
+        step_line = str(board.query_one(StepBar).render()).splitlines()[1]
+        assert "stap" not in step_line.split("…")[-1], step_line  # no frozen step clock
+        clock_text = str(board.query_one("#cb-clock").render())
+        assert "gepauzeerd" not in clock_text and "afgesloten" in clock_text
+        assert isinstance(board.query_one(ClockBar), ClockBar)
+        await pilot.press("ctrl+t")  # the clock of a closed session does not start again
+        await pilot.pause()
+        assert not board.session.clock.running
+        await pilot.press("up")  # into the afspraken table
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen is board  # no regie dialog on a closed session
+
+
+async def test_form_refuses_a_year_no_meeting_can_have(store, veld, clock):
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await type_text(pilot, "T.d.J.")
+        await pilot.press("tab", "tab")  # Datum
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "9999-12-31")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        error = form.query_one("#err-datum")
+        assert error.display and "2000" in str(error.render())
+        assert app.focused.id == "f-datum"
+        assert store.session_ids() == []

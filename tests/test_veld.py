@@ -426,3 +426,11 @@ def test_an_old_session_file_without_roles_loads_with_them(tmp_path: Path) -> No
     assert session.veld.puzzle_step == "puzzel"
     saved = session.to_record()["session"]["1"]["veld"]["steps"]
     assert [s.get("role", "") for s in saved][1:3] == ["puzzel", "beeld"]
+
+
+def test_more_parties_than_fit_at_80x24_are_refused(tmp_path: Path) -> None:
+    many = "".join(f'\n[[partij]]\nsleutel = "p{n}"\nlabel = "Partij {n}"\n' for n in range(18))
+    text = PARTIES + many + stap(minuten="20")
+    error, _ = load_error(tmp_path, text)
+    assert "20 partijen; hoogstens 9" in error.problem
+    assert error.line == line_of(text, 'sleutel = "p7"') - 1  # the tenth [[partij]]

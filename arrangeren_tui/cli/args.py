@@ -15,6 +15,10 @@ _ARGPARSE_DUTCH = [
     (re.compile(r"the following arguments are required: (.*)"), r"verplicht maar ontbreekt: \1"),
     (re.compile(r"unrecognized arguments: (.*)"), r"onbekend: \1"),
     (re.compile(r"argument (\S+): expected one argument"), r"bij \1 hoort een waarde"),
+    (  # a bad value of an option (--format pdf): not a command
+        re.compile(r"argument (-\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)"),
+        r"ongeldige waarde voor \1: '\2' (kies uit: \3)",
+    ),
     (
         re.compile(r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)"),
         r"onbekend commando '\2' (kies uit: \3)",
@@ -45,6 +49,9 @@ class DutchParser(argparse.ArgumentParser):
         for pattern, dutch in _ARGPARSE_DUTCH:
             if pattern.search(message):
                 message = pattern.sub(dutch, message)
+                if "(kies uit: " in message:  # Python 3.11 quotes every choice
+                    head, _, choices = message.partition("(kies uit: ")
+                    message = head + "(kies uit: " + choices.replace("'", "")
                 break
         fail(f"{message} (zie 'arrangeren --help')", EXIT_USAGE)
 

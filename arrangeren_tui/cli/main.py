@@ -23,9 +23,11 @@ from arrangeren_tui import __version__
 from arrangeren_tui.cli import planning_args
 from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
 from arrangeren_tui.core import fields
+from arrangeren_tui.core.errors import os_problem
 from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.paths import (
+    STORE_ENV,
     deck_cache_path,
     resolve_deck_dirs,
     resolve_store_dir,
@@ -42,8 +44,12 @@ from arrangeren_tui.core.storage.retention import (
     resolve_months,
 )
 from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
+from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
 from arrangeren_tui.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+
+# How much of a school or group name ``list`` shows (the pupil: fields.MAX_PUPIL_LENGTH).
+LIST_WIDTH = 40
 
 # The shortest meeting ``arrangeren new --duur`` takes. The form and the planning take
 # core.fields.MIN_MINUTES (10); the command line has always taken 1, and tests/test_cli.py
@@ -186,18 +192,41 @@ def _pupil_name(given: str | None) -> str:
         raise
 
 
+def _listed_store(args: argparse.Namespace) -> SessionStore:
+    """The store of a command that shows a list: a store folder named with ``--store`` or
+    ARRANGEREN_STORE must exist, so a mistyped path never reads as "no sessions"; only the
+    default folder may be missing (nothing saved yet). A file in its place is an error."""
+    store = _store(args)
+    root = store.root
+    if root.exists() and not root.is_dir():
+        fail(f"{root} is een bestand, geen map met gesprekken; controleer --store")
+    if not root.exists() and (args.store or os.environ.get(STORE_ENV)):
+        named = "--store" if args.store else f"de omgevingsvariabele {STORE_ENV}"
+        fail(f"de map {root} bestaat niet; controleer {named}")
+    return store
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     args.leerling = _pupil_name(args.leerling)
     try:
         fields.check_pupil(args.leerling)  # before the veld: a usage error comes first
     except fields.FieldError as error:
         _new_usage_error(error)
+    if args.tijd and not args.gepland:
+        # A session made without --gepland begins now; a start time would be dropped.
+        fail("--tijd hoort bij een gepland gesprek: voeg --gepland toe (zonder --gepland "
+             "begint het gesprek nu)", EXIT_USAGE)
     veld = _load_veld(args)
     checked, problems = fields.validate_session(
         args.leerling, args.datum or dt.date.today().isoformat(), args.tijd,
         args.duur if args.duur is not None else veld.total_minutes,
     )
     if checked is None:
+        if args.duur is None and next(iter(problems)) == fields.MINUTES:
+            # The length came from the veld, not from the command line: say so.
+            fail(f"het arrangeerveld ({resolve_veld_path(args.veld)}) duurt {veld.total_minutes} "
+                 f"minuten; geef de duur met --duur ({fields.MIN_MINUTES} tot "
+                 f"{fields.MAX_MINUTES} minuten)", EXIT_USAGE)
         _new_usage_error(next(iter(problems.values())))
     meta = SessionMeta(
         pupil=checked.pupil,
@@ -298,7 +327,7 @@ def cmd_invitation(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    summaries, problems = _store(args).list()
+    summaries, problems = _listed_store(args).list()
     for problem in problems:
         sys.stderr.write(f"arrangeren: let op: {problem}\n")
     if args.leerling:
@@ -327,11 +356,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("Nog geen gesprekken.")
         return 0
     for s in summaries:
-        extra = " · ".join(x for x in (s.school, f"groep {s.group}" if s.group else "") if x)
+        # Names as stand-ins for control characters, and cut: a line per session.
+        school, group = one_line(s.school, LIST_WIDTH), one_line(s.group, LIST_WIDTH)
+        extra = " · ".join(x for x in (school, f"groep {group}" if group else "") if x)
         status = "BESCHADIGD" if s.damaged else s.status
-        line = f"{s.id}  {s.date}  {status:<8}  {s.pupil}" + (f"  ({extra})" if extra else "")
+        line = (f"{s.id}  {s.date}  {status:<8}  {one_line(s.pupil, fields.MAX_PUPIL_LENGTH)}"
+                + (f"  ({extra})" if extra else ""))
         if s.damaged:
-            line += f"  ⚠ {s.damaged}; herstel: arrangeren herstel {s.id}"
+            line += f"  ⚠ {one_line(s.damaged, 200)}; herstel: arrangeren herstel {s.id}"
         print(line)
     return 0
 
@@ -364,7 +396,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
             summary = next((s for s in store.list()[0] if s.id == session_id), None)
         except StoreError:
             summary = None
-        what = f"{summary.pupil}, {summary.date}" if summary else "onleesbaar of onvolledig"
+        what = (f"{one_line(summary.pupil, fields.MAX_PUPIL_LENGTH)}, {summary.date}"
+                if summary else "onleesbaar of onvolledig")
         if not sys.stdin.isatty():
             fail(f"verwijderen vraagt om bevestiging; gebruik --ja om {session_id} "
                  "zonder vragen te verwijderen", EXIT_USAGE)
@@ -484,7 +517,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
 def cmd_retention(args: argparse.Namespace) -> int:
     months = _retention_months(args)
-    summaries, problems = _store(args).list()
+    summaries, problems = _listed_store(args).list()
     for problem in problems:
         sys.stderr.write(f"arrangeren: let op: {problem}\n")
     items = expired(summaries, dt.date.today(), months)
@@ -504,7 +537,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
         return 0
     print(f"Over de bewaartermijn ({months} maanden na de evaluatie); niets is gewist:")
     for e in items:
-        print(f"{e.summary.id}  {e.summary.date}  verlopen sinds {e.since}  {e.summary.pupil}")
+        print(f"{e.summary.id}  {e.summary.date}  verlopen sinds {e.since}  "
+              f"{one_line(e.summary.pupil, fields.MAX_PUPIL_LENGTH)}")
     return 0
 
 
@@ -575,7 +609,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "plan":
             from arrangeren_tui.cli import planning  # the planning core loads only now
 
-            return planning.run(args, _store(args))
+            listing = getattr(args, "plan_command", None) is None
+            return planning.run(args, _listed_store(args) if listing else _store(args))
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
         return run_app(args, args.id if args.command == "open" else None)
@@ -584,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except OSError as error:
-        fail(f"{error.strerror or error} ({Path(error.filename) if error.filename else ''})")
+        fail(os_problem(error))
     except Exception as error:  # noqa: BLE001 - never a traceback with data on the terminal
         log = write_crash_log(resolve_store_dir(args.store), error, context=str(args.command))
         where = f"; details (zonder notities) in {log}" if log else ""

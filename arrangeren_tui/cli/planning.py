@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from arrangeren_tui.core.errors import os_problem, os_reason
 from arrangeren_tui.core.model import STATUS_CLOSED
 from arrangeren_tui.core.planning.calendar import PlanRow, calendar_name, plan_rows, planning_events
 from arrangeren_tui.core.planning.rules import (
@@ -31,6 +32,7 @@ from arrangeren_tui.core.storage.store import (
     SessionSummary,
     StoreError,
 )
+from arrangeren_tui.core.text import one_line
 from arrangeren_tui.exitcodes import EXIT_ERROR, EXIT_USAGE
 
 
@@ -54,8 +56,7 @@ def run(args: argparse.Namespace, store: SessionStore) -> int:
     except StoreError as error:
         return _error(str(error))
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        return _error(f"{error.strerror or error}{where}")
+        return _error(os_problem(error))
 
 
 def _error(message: str, code: int = EXIT_ERROR) -> int:
@@ -101,7 +102,7 @@ def _table(rows: list[PlanRow]) -> str:
              f"{'Gesprek':<14}  School · leerling"]
     for r in rows:
         day = WEEKDAYS[dt.date.fromisoformat(r.date).weekday()]
-        who = " · ".join(x for x in (r.school, r.pupil) if x)
+        who = " · ".join(x for x in (one_line(r.school, 40), one_line(r.pupil, 60)) if x)
         lines.append(f"{r.date:<10}  {day:<3}  {r.time or '-':<5}  {r.status:<8}  "
                      f"{r.slot or '-':<14}  {r.session or '-':<14}  {who}".rstrip())
     return "\n".join(lines)
@@ -157,7 +158,7 @@ def _cmd_series(args: argparse.Namespace, store: SessionStore, planning: Plannin
           f"{series.start.isoformat()} tot en met {series.end.isoformat()}.")
     for slot in slots:
         day = WEEKDAYS[slot.day.weekday()]
-        where = " · ".join(x for x in (slot.school, slot.place) if x)
+        where = " · ".join(x for x in (one_line(slot.school, 40), one_line(slot.place, 40)) if x)
         print(f"{slot.id:<14}  {slot.date}  {day}  {slot.time}  {slot.minutes} min"
               + (f"  {where}" if where else ""))
     return 0
@@ -188,7 +189,7 @@ def _cmd_assign(args: argparse.Namespace, store: SessionStore, planning: Plannin
     try:
         got = lock.acquire(note_holder=False)
     except OSError as error:
-        raise StoreError(f"kan gesprek {session_id} niet vergrendelen ({error.strerror})"
+        raise StoreError(f"kan gesprek {session_id} niet vergrendelen ({os_reason(error)})"
                          ) from None
     if not got:
         raise SessionInUseError(

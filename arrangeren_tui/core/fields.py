@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 MAX_PUPIL_LENGTH = 60
 MIN_MINUTES, MAX_MINUTES = 10, 600
+# Every date typed is about a school meeting, its agreements or its planning: a year
+# outside these is a typing error (0001, 9999), never a date to keep.
+MIN_YEAR, MAX_YEAR = 2000, 2099
 
 # Field names (keys of the errors of ``validate_session``).
 PUPIL, DATE, TIME, MINUTES = "pupil", "date", "time", "minutes"
@@ -64,21 +67,25 @@ def parse_date(text: str, *, day_first: bool = False, today: dt.date | None = No
     day-first forms are then taken too. The form shows the resolved date before saving.
     """
     stripped = text.strip()
+    day: dt.date | None = None
     if today is not None:
         day_first = True
-        spoken = _spoken_date(stripped, today)
-        if spoken is not None:
-            return spoken
+        day = _spoken_date(stripped, today)
     try:
         match = _ISO_RE.fullmatch(stripped)
         if match:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        match = _DAY_FIRST_RE.fullmatch(stripped) if day_first else None
-        if match:
-            return dt.date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
-        return dt.date.fromisoformat(stripped)
+            day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        elif day_first and (match := _DAY_FIRST_RE.fullmatch(stripped)):
+            day = dt.date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
+        else:
+            day = dt.date.fromisoformat(stripped)
     except ValueError:
         pass
+    if day is not None:
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise FieldError(f"'{stripped}' ligt niet in de jaren {MIN_YEAR} tot en met "
+                             f"{MAX_YEAR}", DATE, RANGE)
+        return day
     if today is not None:
         raise FieldError(f"'{stripped}' is geen datum; schrijf bv. 14-1-2027, 14-1, "
                          "morgen of over 8 weken", DATE, FORMAT)

@@ -16,6 +16,14 @@ from arrangeren_tui.core.fields import iso_date, parse_time
 from arrangeren_tui.core.veld import Party, Step, Veld
 
 FORMAT_VERSION = 1
+
+
+class NewerFormatError(ValueError):
+    """A record in a format newer than FORMAT_VERSION: written by a newer program, not damaged."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        super().__init__(f"formaat {version} is nieuwer dan dit programma ({FORMAT_VERSION})")
 STATUS_OPEN = "open"
 STATUS_CLOSED = "gesloten"
 STATUS_PLANNED = "gepland"
@@ -817,7 +825,7 @@ class Session:
         head = record["session"]["1"]
         version = int(head["format"])
         if version > FORMAT_VERSION:
-            raise ValueError(f"formaat {version} is nieuwer dan dit programma ({FORMAT_VERSION})")
+            raise NewerFormatError(version)
         veld = Veld.from_record(head["veld"])
         notes = [
             Note.from_record(int(key), value)

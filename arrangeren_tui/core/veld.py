@@ -13,6 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from arrangeren_tui.core.errors import os_reason, toml_line, toml_reason
+from arrangeren_tui.core.fields import MAX_MINUTES
+
 _STEP_FIELDS: dict[str, type] = {
     "sleutel": str, "naam": str, "kort": str, "vraag": str, "minuten": int,
 }
@@ -20,6 +23,8 @@ _STEP_OPTIONAL: dict[str, type] = {"rol": str}
 _PARTY_FIELDS: dict[str, type] = {"sleutel": str, "label": str}
 _TOP_FIELDS = {"naam", "stap", "partij"}
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+# Three rows of three party panes still show their notes at 80x24; more do not.
+MAX_PARTIES = 9
 
 # The roles a step can play. Each name is also the step key a veld without any
 # ``rol`` falls back to, so veld files from before roles keep working.
@@ -230,27 +235,6 @@ class _Lines:
         return None
 
 
-_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-
-
-def _translate_toml_error(message: str) -> str:
-    """A Dutch wording of tomllib's most common complaints."""
-    text = _TOML_LINE.sub("", message).strip()
-    known = {
-        "Invalid value": "ongeldige waarde (tekst hoort tussen aanhalingstekens)",
-        "Cannot overwrite a value": "deze sleutel staat er twee keer",
-        "Expected '=' after a key in a key/value pair": "na de naam hoort een '='",
-        "Unclosed array": "lijst niet afgesloten met ']'",
-        "Unterminated string": "tekst niet afgesloten met een aanhalingsteken",
-        "Illegal character": "ongeldig teken",
-        "Invalid statement": "deze regel is geen geldige TOML",
-    }
-    for english, dutch in known.items():
-        if text.startswith(english):
-            return f"{dutch} ({text})"
-    return f"ongeldige TOML: {text}"
-
-
 def _check_fields(
     item: Any,
     fields: dict[str, type],
@@ -337,14 +321,37 @@ def _check_roles(steps: list[Any], lines: _Lines, path: Path) -> None:
             )
 
 
+def _check_size(tables: dict[str, list[Any]], lines: _Lines, path: Path) -> None:
+    """A veld the board can show at 80x24, and no step or meeting longer than a session
+    may last (core.fields.MAX_MINUTES)."""
+    parties = tables["partij"]
+    if len(parties) > MAX_PARTIES:
+        raise VeldError(
+            path, lines.table("partij", MAX_PARTIES),
+            f"{len(parties)} partijen; hoogstens {MAX_PARTIES} passen op het veld "
+            "(drie rijen van drie vakken in een venster van 80x24)",
+        )
+    steps = tables["stap"]
+    for index, item in enumerate(steps):
+        if item["minuten"] > MAX_MINUTES:
+            raise VeldError(
+                path, lines.key("stap", index, "minuten"),
+                f"'minuten' van stap {index + 1} is {item['minuten']}; hoogstens {MAX_MINUTES}",
+            )
+    total = sum(item["minuten"] for item in steps)
+    if total > MAX_MINUTES:
+        raise VeldError(
+            path, lines.key("stap", 0, "minuten"),
+            f"de stappen duren samen {total} minuten; hoogstens {MAX_MINUTES}",
+        )
+
+
 def parse_veld(text: str, path: Path) -> Veld:
     """Parse and validate veld TOML text; raise ``VeldError`` on the first problem."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        match = _TOML_LINE.search(str(error))
-        line = int(match.group(1)) if match else None
-        raise VeldError(path, line, _translate_toml_error(str(error))) from None
+        raise VeldError(path, toml_line(str(error)), toml_reason(str(error))) from None
     lines = _Lines(text)
     for key in data:
         if key not in _TOP_FIELDS:
@@ -378,6 +385,7 @@ def parse_veld(text: str, path: Path) -> Veld:
             seen[key] = index
         tables[table] = items
     _check_roles(tables["stap"], lines, path)
+    _check_size(tables, lines, path)
     return Veld(
         name=name,
         steps=default_roles(tuple(
@@ -400,7 +408,7 @@ def load_veld(path: Path) -> Veld:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise VeldError(path, None, f"kan het bestand niet lezen ({error.strerror})") from None
+        raise VeldError(path, None, f"kan het bestand niet lezen ({os_reason(error)})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

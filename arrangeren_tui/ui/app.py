@@ -20,6 +20,7 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
 from arrangeren_tui.core.clock import SteadyTime
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.signals import TERMINATING_SIGNALS
 from arrangeren_tui.core.storage.crashlog import write_crash_log
@@ -454,7 +455,7 @@ class ArrangerenApp(App[int]):
             if not lock.acquire():
                 read_only = f"al open in een ander venster ({lock.holder().describe()})"
         except OSError as error:
-            read_only = f"de map met gesprekken is niet beschrijfbaar ({error.strerror})"
+            read_only = f"de map met gesprekken is niet beschrijfbaar ({os_reason(error)})"
         if not read_only and not os.access(self.store.root, os.W_OK):
             read_only = "de map met gesprekken is alleen-lezen"
         try:
@@ -582,7 +583,7 @@ class ArrangerenApp(App[int]):
                 try:
                     written = write_copy(board.session.to_record(), Path(choice.path))
                 except OSError as error:
-                    self.notify(f"Ook daar lukt het niet: {error.strerror}.", severity="error",
+                    self.notify(f"Ook daar lukt het niet: {os_reason(error)}.", severity="error",
                                 timeout=8)
                     self.confirm_unsaved(board, then)
                     return

@@ -16,6 +16,7 @@ from typing import Any
 from textual.message import Message
 from textual.message_pump import MessagePump
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.storage.writer import SaveWriter
@@ -36,8 +37,10 @@ def unsaved_text(problem: str) -> str:
 
 
 def describe_failure(error: BaseException | None) -> str:
-    """A short reason for a failed save (the OS's words, e.g. "No space left on device")."""
-    return getattr(error, "strerror", None) or type(error).__name__
+    """A short Dutch reason for a failed save, e.g. "de schijf is vol"."""
+    if isinstance(error, OSError):
+        return os_reason(error)
+    return type(error).__name__
 
 
 class SessionSaver:

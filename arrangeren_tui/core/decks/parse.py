@@ -57,6 +57,7 @@ from arrangeren_tui.core.decks.types import (
     normalize_title,
 )
 from arrangeren_tui.core.domains import DOMAINS
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.veld import Veld
 
 if TYPE_CHECKING:  # markdown-it is imported when a deck is parsed, not at start-up
@@ -474,7 +475,7 @@ def read_text(path: Path) -> tuple[str | None, DeckProblem | None]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         return None, DeckProblem(path, None, f"kan het bestand niet lezen ({reason})")
     try:
         return raw.decode("utf-8-sig"), None

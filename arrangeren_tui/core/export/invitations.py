@@ -27,10 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.export.ics import CalendarEvent
 from arrangeren_tui.core.export.verslag import escape_inline
 from arrangeren_tui.core.model import Session
-from arrangeren_tui.core.text import initials
+from arrangeren_tui.core.text import initials, one_line
 
 HOME_ROLES = {"leraar": "school", "ouders": "ouders"}
 GENERIC_TEMPLATE = "extern"
@@ -152,7 +153,7 @@ def parse_template(role: str, path: Path) -> tuple[Template | None, list[Templat
     except UnicodeDecodeError:
         return None, [TemplateProblem(path, None, "dit bestand is geen UTF-8-tekst")]
     except OSError as error:
-        return None, [TemplateProblem(path, None, f"niet te lezen ({error.strerror})")]
+        return None, [TemplateProblem(path, None, f"niet te lezen ({os_reason(error)})")]
     lines = raw.replace("\r\n", "\n").split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None or not lines[first].startswith("# "):
@@ -248,7 +249,8 @@ def fill(text: str, values: dict[str, str], *, escape: bool) -> str:
         if token in ("{{", "}}"):
             return token[0]
         value = values[match.group(1).strip()]
-        return escape_inline(value) if escape else value
+        # Plain text (the e-mail text, the subject) shows controls as stand-ins too.
+        return escape_inline(value) if escape else one_line(value)
 
     return _FIELD_RE.sub(replace, text)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.planning.rules import (
     DamagedPlanningError,
     PlanningError,
@@ -90,7 +91,7 @@ class PlanningStore:
                 tighten_dir(folder)
         except OSError as error:
             raise PlanningError(
-                f"kan de map {self.path.parent} niet aanmaken of gebruiken ({error.strerror})"
+                f"kan de map {self.path.parent} niet aanmaken of gebruiken ({os_reason(error)})"
             ) from None
 
     def _damaged(self, reason: str) -> DamagedPlanningError:
@@ -111,10 +112,10 @@ class PlanningStore:
             raise self._damaged(error.reason) from None
         except OSError as error:
             raise PlanningError(
-                f"kan de jaarplanning niet lezen ({error.strerror})"
+                f"kan de jaarplanning niet lezen ({os_reason(error)})"
             ) from None
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            raise self._damaged(f"onverwachte vorm ({error})") from None
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise self._damaged("onverwachte vorm") from None
         return _State(series=series, slots=sorted(slots, key=slot_order))
 
     def _write(self, state: _State) -> None:
@@ -129,7 +130,7 @@ class PlanningStore:
             AtomicJSONStorage(self.path).write(data)
         except OSError as error:
             raise PlanningError(
-                f"kan de jaarplanning niet opslaan ({error.strerror}); er is niets veranderd"
+                f"kan de jaarplanning niet opslaan ({os_reason(error)}); er is niets veranderd"
             ) from None
 
     @contextmanager
@@ -146,7 +147,7 @@ class PlanningStore:
                 ) from None
             except OSError as error:
                 raise PlanningError(
-                    f"kan de jaarplanning niet vergrendelen ({error.strerror})"
+                    f"kan de jaarplanning niet vergrendelen ({os_reason(error)})"
                 ) from None
             state = self._read()
             yield state
@@ -302,7 +303,7 @@ class PlanningStore:
             os.rename(self.path, target)
         except OSError as error:
             raise PlanningError(
-                f"kan de beschadigde jaarplanning niet apart zetten ({error.strerror})"
+                f"kan de beschadigde jaarplanning niet apart zetten ({os_reason(error)})"
             ) from None
         fsync_dir(self.path.parent)
         return target, self._restore_backup()

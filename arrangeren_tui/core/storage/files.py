@@ -244,7 +244,11 @@ def write_file_or_into(target: Path, name: str, payload: bytes) -> Path:
     target = target.expanduser()
     if target.is_dir():
         target = target / name
-    atomic_write_bytes(target, payload, keep_backup=False)
+    try:
+        atomic_write_bytes(target, payload, keep_backup=False)
+    except OSError as error:
+        # Name the file asked for, not the temporary file written beside it.
+        raise OSError(error.errno, error.strerror, str(target)) from None
     return target
 
 def encode_json(data: Any) -> bytes:

@@ -15,9 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from arrangeren_tui.core.errors import os_reason, toml_line, toml_reason
 from arrangeren_tui.core.storage.store import SessionSummary
 
 DEFAULT_MONTHS = 24
+MAX_MONTHS = 1200  # a hundred years: more is a typing error (and overflows the calendar)
 RETENTION_ENV = "ARRANGEREN_BEWAARTERMIJN"
 SETTINGS_FILENAME = "instellingen.toml"
 SETTINGS_KEY = "bewaartermijn_maanden"
@@ -36,6 +38,10 @@ def _months(value: object, where: str) -> int:
         ) from None
     if months < 1:
         raise RetentionError(f"{where}: de bewaartermijn moet minstens 1 maand zijn")
+    if months > MAX_MONTHS:
+        raise RetentionError(
+            f"{where}: de bewaartermijn is hoogstens {MAX_MONTHS} maanden ({MAX_MONTHS // 12} jaar)"
+        )
     return months
 
 
@@ -53,8 +59,17 @@ def resolve_months(
     if settings is not None and settings.is_file():
         try:
             data = tomllib.loads(settings.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise RetentionError(f"{settings}: kan de instellingen niet lezen ({error})") from None
+        except OSError as error:
+            raise RetentionError(
+                f"{settings}: kan de instellingen niet lezen ({os_reason(error)})") from None
+        except UnicodeDecodeError:
+            raise RetentionError(f"{settings}: kan de instellingen niet lezen (geen geldige "
+                                 "UTF-8-tekst)") from None
+        except tomllib.TOMLDecodeError as error:
+            line = toml_line(str(error))
+            where = f"{settings}:{line}" if line else str(settings)
+            raise RetentionError(
+                f"{where}: kan de instellingen niet lezen ({toml_reason(str(error))})") from None
         if SETTINGS_KEY in data:
             return _months(data[SETTINGS_KEY], f"{settings}: {SETTINGS_KEY}")
     return DEFAULT_MONTHS

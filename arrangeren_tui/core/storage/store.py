@@ -23,7 +23,9 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.errors import os_reason
+from arrangeren_tui.core.model import FORMAT_VERSION, Session, SessionMeta
+from arrangeren_tui.core.model import NewerFormatError as _NewerRecord
 from arrangeren_tui.core.paths import name_problem
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
@@ -56,6 +58,22 @@ class DamagedSessionError(StoreError):
         self.session_id = session_id
         self.reason = reason
         super().__init__(f"het bestand van gesprek {session_id} is beschadigd: {reason}")
+
+
+class NewerFormatError(StoreError):
+    """A session file written by a newer version of the program: refused, left untouched.
+
+    Not a DamagedSessionError, so nothing sets it aside or offers the older backup.
+    """
+
+    def __init__(self, session_id: str, version: int) -> None:
+        self.session_id = session_id
+        self.version = version
+        super().__init__(
+            f"gesprek {session_id} is gemaakt met een nieuwere versie van arrangeren "
+            f"(opslagformaat {version}, hier {FORMAT_VERSION}); het blijft onveranderd: werk "
+            "arrangeren bij om het te openen"
+        )
 
 
 class SessionInUseError(StoreError):
@@ -181,12 +199,14 @@ class SessionStore:
 
     def ensure(self) -> None:
         """Create the folder (0700) if needed; tighten it if it is looser."""
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"kan de map {self.root} niet gebruiken: het is een bestand")
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
             tighten_dir(self.root)
         except OSError as error:
             raise StoreError(
-                f"kan de map {self.root} niet aanmaken of gebruiken ({error.strerror})"
+                f"kan de map {self.root} niet aanmaken of gebruiken ({os_reason(error)})"
             ) from None
 
     def path_for(self, session_id: str) -> Path:
@@ -263,13 +283,17 @@ class SessionStore:
             raise DamagedSessionError(session_id, error.reason) from None
         except OSError as error:
             raise StoreError(
-                f"kan gesprek {session_id} niet lezen ({error.strerror})"
+                f"kan gesprek {session_id} niet lezen ({os_reason(error)})"
             ) from None
-        except (AttributeError, TypeError, ValueError) as error:
-            # Valid JSON in the wrong shape (e.g. a table that is a list).
-            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
+        except (AttributeError, TypeError, ValueError):
+            # Valid JSON in the wrong shape (e.g. a table that is a list); Python's own
+            # words for it ("string indices must be integers") are no use to anyone.
+            raise DamagedSessionError(session_id, "onverwachte vorm") from None
         if not isinstance(head, dict):
             raise DamagedSessionError(session_id, "het bevat geen gesprek")
+        version = head.get("format")
+        if isinstance(version, int) and version > FORMAT_VERSION:
+            raise NewerFormatError(session_id, version)
         return {"session": {"1": dict(head)}, "notes": notes, "arrangement": arrangement}
 
     def load(self, session_id: str) -> Session:
@@ -279,8 +303,10 @@ class SessionStore:
     def _session_from(session_id: str, record: dict[str, Any]) -> Session:
         try:
             session = Session.from_record(record)
-        except (KeyError, ValueError, TypeError, AttributeError) as error:
-            raise DamagedSessionError(session_id, f"onverwachte vorm ({error})") from None
+        except _NewerRecord as error:
+            raise NewerFormatError(session_id, error.version) from None
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise DamagedSessionError(session_id, "onverwachte vorm") from None
         if session.id != session_id:
             raise DamagedSessionError(session_id, f"het bevat gesprek {session.id}")
         return session
@@ -411,7 +437,7 @@ class SessionStore:
                 try:
                     self._write_index(entries)
                 except OSError as error:
-                    problems.append(f"kan de index niet bijwerken ({error.strerror})")
+                    problems.append(f"kan de index niet bijwerken ({os_reason(error)})")
         ordered = sorted(entries.values(), key=lambda s: (s.date, s.created, s.id), reverse=True)
         return ordered, problems
 
@@ -475,7 +501,7 @@ class SessionStore:
         except OSError as error:
             raise StoreError(
                 f"kan het beschadigde bestand van gesprek {session_id} niet apart zetten "
-                f"({error.strerror})"
+                f"({os_reason(error)})"
             ) from None
         fsync_dir(self.root)
         self.forget(session_id)
@@ -533,7 +559,7 @@ class SessionStore:
         except OSError as error:
             raise StoreError(
                 f"kan de vorige versie van gesprek {session_id} niet terugzetten "
-                f"({error.strerror})"
+                f"({os_reason(error)})"
             ) from None
         session = self.load(session_id)
         self._update_index(SessionSummary.of(session))
@@ -579,7 +605,7 @@ class SessionStore:
                 )
         except OSError as error:
             raise StoreError(
-                f"kan gesprek {session_id} niet verwijderen ({error.strerror})"
+                f"kan gesprek {session_id} niet verwijderen ({os_reason(error)})"
             ) from None
         removed: builtins.list[Path] = []
         try:
@@ -593,7 +619,7 @@ class SessionStore:
                     pass
                 except OSError as error:
                     raise StoreError(
-                        f"kan {path.name} niet verwijderen ({error.strerror})"
+                        f"kan {path.name} niet verwijderen ({os_reason(error)})"
                     ) from None
             self.forget(session_id)
         finally:

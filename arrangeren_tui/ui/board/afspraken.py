@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from arrangeren_tui.core.fields import FieldError, parse_date, spoken_date
-from arrangeren_tui.core.model import LaidCard, Session
+from arrangeren_tui.core.model import STATUS_CLOSED, LaidCard, Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
 
@@ -145,7 +145,8 @@ class AfsprakenPanel(Vertical):
         head.append(one_line(session.casusregie, 28) or "—")
         head.append("   Evaluatie: ", style="bold")
         head.append(session.evaluation_date or "—")
-        head.append("   (c: wijzigen)", style="dim")
+        if session.status != STATUS_CLOSED:  # c does nothing on a closed session
+            head.append("   (c: wijzigen)", style="dim")
         self.query_one("#afspraken-head", Static).update(head)
         missing = session.missing()
         text = (

@@ -361,7 +361,10 @@ class BoardScreen(EmergencySave, Screen[None]):
                     self.notify(gap.describe(), severity="warning", timeout=20)
                 self.save()
         phase = clock.phase(now)
-        if not clock.started:
+        closed = session.status == STATUS_CLOSED
+        if closed:
+            text = "⏹ afgesloten"  # not "gepauzeerd": ^T does not start it again
+        elif not clock.started:
             text = f"⏱ {format_remaining(clock.remaining(now))} (^T start)"
         elif clock.running:
             text = f"⏱ {format_remaining(clock.remaining(now))}"
@@ -372,12 +375,14 @@ class BoardScreen(EmergencySave, Screen[None]):
         clockbar.set_phase(phase.value, clock.running)
         left = session.step_left(now)
         stepbar = self.query_one(StepBar)
-        stepbar.step_time = format_remaining(left)
-        stepbar.overrun = left < 0
+        stepbar.step_time = "" if closed else format_remaining(left)  # no frozen step clock
+        stepbar.overrun = left < 0 and not closed
         step = session.step
         if clock.running and left <= 0 and step.key not in self._alerted:
             self._alerted.add(step.key)
-            self.notify(f"De {step.minutes} minuten voor ‘{step.name}’ zijn om.", timeout=6)
+            minutes = "1 minuut" if step.minutes == 1 else f"{step.minutes} minuten"
+            verb = "is" if step.minutes == 1 else "zijn"
+            self.notify(f"De {minutes} voor ‘{step.name}’ {verb} om.", timeout=6)
 
     # -- voorbereiding ---------------------------------------------------------------
 
@@ -539,6 +544,9 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     def action_toggle_clock(self) -> None:
         if not self.editable():
+            return
+        if self.session.status == STATUS_CLOSED:
+            self.notify("Dit gesprek is afgesloten. Heropen het met F9.", severity="warning")
             return
         running = self.session.clock.toggle(self.now())
         self.session.touch(self.now())
@@ -709,6 +717,9 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     def action_regie(self) -> None:
         if not self.editable():
+            return
+        if self.session.status == STATUS_CLOSED:
+            self.notify("Dit gesprek is afgesloten. Heropen het met F9.", severity="warning")
             return
         from arrangeren_tui.ui.dialogs.picker import RegieDialog
 

@@ -118,7 +118,7 @@ class StepBar(Widget):
             chips = self._chips(names=False)
         chips.truncate(width, overflow="ellipsis")
         step = self.steps[self.current]
-        right = f" stap {self.step_time} "
+        right = f" stap {self.step_time} " if self.step_time else ""  # none when closed
         prompt_width = max(0, width - len(right) - 1)
         prompt = Text(" " + one_line(step.prompt, prompt_width - 1), style="italic")
         prompt.truncate(prompt_width)

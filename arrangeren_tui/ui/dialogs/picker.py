@@ -307,7 +307,9 @@ class BlankCardDialog(ModalScreen[BlankCard | None]):
                 for domain in DOMAINS:
                     yield Tick(domain, id=f"blank-{domain}", compact=True)
             with Horizontal(classes="dialog-row"):
-                yield Tick("Bewaar in mijn eigen stapel", True, id="blank-keep",
+                # Off by default: a card written about one pupil would otherwise outlive
+                # that session's retention and deletion in the own deck.
+                yield Tick("Bewaar in mijn eigen stapel", False, id="blank-keep",
                                compact=True)
                 yield Button("Neerleggen ^S", variant="primary", id="blank-save", compact=True)
             yield Label("", id="blank-error", classes="field-error")

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.export.formats import export_filename, render_export
 from arrangeren_tui.core.export.verslag import render_markdown
 from arrangeren_tui.core.model import Session
@@ -35,7 +36,7 @@ def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes,  # 
         folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         atomic_write_bytes(target, data, keep_backup=False)
     except OSError as error:
-        screen.notify(f"Niet geschreven: {error.strerror} ({target})", severity="error",
+        screen.notify(f"Niet geschreven: {os_reason(error)} ({target})", severity="error",
                       timeout=8)
         return None
     if session is not None:

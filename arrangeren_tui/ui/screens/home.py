@@ -49,6 +49,8 @@ FORM_ERRORS = {
     (fields.PUPIL, fields.TOO_LONG): ("leerling", f"Hoogstens {fields.MAX_PUPIL_LENGTH} tekens."),
     (fields.DATE, fields.FORMAT): (
         "datum", "Geen datum: schrijf bv. 14-1-2027, 14-1, morgen of over 8 weken."),
+    (fields.DATE, fields.RANGE): (  # short: the date column is 17 wide at 80x24
+        "datum", f"Jaar {fields.MIN_YEAR}–{fields.MAX_YEAR}."),
     (fields.TIME, fields.FORMAT): ("tijd", "Schrijf de tijd als UU:MM, bv. 13:30."),
     (fields.TIME, fields.MISSING): (
         "tijd", "Bij een gepland gesprek hoort een begintijd, bv. 13:30."),

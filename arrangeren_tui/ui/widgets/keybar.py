@@ -20,6 +20,12 @@ def cursor_row_key(table: DataTable) -> str | None:  # type: ignore[type-arg]
     return row_key.value
 
 
+# Textual's own bindings that show in a footer, by their English description: the key as
+# this program writes it and the Dutch description (checked on Textual 8.2.8: the open
+# menu of a Select binds escape to "Dismiss menu").
+TEXTUAL_KEYS = {"Dismiss menu": ("Esc", "Menu sluiten")}
+
+
 class KeyBar(Static):
     """A two-line footer: every active key with its Dutch description.
 
@@ -73,10 +79,12 @@ class KeyBar(Static):
             if not binding.show or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
+            key, description = TEXTUAL_KEYS.get(
+                binding.description, (self.app.get_key_display(binding), binding.description)
+            )
             part = Text()
             part.append(f" {key} ", style="bold reverse" if enabled else "dim reverse")
-            part.append(f" {binding.description}", style="" if enabled else "dim")
+            part.append(f" {description}", style="" if enabled else "dim")
             parts.append(part)
         keys = pack_keys(parts, self.size.width or self.app.size.width)
         if keys == self._shown_keys:
