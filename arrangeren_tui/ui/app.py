@@ -16,13 +16,12 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
 from arrangeren_tui.core.clock import SteadyTime
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import Session, SessionMeta
-from arrangeren_tui.core.signals import TERMINATING_SIGNALS
+from arrangeren_tui.core.signals import TERMINAL_GONE_SIGNALS, TERMINATING_SIGNALS
 from arrangeren_tui.core.storage.crashlog import write_crash_log
 from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
 from arrangeren_tui.core.storage.lock import SessionLock
@@ -729,6 +728,10 @@ class ArrangerenApp(App[int]):
         writes through a ``TerminalOutput`` that never blocks for good once the
         terminal is gone (``ui.terminal``).
         """
+        if not Guardian.supported():
+            return self._run_with_signal_threads()
+        from textual.drivers.linux_driver import LinuxDriver
+
         guardian = self._guardian = Guardian(self._end_run)
         if self.driver_class is LinuxDriver:
             self.driver_class = guarded_driver(guardian)
@@ -744,4 +747,22 @@ class ArrangerenApp(App[int]):
                 signal.signal(sig, handler)
             guardian.stop()
             self._guardian = None
+        return self.return_code or 0
+
+    def _run_with_signal_threads(self) -> int:
+        """Windows: no guardian (no ``poll``); a closed console window (SIGBREAK) or
+        SIGTERM starts the same save-and-leave on a thread of its own, so the event loop
+        is free to answer it."""
+
+        def ending(signum: int, _frame: object) -> None:
+            gone = signum in TERMINAL_GONE_SIGNALS
+            threading.Thread(target=self._end_run, args=(signum, gone),
+                             name="arrangeren-ending", daemon=True).start()
+
+        previous = {sig: signal.signal(sig, ending) for sig in TERMINATING_SIGNALS}
+        try:
+            self.run()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         return self.return_code or 0

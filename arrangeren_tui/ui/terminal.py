@@ -30,18 +30,21 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from textual.drivers.linux_driver import LinuxDriver
-
+from arrangeren_tui.core.signals import TERMINATING_SIGNALS
 from arrangeren_tui.ui.textual_private import replace_driver_output
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.drivers.linux_driver import LinuxDriver
 
 GONE = 0xFF  # pipe byte: the terminal hung up (signal numbers are all below it)
 STOP = 0x00  # pipe byte: stop watching (the app ended normally)
-ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+ENDING_SIGNALS = TERMINATING_SIGNALS
+# Looked up by name: Windows has no SIGHUP (the guardian does not run there).
+HANGUP: int = getattr(signal, "SIGHUP", signal.SIGTERM)
 FLUSH_AT = 64 * 1024  # bytes gathered before the output is written even without a flush
-HUP_EVENTS = select.POLLHUP | select.POLLERR | select.POLLNVAL
+HUP_EVENTS = (getattr(select, "POLLHUP", 0) | getattr(select, "POLLERR", 0)
+              | getattr(select, "POLLNVAL", 0))
 
 EndCallback = Callable[[int, bool], None]
 
@@ -119,6 +122,11 @@ class Guardian:
     ``notify`` and ``terminal_lost`` work from any thread and from a signal handler.
     """
 
+    @staticmethod
+    def supported() -> bool:
+        """The guardian needs ``poll`` and a pipe as wake-up descriptor: POSIX only."""
+        return os.name == "posix" and hasattr(select, "poll")
+
     def __init__(self, on_end: EndCallback, fds: Sequence[int] = (0, 1, 2)) -> None:
         self._on_end = on_end
         self._ttys = [fd for fd in dict.fromkeys(fds) if os.isatty(fd)]
@@ -187,7 +195,7 @@ class Guardian:
                         for tty in self._ttys:
                             poller.unregister(tty)  # a hung-up tty reports it forever
                         self._ttys.clear()
-                        self._end(signal.SIGHUP, terminal_gone=True)
+                        self._end(HANGUP, terminal_gone=True)
                 elif not self._read_pipe():
                     return
 
@@ -200,7 +208,7 @@ class Guardian:
         if STOP in data:
             return False
         if GONE in data:
-            self._end(signal.SIGHUP, terminal_gone=True)
+            self._end(HANGUP, terminal_gone=True)
         for signum in ENDING_SIGNALS:
             if signum in data:
                 self._end(signum, terminal_gone=False)
@@ -216,7 +224,7 @@ class Guardian:
         return any(mask & HUP_EVENTS for _fd, mask in probe.poll(0))
 
     def _end(self, signum: int, *, terminal_gone: bool) -> None:
-        if signum == signal.SIGHUP and not terminal_gone:
+        if signum == HANGUP and not terminal_gone:
             terminal_gone = self._hung_up()
         if terminal_gone:
             for callback in self._when_gone:
@@ -232,6 +240,8 @@ class Guardian:
 
 def guarded_driver(guardian: Guardian) -> type[LinuxDriver]:
     """A ``LinuxDriver`` whose output never blocks for good and whose input stops at EOF."""
+
+    from textual.drivers.linux_driver import LinuxDriver  # POSIX only: imported here
 
     class GuardedDriver(LinuxDriver):
         def __init__(self, app: App[Any], *, debug: bool = False, mouse: bool = True,

@@ -37,10 +37,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import App
-from textual.drivers.linux_driver import LinuxDriver
+
+if TYPE_CHECKING:
+    from textual.drivers.linux_driver import LinuxDriver
 
 Output = TypeVar("Output")
 

@@ -1,10 +1,11 @@
 """Python as on Windows, as far as arrangeren's own code can tell: no POSIX-only API.
 
 Put this folder first on PYTHONPATH and Python imports it at start-up, before anything
-else: ``import fcntl`` fails, and ``os.fchmod``, ``os.fchown``, ``os.O_DIRECTORY``,
-``os.pwrite``, ``os.pread`` and ``signal.SIGHUP`` are gone. ``tests/test_portable.py`` runs
-the store, the lock, the saves, the exports and the CLI this way. It is not Windows: paths,
-file locking and the console are still Linux's; see the README.
+else: ``import fcntl``, ``termios`` and ``tty`` fail, and ``os.fchmod``, ``os.fchown``,
+``os.O_DIRECTORY``, ``os.pwrite``, ``os.pread`` and ``signal.SIGHUP`` are gone.
+``tests/test_portable.py`` runs the store, the lock, the saves, the exports and the CLI
+this way. It is not Windows: paths, file locking and the console are still Linux's; see
+the README.
 """
 
 import os
@@ -12,7 +13,7 @@ import signal
 import sys
 
 GONE_FROM_OS = ("fchmod", "fchown", "O_DIRECTORY", "pwrite", "pread")
-GONE_MODULES = ("fcntl",)
+GONE_MODULES = ("fcntl", "termios", "tty")
 
 
 class _NoPosixModules:
