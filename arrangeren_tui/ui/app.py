@@ -71,6 +71,31 @@ def write_copy(record: dict[str, Any], path: Path) -> Path:
     return path
 
 
+def what_was_saved(open_sessions: bool, saved: bool, unconfirmed: bool) -> list[str]:
+    """The crash screen's lines about the user's work: only what is true."""
+    if not open_sessions:
+        lines = ["Er stond geen gesprek open; er is niets opgeslagen."]
+    elif saved:
+        lines = ["Het gesprek dat open stond, is opgeslagen."]
+    else:
+        lines = ["LET OP: het gesprek dat open stond, kon niet (helemaal) worden opgeslagen."]
+    if unconfirmed:
+        lines.append("Wat in een venster getypt en nog niet bevestigd was, is niet bewaard.")
+    return lines
+
+
+def unconfirmed_typing(stack: Iterable[Screen[Any]]) -> bool:
+    """True if a dialog or form (not a screen that saves itself) holds typed text."""
+    try:
+        return any(
+            getattr(widget, "value", None) or getattr(widget, "text", None)
+            for screen in stack if not isinstance(screen, EmergencySave)
+            for widget in screen.query("Input, TextArea")  # by name: no TextArea import
+        )
+    except Exception:  # noqa: BLE001 - a crash is being handled; say "not saved" rather
+        return True
+
+
 class ArrangerenApp(App[int]):
     """Thin on purpose: the board logic lives in ``BoardScreen``."""
 
@@ -539,8 +564,9 @@ class ArrangerenApp(App[int]):
         text among them) and exits with 0; this one does neither. A private Textual
         method: see ``ui.textual_private``.
         """
+        savers = self.savers()
         saved = True
-        for screen in self.savers():
+        for screen in savers:
             try:
                 saved = screen.emergency_save(timeout=2.0) and saved
             except Exception:  # noqa: BLE001 - we are already handling a crash
@@ -548,8 +574,7 @@ class ArrangerenApp(App[int]):
         log = write_crash_log(self.store.root, error, context=type(self.screen).__name__)
         lines = [
             "arrangeren is gestopt door een onverwachte fout.",
-            "Alles wat getypt was, is opgeslagen." if saved
-            else "LET OP: niet alles kon worden opgeslagen.",
+            *what_was_saved(bool(savers), saved, unconfirmed_typing(self.screen_stack)),
             f"De technische details (zonder notities) staan in {log}." if log
             else "De technische details konden niet worden bewaard.",
             "Start arrangeren opnieuw om verder te gaan.",

@@ -525,20 +525,21 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
         # open "centred" it before the first layout, which hid its label at 80x24.
         self.set_focus(self.query_one("#f-leerling", Input), scroll_visible=False)
 
-    def action_add_participant(self) -> None:
+    async def action_add_participant(self) -> None:
+        """A new row at the end, its name field focused."""
         rows = self.query_one("#participants", Vertical)
         row = ParticipantRow(self.veld, len(rows.children) + 1)
-        rows.mount(row)
-        self.call_after_refresh(lambda: row.query_one(".p-name", Input).focus())
+        await rows.mount(row)  # composed once this returns: its fields exist
+        row.query_one(".p-name", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "new-save":
             self.action_save()
         elif event.button.id == "add-participant":
-            self.action_add_participant()
+            await self.action_add_participant()
         else:
             self.action_cancel()
 

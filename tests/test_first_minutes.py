@@ -1,0 +1,102 @@
+"""Issue 14: the first ten minutes of a new facilitator, through Pilot.
+
+The form for a new session, the overview, closing a session and the card picker,
+each driven by keys as a person at 80x24 presses them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TODAY, FakeClock, demo_now
+
+from arrangeren_tui.core.storage.store import SessionStore
+from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.exitcodes import EXIT_CRASH
+from arrangeren_tui.ui.app import ArrangerenApp
+from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.screens.home import NewSessionScreen
+
+
+def make_app(store: SessionStore, veld: Veld, clock: FakeClock,
+             open_session: str | None = None) -> ArrangerenApp:
+    return ArrangerenApp(store=store, veld=veld, open_session=open_session, now=clock,
+                         today=lambda: TODAY)
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+async def tab_to(pilot, widget_id: str, limit: int = 40) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the widget with this id has focus, as a person would."""
+    for _ in range(limit):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached #{widget_id}")
+
+
+# -- 1: the "+ Deelnemer" button --------------------------------------------------------
+
+
+async def test_enter_on_add_participant_button_adds_a_row_and_focuses_its_name(
+        store, veld, clock):
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NewSessionScreen)
+        await type_text(pilot, "Noor Verbeek")
+        await tab_to(pilot, "add-participant")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form
+        names = list(form.query(".p-name"))
+        assert len(names) == 2
+        assert app.focused is names[1]
+        await type_text(pilot, "Anna Smit")
+        assert names[1].value == "Anna Smit"
+        assert form.query_one("#f-leerling").value == "Noor Verbeek"
+    assert app.return_code in (None, 0)
+
+
+async def test_crash_message_claims_no_save_when_nothing_was_saved(store, veld, clock,
+                                                                   monkeypatch, capsys):
+    """A crash in the form: nothing was open to save, and the form's text is lost."""
+
+    def explode(self) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(NewSessionScreen, "action_add_participant", explode)
+    app = make_app(store, veld, clock)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+            await type_text(pilot, "Noor Verbeek")
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+    assert app.return_code == EXIT_CRASH
+    shown = " ".join(capsys.readouterr().err.split())  # the crash screen, on stderr
+    assert "is opgeslagen" not in shown
+    assert "niet bewaard" in shown
+
+
+async def test_crash_message_on_the_board_says_the_session_was_saved(store, veld, clock, demo,
+                                                                     monkeypatch, capsys):
+    def explode(self) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(BoardScreen, "action_overview", explode)
+    clock.value = demo_now()
+    app = make_app(store, veld, clock, open_session=demo.id)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+    shown = " ".join(capsys.readouterr().err.split())  # the crash screen, on stderr
+    assert "Het gesprek dat open stond, is opgeslagen." in shown
+    assert "niet bewaard" not in shown
+
