@@ -100,3 +100,45 @@ async def test_crash_message_on_the_board_says_the_session_was_saved(store, veld
     assert "Het gesprek dat open stond, is opgeslagen." in shown
     assert "niet bewaard" not in shown
 
+
+# -- 2: participant rows come into view, the form grows with the window ---------------------
+
+
+def in_view(form, widget) -> bool:  # type: ignore[no-untyped-def]
+    """True if the widget lies wholly inside the visible part of the scrolling form."""
+    scroll = form.query_one("#new-form")
+    return scroll.content_region.contains_region(widget.region)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (80, 40)])
+async def test_every_added_participant_row_is_in_view(store, veld, clock, size):
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await type_text(pilot, "Noor Verbeek")
+        for number in range(2, 8):
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            name = app.focused
+            assert name is list(form.query(".p-name"))[-1]
+            assert in_view(form, name), f"row {number} is out of sight"
+            assert in_view(form, form.query_one("#add-participant"))
+            await type_text(pilot, f"Deelnemer {number}")
+        # The buttons and the keys stay on screen below the form.
+        assert form.query_one("#new-save").region.bottom <= size[1]
+
+
+async def test_form_uses_the_height_of_a_tall_window(store, veld, clock):
+    app = make_app(store, veld, clock)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        for _ in range(6):
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        scroll = app.screen.query_one("#new-form")
+        assert scroll.size.height > 18
+        dialog = app.screen.query_one("#new-dialog")
+        assert dialog.region.bottom <= 40

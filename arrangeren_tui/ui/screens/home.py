@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -56,6 +56,10 @@ FORM_ERRORS = {
 }
 SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
 SCAN_PAUSE = 0.0005  # seconds between two files of that scan
+# Lines of the new-session dialog around its scrolling form: border 2, title 1, the
+# buttons with their margin 2, the key bar's line 1 (as before at 80x24: its second,
+# empty line lies under the border).
+FORM_CHROME = 6
 
 
 class HomeScreen(Screen[None]):
@@ -525,12 +529,21 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
         # open "centred" it before the first layout, which hid its label at 80x24.
         self.set_focus(self.query_one("#f-leerling", Input), scroll_visible=False)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # The form scrolls inside the dialog, which grows with the window: at 80x24 the
+        # buttons and keys stay on screen, at 80x40 the form shows 34 lines, not 18.
+        self.query_one("#new-form").styles.max_height = max(5, event.size.height - FORM_CHROME)
+
     async def action_add_participant(self) -> None:
-        """A new row at the end, its name field focused."""
+        """A new row at the end, its name field focused and the form scrolled to it."""
         rows = self.query_one("#participants", Vertical)
         row = ParticipantRow(self.veld, len(rows.children) + 1)
         await rows.mount(row)  # composed once this returns: its fields exist
-        row.query_one(".p-name", Input).focus()
+        self.set_focus(row.query_one(".p-name", Input), scroll_visible=False)
+        # Scrolled after the next layout, when the row has a place; it is the last row,
+        # so the end of the form shows it and the "+ Deelnemer" button under it.
+        self.call_after_refresh(self.query_one("#new-form", VerticalScroll).scroll_end,
+                                animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
