@@ -142,3 +142,31 @@ async def test_form_uses_the_height_of_a_tall_window(store, veld, clock):
         assert scroll.size.height > 18
         dialog = app.screen.query_one("#new-dialog")
         assert dialog.region.bottom <= 40
+
+
+# -- 3: the overview shows laid cards ---------------------------------------------------------
+
+
+async def test_overview_shows_laid_cards(store, veld, clock, demo):
+    arrange = veld.arrange_step
+    assert arrange is not None
+    demo.go_to_step(arrange, demo_now())
+    demo.select_party("swv")
+    demo.lay_card(demo_now(), card_id="swv-observatie", title="Observatie in de klas",
+                  party="swv", intensity="licht")
+    store.save(demo)
+    clock.value = demo_now()
+    app = make_app(store, veld, clock, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        overview = app.screen
+        detail = str(overview.query_one("#overview-detail").render())
+        assert "SWV · Arrangeren" in detail
+        assert "Observatie in de klas" in detail
+        assert "nog niets" not in detail
+        table = overview.query_one("#overview")
+        cell = table.get_cell(arrange, "swv")
+        assert "Observatie in de klas"[:8] in str(cell)
+        title = str(overview.query_one("#overview-title").render())
+        assert "1 kaart" in title
