@@ -170,3 +170,46 @@ async def test_overview_shows_laid_cards(store, veld, clock, demo):
         assert "Observatie in de klas"[:8] in str(cell)
         title = str(overview.query_one("#overview-title").render())
         assert "1 kaart" in title
+
+
+# -- 4: right after F8 the board shows that the session is closed -----------------------------
+
+
+async def test_f8_shows_the_closed_state_at_once_and_f9_lifts_it(store, veld, clock, demo):
+    from arrangeren_tui.core.model import STATUS_CLOSED
+    from arrangeren_tui.ui.board.widgets import CaptureInput
+
+    clock.value = demo_now()
+    app = make_app(store, veld, clock, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        writer = board.writer
+        notes = len(board.session.notes)
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        assert board.session.status == STATUS_CLOSED
+        banner = board.query_one("#readonly-banner")
+        assert banner.display and "AFGESLOTEN" in str(banner.render())
+        capture = board.query_one(CaptureInput)
+        assert capture.disabled and "F9" in capture.placeholder
+        assert store.load(demo.id).status == STATUS_CLOSED  # the close itself is saved
+        await type_text(pilot, "nog iets")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(board.session.notes) == notes
+        # F9 reopens on the same writer thread; typing works again.
+        await pilot.press("f9")
+        await pilot.pause()
+        assert not banner.display and not capture.disabled
+        assert board.writer is writer
+        assert board.session.status != STATUS_CLOSED
+        capture.value = ""
+        await type_text(pilot, "na heropenen")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert board.session.notes[-1].text == "na heropenen"
+        await pilot.press("ctrl+q")
+    assert store.load(demo.id).notes[-1].text == "na heropenen"

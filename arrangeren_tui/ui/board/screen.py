@@ -163,9 +163,7 @@ class BoardScreen(EmergencySave, Screen[None]):
             capture.placeholder = "Alleen lezen: hier kun je niets toevoegen"
             capture.disabled = True
         elif self.review:
-            banner.update("AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
-            capture.placeholder = "Afgesloten: F9 heropent het gesprek"
-            capture.disabled = True
+            self._show_closed()
         else:
             self._start_writing()
         self._alerted = {
@@ -190,12 +188,22 @@ class BoardScreen(EmergencySave, Screen[None]):
     def now(self) -> float:
         return self.context.now()
 
+    def _show_closed(self) -> None:
+        """A closed session: the banner says so and the capture bar takes no notes."""
+        banner = self.query_one("#readonly-banner", Static)
+        banner.update("AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
+        banner.display = True
+        capture = self.query_one("#capture", CaptureInput)
+        capture.placeholder = "Afgesloten: F9 heropent het gesprek"
+        capture.disabled = True
+
     def _start_writing(self) -> None:
         capture = self.query_one("#capture", CaptureInput)
         capture.disabled = False
         capture.placeholder = CAPTURE_PLACEHOLDER
-        self.saver = SessionSaver(self.store, self.session)
-        self.saver.listen(self)
+        if self.saver is None:  # closed with F8 and reopened: the writer is still there
+            self.saver = SessionSaver(self.store, self.session)
+            self.saver.listen(self)
         capture.value = self.session.draft.text
         capture.cursor_position = min(self.session.draft.cursor, len(capture.value))
 
@@ -703,9 +711,13 @@ class BoardScreen(EmergencySave, Screen[None]):
             if yes:
                 self.session.close(self.now())
                 self.save()
+                # From now on as when a closed session is opened from the list: the
+                # banner shows it, nothing can be added until F9 reopens it.
+                self.review = True
+                self._show_closed()
                 self.refresh_board()
                 self._tick()
-                self.notify("Gesprek afgesloten.", timeout=3)
+                self.notify("Gesprek afgesloten. F9 heropent het.", timeout=3)
 
         from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 
