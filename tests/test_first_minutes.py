@@ -213,3 +213,62 @@ async def test_f8_shows_the_closed_state_at_once_and_f9_lifts_it(store, veld, cl
         assert board.session.notes[-1].text == "na heropenen"
         await pilot.press("ctrl+q")
     assert store.load(demo.id).notes[-1].text == "na heropenen"
+
+
+# -- 5: Enter on a filter of the card picker lays the card --------------------------------------
+
+
+@pytest.mark.parametrize("filter_id", ["picker-party", "picker-intensity"])
+async def test_enter_on_a_picker_filter_lays_the_card(store, veld, clock, demo, filter_id):
+    from arrangeren_tui.core.decks.load import load_decks
+    from arrangeren_tui.core.paths import shipped_decks_dir
+    from arrangeren_tui.ui.dialogs.picker import CardPicker
+
+    deck, _problems = load_decks([shipped_decks_dir()], veld)
+    clock.value = demo_now()
+    app = ArrangerenApp(store=store, veld=veld, open_session=demo.id, now=clock,
+                        today=lambda: TODAY, deck=deck)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = app.screen
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, CardPicker)
+        await tab_to(pilot, filter_id)
+        card = picker.highlighted_card()
+        assert card is not None
+        party = picker.target_party(card)
+        help_line = str(picker.query_one("#picker-help").render())
+        assert f"Enter: leggen bij {veld.party(party).label}" in help_line
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is board
+        laid = board.session.arrangement[-1]
+        assert (laid.title, laid.party) == (card.title, party)
+
+
+async def test_the_filter_list_still_opens_with_space_and_chooses_with_enter(store, veld, clock,
+                                                                            demo):
+    from arrangeren_tui.core.decks.load import load_decks
+    from arrangeren_tui.core.paths import shipped_decks_dir
+    from arrangeren_tui.ui.dialogs.picker import CardPicker
+
+    deck, _problems = load_decks([shipped_decks_dir()], veld)
+    clock.value = demo_now()
+    app = ArrangerenApp(store=store, veld=veld, open_session=demo.id, now=clock,
+                        today=lambda: TODAY, deck=deck)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, CardPicker)
+        await tab_to(pilot, "picker-party")
+        party = picker.query_one("#picker-party")
+        await pilot.press("space")
+        await pilot.pause()
+        assert party.expanded
+        await pilot.press("down", "enter")  # the next party in the list
+        await pilot.pause()
+        assert app.screen is picker and not party.expanded
+        assert party.value == "school"  # from Ouders, the party the board had chosen
+        assert app.focused is party

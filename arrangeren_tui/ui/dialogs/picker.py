@@ -86,6 +86,9 @@ class CardPicker(ModalScreen[PickResult | None]):
         Binding("ctrl+n", "blank", "Blanco kaart", key_display="^N", priority=True,
                 id="picker.blank"),
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="picker.cancel"),
+        # On a closed filter Enter lays the card, as the help line says; space or the
+        # arrows open the filter's list (Select's own keys), Enter there chooses.
+        Binding("enter", "lay", show=False, priority=True, id="picker.lay"),
     ]
 
     def __init__(self, index: CardIndex, veld: Veld, party: str, step_name: str) -> None:
@@ -200,7 +203,13 @@ class CardPicker(ModalScreen[PickResult | None]):
         # on a filter they belong to that filter.
         if action == "move":
             return isinstance(self.focused, Input)
+        if action == "lay":  # only on a closed filter; the search field submits itself
+            focused = self.focused
+            return isinstance(focused, Select) and not focused.expanded
         return True
+
+    def action_lay(self) -> None:
+        self._lay()
 
     def action_move(self, delta: int) -> None:
         results = self.query_one("#picker-results", OptionList)
