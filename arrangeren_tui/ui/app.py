@@ -46,7 +46,8 @@ from arrangeren_tui.ui.messages import (
 )
 from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
-from arrangeren_tui.ui.textual_private import record_crash, running_loop
+from arrangeren_tui.ui.textual_private import forward_key, record_crash, running_loop
+from arrangeren_tui.ui.widgets.typing import wants_keys_in_order
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
     from arrangeren_tui.core.decks.types import Deck, DeckProblem
@@ -535,6 +536,22 @@ class ArrangerenApp(App[int]):
                 self.pop_screen()
             elif screen in self.screen_stack:
                 screen.dismiss()
+
+    # -- keys in order ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key for a field one types in goes to it first, priority keys included.
+
+        Textual runs priority bindings (the board's Tab, the form's ^S) here, before
+        the field has typed the keys that came before them in the same read; the field
+        runs them itself, in order (``ui.widgets.typing``).
+        """
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and wants_keys_in_order(self.focused)):
+            assert self.focused is not None
+            forward_key(self.focused, event)
+            return
+        await super().on_event(event)
 
     # -- command palette ------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
 from arrangeren_tui.ui.widgets.tick import Tick
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 ANY = ""  # the filter value for "alle"
 SHOWN = 60  # results listed at most: a screen shows ~15; fewer options repaint faster
@@ -103,8 +104,8 @@ class CardPicker(ModalScreen[PickResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker", classes="dialog"):
             yield Label(f"Kaart kiezen · {self.step_name}", classes="dialog-title")
-            yield Input(placeholder="zoek op titel, tekst, partij of domein", id="picker-search",
-                        compact=True)
+            yield TextInput(placeholder="zoek op titel, tekst, partij of domein",
+                            id="picker-search", compact=True)
             with Horizontal(id="picker-filters"):
                 yield Select(
                     [("alle partijen", ANY)] + [(p.label, p.key) for p in self.veld.parties],
@@ -268,9 +269,9 @@ class BlankCardDialog(ModalScreen[BlankCard | None]):
         with Vertical(id="blank-dialog", classes="dialog"):
             yield Label("Blanco kaart", classes="dialog-title")
             yield Label("Titel *", classes="field-label")
-            yield Input(self.initial_title, id="blank-title", max_length=120, compact=True)
+            yield TextInput(self.initial_title, id="blank-title", max_length=120, compact=True)
             yield Label("Wat houdt het in?", classes="field-label")
-            yield Input(id="blank-description", max_length=600, compact=True)
+            yield TextInput(id="blank-description", max_length=600, compact=True)
             with Horizontal(classes="dialog-row"):
                 yield Select([(p.label, p.key) for p in self.veld.parties], value=self.party,
                              allow_blank=False, id="blank-party", compact=True)
@@ -369,15 +370,15 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
             yield Label(f"Afspraak · {one_line(laid.title, 50)} ({self.party_label})",
                         classes="dialog-title")
             yield Label("Wie", classes="field-label")
-            yield Input(laid.wie, id="afspraak-wie", placeholder="naam of rol",
-                        suggester=SuggestFromList(self.people, case_sensitive=False),
-                        max_length=80, compact=True)
+            yield TextInput(laid.wie, id="afspraak-wie", placeholder="naam of rol",
+                            suggester=SuggestFromList(self.people, case_sensitive=False),
+                            max_length=80, compact=True)
             yield Label("Wat", classes="field-label")
-            yield Input(laid.wat, id="afspraak-wat", max_length=300, compact=True)
+            yield TextInput(laid.wat, id="afspraak-wat", max_length=300, compact=True)
             with Horizontal(classes="dialog-row"):
                 yield Label("Wanneer", classes="consent-label")
-                yield Input(laid.wanneer, id="afspraak-wanneer", placeholder="JJJJ-MM-DD",
-                            compact=True)
+                yield TextInput(laid.wanneer, id="afspraak-wanneer", placeholder="JJJJ-MM-DD",
+                                compact=True)
                 yield Label("Status", classes="consent-label")
                 yield Select([(s, s) for s in AFSPRAAK_STATUSES], value=laid.status,
                              allow_blank=False, id="afspraak-status", compact=True)
@@ -437,11 +438,11 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical(id="regie-dialog", classes="dialog"):
             yield Label("Casusregie en evaluatie", classes="dialog-title")
             yield Label("Wie houdt het overzicht (casusregie)?", classes="field-label")
-            yield Input(self.casusregie, id="regie-wie", max_length=80, compact=True,
-                        suggester=SuggestFromList(self.people, case_sensitive=False))
+            yield TextInput(self.casusregie, id="regie-wie", max_length=80, compact=True,
+                            suggester=SuggestFromList(self.people, case_sensitive=False))
             yield Label("Evaluatiedatum", classes="field-label")
-            yield Input(self.evaluation, id="regie-datum", placeholder="JJJJ-MM-DD",
-                        compact=True)
+            yield TextInput(self.evaluation, id="regie-datum", placeholder="JJJJ-MM-DD",
+                            compact=True)
             yield Label("", id="regie-error", classes="field-error")
             yield Static("Tab: volgend veld · ^S: opslaan · Esc: annuleren",
                          classes="dialog-help")

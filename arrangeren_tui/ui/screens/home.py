@@ -41,6 +41,7 @@ from arrangeren_tui.ui.messages import OfferRecoveries, OpenSession, PlanSession
 from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 # The form's sentence for each problem core.fields finds: (form field, sentence).
 FORM_ERRORS = {
@@ -432,8 +433,9 @@ class ParticipantRow(Horizontal):
         self.number = number
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="naam", classes="p-name", max_length=80, compact=True)
-        yield Input(placeholder="rol (bv. leraar)", classes="p-role", max_length=60, compact=True)
+        yield TextInput(placeholder="naam", classes="p-name", max_length=80, compact=True)
+        yield TextInput(placeholder="rol (bv. leraar)", classes="p-role", max_length=60,
+                        compact=True)
         yield Select(
             [(p.label, p.key) for p in self.veld.parties],
             prompt="partij",
@@ -519,7 +521,8 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
 
     def _field(self, label: str, field_id: str, *, value: str = "", placeholder: str = ""):  # type: ignore[no-untyped-def]
         yield Label(label, classes="field-label")
-        yield Input(value=value, placeholder=placeholder, id=field_id, max_length=120, compact=True)
+        yield TextInput(value=value, placeholder=placeholder, id=field_id, max_length=120,
+                        compact=True)
         yield Label("", id=f"err-{field_id[2:]}", classes="field-error")
 
     def on_mount(self) -> None:
