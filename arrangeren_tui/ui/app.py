@@ -48,7 +48,8 @@ from arrangeren_tui.ui.messages import (
 from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.terminal import Guardian, guarded_driver
-from arrangeren_tui.ui.textual_private import record_crash, running_loop
+from arrangeren_tui.ui.textual_private import forward_key, record_crash, running_loop
+from arrangeren_tui.ui.widgets.typing import wants_keys_in_order
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
     from arrangeren_tui.core.decks.types import Deck, DeckProblem
@@ -73,6 +74,31 @@ def write_copy(record: dict[str, Any], path: Path) -> Path:
         path = path / f"{record['session']['1']['id']}.json"
     atomic_write_bytes(path, encode_json(record), keep_backup=False)
     return path
+
+
+def what_was_saved(open_sessions: bool, saved: bool, unconfirmed: bool) -> list[str]:
+    """The crash screen's lines about the user's work: only what is true."""
+    if not open_sessions:
+        lines = ["Er stond geen gesprek open; er is niets opgeslagen."]
+    elif saved:
+        lines = ["Het gesprek dat open stond, is opgeslagen."]
+    else:
+        lines = ["LET OP: het gesprek dat open stond, kon niet (helemaal) worden opgeslagen."]
+    if unconfirmed:
+        lines.append("Wat in een venster getypt en nog niet bevestigd was, is niet bewaard.")
+    return lines
+
+
+def unconfirmed_typing(stack: Iterable[Screen[Any]]) -> bool:
+    """True if a dialog or form (not a screen that saves itself) holds typed text."""
+    try:
+        return any(
+            getattr(widget, "value", None) or getattr(widget, "text", None)
+            for screen in stack if not isinstance(screen, EmergencySave)
+            for widget in screen.query("Input, TextArea")  # by name: no TextArea import
+        )
+    except Exception:  # noqa: BLE001 - a crash is being handled; say "not saved" rather
+        return True
 
 
 class ArrangerenApp(App[int]):
@@ -617,6 +643,22 @@ class ArrangerenApp(App[int]):
             elif screen in self.screen_stack:
                 screen.dismiss()
 
+    # -- keys in order ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key for a field one types in goes to it first, priority keys included.
+
+        Textual runs priority bindings (the board's Tab, the form's ^S) here, before
+        the field has typed the keys that came before them in the same read; the field
+        runs them itself, in order (``ui.widgets.typing``).
+        """
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and wants_keys_in_order(self.focused)):
+            assert self.focused is not None
+            forward_key(self.focused, event)
+            return
+        await super().on_event(event)
+
     # -- command palette ------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -645,8 +687,9 @@ class ArrangerenApp(App[int]):
         text among them) and exits with 0; this one does neither. A private Textual
         method: see ``ui.textual_private``.
         """
+        savers = self.savers()
         saved = True
-        for screen in self.savers():
+        for screen in savers:
             try:
                 saved = screen.emergency_save(timeout=2.0, rescue=True) and saved
             except Exception:  # noqa: BLE001 - we are already handling a crash
@@ -654,8 +697,7 @@ class ArrangerenApp(App[int]):
         log = write_crash_log(self.store.root, error, context=type(self.screen).__name__)
         lines = [
             "arrangeren is gestopt door een onverwachte fout.",
-            "Alles wat getypt was, is opgeslagen." if saved
-            else "LET OP: niet alles kon worden opgeslagen.",
+            *what_was_saved(bool(savers), saved, unconfirmed_typing(self.screen_stack)),
             f"De technische details (zonder notities) staan in {log}." if log
             else "De technische details konden niet worden bewaard.",
             "Start arrangeren opnieuw om verder te gaan.",

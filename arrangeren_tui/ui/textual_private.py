@@ -15,11 +15,14 @@ Overrides of private methods (by name, in their own modules):
     There is no public hook for this. It must leave the app in the state Textual's own
     version leaves it in: see ``record_crash`` below.
 
-``ui/board/widgets.py`` ``CaptureInput._on_key``
-    ``Input`` handles Enter through a binding, after characters already typed in the
-    same read (textual#6605): "a\\rb" would put "b" before the submit. The capture bar
-    submits in ``_on_key`` so that notes typed fast stay apart. Textual runs ``_on_key``
-    along the MRO, so ``Input._on_key`` still runs for every other key.
+``ui/widgets/typing.py`` ``InOrderKeys._on_key``
+    ``Input`` and ``TextArea`` type printable keys in ``_on_key`` but run bound keys
+    (Backspace, Enter, Tab, a screen's ^S) later, after the key bubbled up to the App,
+    so keys that arrive in one read overtake each other (textual#6605). The mixin
+    handles every key there, in order, with ``run_key_bindings`` below. Textual runs
+    ``_on_key`` along the MRO, so the widget's own ``_on_key`` still types the keys the
+    mixin leaves to it. The capture bar's Enter (``CaptureInput.take_key_here``) goes
+    through it too, so notes typed fast stay apart.
 
 ``ui/board/widgets.py`` ``CaptureInput._on_paste``
     A multi-line or long paste opens a note dialog instead of being flattened into the
@@ -39,7 +42,9 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from textual import events
 from textual.app import App
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.drivers.linux_driver import LinuxDriver
@@ -87,3 +92,23 @@ def replace_driver_output(driver: LinuxDriver, wrap: Callable[[int, str], Output
     output = wrap(fd, getattr(file, "encoding", None) or "utf-8")
     driver._file = output  # type: ignore[assignment]  # a file-like for WriterThread only
     return output
+
+
+async def run_key_bindings(app: App[int], key: str, *, priority: bool = False) -> bool:
+    """Run what ``key`` is bound to, as the App would (``App._check_bindings``); True if run.
+
+    ``priority``: the App's and the screen's priority bindings (checked from the App
+    down); otherwise every other binding, from the focused widget up. A field that
+    takes its keys in order (``ui.widgets.typing``) runs them itself, at the moment
+    the key's turn comes; Textual has no public way to ask for this.
+    """
+    return await app._check_bindings(key, priority=priority)
+
+
+def forward_key(widget: Widget, key: events.Key) -> None:
+    """Hand a key to a widget as the App does (``Widget._forward_event``).
+
+    Marks it forwarded, so that if it bubbles back up to the App it is not taken
+    for a new key from the terminal; ``post_message`` alone would not mark it.
+    """
+    widget._forward_event(key)

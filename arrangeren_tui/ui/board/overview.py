@@ -11,36 +11,53 @@ from textual.widgets import DataTable, Static
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.board.widgets import card_prompt
 
 MAX_NOTES_PER_CELL = 3
 STEP_COLUMN_WIDTH = 13
 
 
 def cell_text(session: Session, step: str, party: str, width: int) -> Text:
-    """The first notes of one square, each cut to about two lines of the column."""
+    """The first laid cards and notes of one square, each cut to about two lines of the column.
+
+    Cards come first: they are the arrangement, and a cell shows only a few lines.
+    """
+    cards = session.cards_for(step, party)
     notes = session.notes_for(step, party)
     text = Text()
-    for index, note in enumerate(notes[:MAX_NOTES_PER_CELL]):
-        if index:
+    shown = 0
+    for card in cards[:MAX_NOTES_PER_CELL]:
+        if shown:
+            text.append("\n")
+        text.append("▣ " + one_line(card.title, max(6, 2 * width - 2)), style="bold cyan")
+        shown += 1
+    for note in notes[:MAX_NOTES_PER_CELL - shown]:
+        if shown:
             text.append("\n")
         line = one_line(note.text, max(6, 2 * width - 2))
         if note.important:
             text.append("★ " + line, style="bold yellow")
         else:
             text.append("· " + line)
-    if len(notes) > MAX_NOTES_PER_CELL:
-        text.append(f"\n+{len(notes) - MAX_NOTES_PER_CELL} meer", style="dim")
+        shown += 1
+    hidden = len(cards) + len(notes) - shown
+    if hidden > 0:
+        text.append(f"\n+{hidden} meer", style="dim")
     return text
 
 
 def detail_text(session: Session, step: str, party: str) -> Text:
-    """Every note of one square in full, for the pane under the grid."""
+    """Every laid card and note of one square in full, for the pane under the grid."""
     step_name = session.veld.step(step).name
     party_label = session.veld.party(party).label
+    cards = session.cards_for(step, party)
     notes = session.notes_for(step, party)
     text = Text(f"{party_label} · {step_name}", style="bold")
-    if not notes:
+    if not notes and not cards:
         text.append("\n(nog niets genoteerd)", style="dim")
+    for card in cards:
+        text.append("\n")
+        text.append_text(card_prompt(card))
     for note in notes:
         text.append("\n")
         if note.important:
@@ -69,8 +86,10 @@ class OverviewScreen(ModalScreen[tuple[str, str] | None]):
 
         total = len(self.session.notes)
         important = sum(1 for n in self.session.notes if n.important)
+        cards = len(self.session.arrangement)
+        laid = f", {cards} kaart{'' if cards == 1 else 'en'}" if cards else ""
         yield Static(
-            f" Overzicht van het arrangeerveld · {total} notities, {important} belangrijk",
+            f" Overzicht van het arrangeerveld · {total} notities, {important} belangrijk{laid}",
             id="overview-title",
         )
         yield DataTable(id="overview", cursor_type="cell", zebra_stripes=True)

@@ -167,9 +167,7 @@ class BoardScreen(EmergencySave, Screen[None]):
             capture.placeholder = "Alleen lezen: hier kun je niets toevoegen"
             capture.disabled = True
         elif self.review:
-            banner.update("AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
-            capture.placeholder = "Afgesloten: F9 heropent het gesprek"
-            capture.disabled = True
+            self._show_closed()
         else:
             self._start_writing()
         self._alerted = {
@@ -207,12 +205,22 @@ class BoardScreen(EmergencySave, Screen[None]):
             session.select_party(party)
         return note
 
+    def _show_closed(self) -> None:
+        """A closed session: the banner says so and the capture bar takes no notes."""
+        banner = self.query_one("#readonly-banner", Static)
+        banner.update("AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
+        banner.display = True
+        capture = self.query_one("#capture", CaptureInput)
+        capture.placeholder = "Afgesloten: F9 heropent het gesprek"
+        capture.disabled = True
+
     def _start_writing(self) -> None:
         capture = self.query_one("#capture", CaptureInput)
         capture.disabled = False
         capture.placeholder = CAPTURE_PLACEHOLDER
-        self.saver = SessionSaver(self.store, self.session)
-        self.saver.listen(self)
+        if self.saver is None:  # closed with F8 and reopened: the writer is still there
+            self.saver = SessionSaver(self.store, self.session)
+            self.saver.listen(self)
         draft = self.session.draft
         last = max(self.session.notes, key=lambda note: note.id, default=None)
         if last is not None and lays_again(draft.text, last.text, self.session.veld):
@@ -753,9 +761,13 @@ class BoardScreen(EmergencySave, Screen[None]):
             if yes:
                 self.session.close(self.now())
                 self.save()
+                # From now on as when a closed session is opened from the list: the
+                # banner shows it, nothing can be added until F9 reopens it.
+                self.review = True
+                self._show_closed()
                 self.refresh_board()
                 self._tick()
-                self.notify("Gesprek afgesloten.", timeout=3)
+                self.notify("Gesprek afgesloten. F9 heropent het.", timeout=3)
 
         from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 

@@ -21,7 +21,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAIN_SHORT, DOMAINS
@@ -34,6 +34,7 @@ from arrangeren_tui.core.model import (
 )
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Step
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 if TYPE_CHECKING:  # DataTable is a big module; the board has none
     pass
@@ -255,7 +256,7 @@ class PartyPane(Vertical):
 CAPTURE_PLACEHOLDER = "Typ een notitie; Enter legt hem neer (@partij ! #domein vooraan mag)"
 
 
-class CaptureInput(Input):
+class CaptureInput(TextInput):
     """The one-line capture bar (one line keeps repaint per keystroke small).
 
     A paste with several lines, or a long one, is handed to the board instead of
@@ -278,17 +279,14 @@ class CaptureInput(Input):
     class LongPaste(Message):
         text: str
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Textual's Input types characters at once but handles Enter through a
-        # binding, later: with "a\rb" in one read, "b" lands before the submit
-        # (textual#6605). Submitting here keeps notes apart however fast keys come.
+    async def take_key_here(self, event: events.Key) -> bool:
+        # Enter lays the note at once, in its turn among the keys (ui.widgets.typing):
+        # with "a\rb" in one read, "b" starts the next note.
         if event.key == "enter" and self.submit_handler is not None:
-            event.stop()
-            event.prevent_default()
             if self.submit_handler(self.value):
                 self.value = ""
-        # Otherwise Textual goes on to Input._on_key (handlers run along the MRO).
-        # A private Textual name: see ui.textual_private.
+            return True
+        return await super().take_key_here(event)
 
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")

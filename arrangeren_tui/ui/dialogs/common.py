@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 # Longer notes are edited without soft wrap: wrapping a huge line costs seconds per key.
 SOFT_WRAP_LIMIT = 20_000
@@ -58,13 +59,12 @@ class NoteDialog(ModalScreen[NoteEdit | None]):
     def compose(self) -> ComposeResult:
         # TextArea (and its document and syntax modules) is imported when a note dialog
         # opens, not with the board: it costs start-up time nobody waits for otherwise.
-        from textual.widgets import TextArea
-
+        from arrangeren_tui.ui.widgets.textbox import TextBox
         from arrangeren_tui.ui.widgets.tick import Tick
 
         with Vertical(id="note-dialog", classes="dialog"):
             yield Label(self.dialog_title, classes="dialog-title")
-            yield TextArea(
+            yield TextBox(
                 self.initial.text,
                 id="note-text",
                 soft_wrap=len(self.initial.text) <= SOFT_WRAP_LIMIT,
@@ -215,7 +215,7 @@ class UnsavedDialog(ModalScreen[UnsavedChoice | None]):
                 classes="dialog-question",
             )
             yield Label("Elders opslaan als:", classes="field-label")
-            yield Input(self.default_path, id="unsaved-path", compact=True)
+            yield TextInput(self.default_path, id="unsaved-path", compact=True)
             with Horizontal(classes="dialog-row"):
                 yield Button("Elders opslaan ^E", variant="primary", id="unsaved-elsewhere",
                              compact=True)

@@ -18,6 +18,7 @@ from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 DEFAULT_SCOPE = "het verslag van dit gesprek"
 # Parties that do not receive anything under the parents' consent.
@@ -77,15 +78,15 @@ class ConsentDialog(ModalScreen[None]):
                         compact=True,
                     )
                     yield Label("ontvangen:", classes="consent-label")
-                    yield Input(DEFAULT_SCOPE, placeholder="wat mag gedeeld worden",
-                                id="consent-scope", compact=True)
+                    yield TextInput(DEFAULT_SCOPE, placeholder="wat mag gedeeld worden",
+                                    id="consent-scope", compact=True)
                 with Horizontal(classes="dialog-row"):
                     yield Label("gegeven door:", classes="consent-label")
-                    yield Input("ouders", placeholder="bv. moeder", id="consent-by",
-                                compact=True)
+                    yield TextInput("ouders", placeholder="bv. moeder", id="consent-by",
+                                    compact=True)
                     yield Label("op:", classes="consent-label")
-                    yield Input(self.today.isoformat(), placeholder="bv. 14-1",
-                                id="consent-date", compact=True)
+                    yield TextInput(self.today.isoformat(), placeholder="bv. 14-1",
+                                    id="consent-date", compact=True)
                     yield Button("Vastleggen ^S", variant="primary", id="consent-add",
                                  compact=True)
                 yield DateHint("consent-date", self.today, id="consent-date-hint")

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 CHOICES = {"g": "gedaan", "d": "deels", "n": "niet"}
 
@@ -50,7 +51,7 @@ class EvaluationDialog(ModalScreen[None]):
             yield Label("", id="evaluation-title", classes="dialog-title")
             yield Static("", id="evaluation-afspraak", classes="dialog-question")
             yield Label("Toelichting", classes="field-label")
-            yield Input(id="evaluation-note", max_length=300, compact=True)
+            yield TextInput(id="evaluation-note", max_length=300, compact=True)
             yield Static("^G gedaan · ^D deels · ^N niet (en door) · PgDn/PgUp · Esc klaar",
                          classes="dialog-help")
 

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 from arrangeren_tui.core.fields import FieldError, iso_date
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets.datehint import DateHint
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 
 class FollowUpDialog(ModalScreen[str | None]):
@@ -40,7 +41,7 @@ class FollowUpDialog(ModalScreen[str | None]):
             yield Label("Datum (de evaluatiedatum van het vorige gesprek)"
                         if self.from_evaluation else "Datum (geen evaluatiedatum vastgelegd)",
                         classes="field-label")
-            yield Input(self.proposed, id="follow-up-date", placeholder="bv. over 8 weken",
+            yield TextInput(self.proposed, id="follow-up-date", placeholder="bv. over 8 weken",
                         max_length=40, compact=True)
             yield DateHint("follow-up-date", self.today, id="follow-up-date-hint")
             yield Label("", id="follow-up-error", classes="field-error")

@@ -25,6 +25,7 @@ from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.tick import Tick
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 ANY = ""  # the filter value for "alle"
 SHOWN = 60  # results listed at most: a screen shows ~15; fewer options repaint faster
@@ -90,6 +91,9 @@ class CardPicker(ModalScreen[PickResult | None]):
         Binding("ctrl+a", "all_parties", "Alle partijen", key_display="^A", priority=True,
                 id="picker.all_parties"),
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="picker.cancel"),
+        # On a closed filter Enter lays the card, as the help line says; space or the
+        # arrows open the filter's list (Select's own keys), Enter there chooses.
+        Binding("enter", "lay", show=False, priority=True, id="picker.lay"),
     ]
 
     def __init__(self, index: CardIndex, veld: Veld, party: str, step_name: str, *,
@@ -108,8 +112,8 @@ class CardPicker(ModalScreen[PickResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker", classes="dialog"):
             yield Label(f"Kaart kiezen · {self.step_name}", classes="dialog-title")
-            yield Input(placeholder="zoek op titel, tekst, partij of domein", id="picker-search",
-                        compact=True)
+            yield TextInput(placeholder="zoek op titel, tekst, partij of domein",
+                            id="picker-search", compact=True)
             with Horizontal(id="picker-filters"):
                 yield Select(
                     [("alle partijen", ANY)] + [(p.label, p.key) for p in self.veld.parties],
@@ -236,7 +240,13 @@ class CardPicker(ModalScreen[PickResult | None]):
         # on a filter they belong to that filter.
         if action == "move":
             return isinstance(self.focused, Input)
+        if action == "lay":  # only on a closed filter; the search field submits itself
+            focused = self.focused
+            return isinstance(focused, Select) and not focused.expanded
         return True
+
+    def action_lay(self) -> None:
+        self._lay()
 
     def action_move(self, delta: int) -> None:
         results = self.query_one("#picker-results", OptionList)
@@ -295,9 +305,9 @@ class BlankCardDialog(ModalScreen[BlankCard | None]):
         with Vertical(id="blank-dialog", classes="dialog"):
             yield Label("Blanco kaart", classes="dialog-title")
             yield Label("Titel *", classes="field-label")
-            yield Input(self.initial_title, id="blank-title", max_length=120, compact=True)
+            yield TextInput(self.initial_title, id="blank-title", max_length=120, compact=True)
             yield Label("Wat houdt het in?", classes="field-label")
-            yield Input(id="blank-description", max_length=600, compact=True)
+            yield TextInput(id="blank-description", max_length=600, compact=True)
             with Horizontal(classes="dialog-row"):
                 yield Select([(p.label, p.key) for p in self.veld.parties], value=self.party,
                              allow_blank=False, id="blank-party", compact=True)
@@ -401,15 +411,15 @@ class AfspraakDialog(ModalScreen[AfspraakEdit | None]):
             yield Label(f"Afspraak · {one_line(laid.title, 50)} ({self.party_label})",
                         classes="dialog-title")
             yield Label("Wie", classes="field-label")
-            yield Input(laid.wie, id="afspraak-wie", placeholder="naam of rol",
-                        suggester=SuggestFromList(self.people, case_sensitive=False),
-                        max_length=80, compact=True)
+            yield TextInput(laid.wie, id="afspraak-wie", placeholder="naam of rol",
+                            suggester=SuggestFromList(self.people, case_sensitive=False),
+                            max_length=80, compact=True)
             yield Label("Wat", classes="field-label")
-            yield Input(laid.wat, id="afspraak-wat", max_length=300, compact=True)
+            yield TextInput(laid.wat, id="afspraak-wat", max_length=300, compact=True)
             with Horizontal(classes="dialog-row"):
                 yield Label("Wanneer", classes="consent-label")
-                yield Input(laid.wanneer, id="afspraak-wanneer", placeholder="bv. 14-1",
-                            compact=True)
+                yield TextInput(laid.wanneer, id="afspraak-wanneer", placeholder="bv. 14-1",
+                                compact=True)
                 yield Label("Status", classes="consent-label")
                 yield Select([(s, s) for s in AFSPRAAK_STATUSES], value=laid.status,
                              allow_blank=False, id="afspraak-status", compact=True)
@@ -472,11 +482,11 @@ class RegieDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical(id="regie-dialog", classes="dialog"):
             yield Label("Casusregie en evaluatie", classes="dialog-title")
             yield Label("Wie houdt het overzicht (casusregie)?", classes="field-label")
-            yield Input(self.casusregie, id="regie-wie", max_length=80, compact=True,
-                        suggester=SuggestFromList(self.people, case_sensitive=False))
+            yield TextInput(self.casusregie, id="regie-wie", max_length=80, compact=True,
+                            suggester=SuggestFromList(self.people, case_sensitive=False))
             yield Label("Evaluatiedatum", classes="field-label")
-            yield Input(self.evaluation, id="regie-datum", placeholder="bv. over 8 weken",
-                        compact=True)
+            yield TextInput(self.evaluation, id="regie-datum", placeholder="bv. over 8 weken",
+                            compact=True)
             yield DateHint("regie-datum", self.today, id="regie-datum-hint")
             yield Label("", id="regie-error", classes="field-error")
             yield Static("Tab: volgend veld · ^S: opslaan · Esc: annuleren",

@@ -19,6 +19,7 @@ from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.messages import OpenSession
 from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 
 class HistoryScreen(Screen[None]):
@@ -44,7 +45,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(" Geschiedenis · zoek op leerling, school, datum, status of in de notities",
                      id="home-title")
-        yield Input(placeholder="zoek…", id="history-search", compact=True)
+        yield TextInput(placeholder="zoek…", id="history-search", compact=True)
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-hit")
         yield Static("", id="history-status")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -42,6 +42,7 @@ from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 # The form's sentence for each problem core.fields finds: (form field, sentence).
 FORM_ERRORS = {
@@ -62,6 +63,10 @@ HOME_TITLE = " arrangeren · Arrangeergesprekken"
 FOLLOW_UP_MARK = "↻"  # before the pupil's name: this row is a vervolggesprek
 SCAN_DELAY = 0.5  # seconds after start before every session file is checked for damage
 SCAN_PAUSE = 0.0005  # seconds between two files of that scan
+# Lines of the new-session dialog around its scrolling form: border 2, title 1, the
+# buttons with their margin 2, the key bar's line 1 (as before at 80x24: its second,
+# empty line lies under the border).
+FORM_CHROME = 6
 
 
 class HomeScreen(Screen[None]):
@@ -478,8 +483,9 @@ class ParticipantRow(Horizontal):
             self.guessed = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="naam", classes="p-name", max_length=80, compact=True)
-        yield Input(placeholder="rol (bv. leraar)", classes="p-role", max_length=60, compact=True)
+        yield TextInput(placeholder="naam", classes="p-name", max_length=80, compact=True)
+        yield TextInput(placeholder="rol (bv. leraar)", classes="p-role", max_length=60,
+                        compact=True)
         yield Select(
             [(p.label, p.key) for p in self.veld.parties],
             prompt="partij",
@@ -566,7 +572,8 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
 
     def _field(self, label: str, field_id: str, *, value: str = "", placeholder: str = ""):  # type: ignore[no-untyped-def]
         yield Label(label, classes="field-label")
-        yield Input(value=value, placeholder=placeholder, id=field_id, max_length=120, compact=True)
+        yield TextInput(value=value, placeholder=placeholder, id=field_id, max_length=120,
+                        compact=True)
         yield Label("", id=f"err-{field_id[2:]}", classes="field-error")
 
     def on_mount(self) -> None:
@@ -576,20 +583,30 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
         # open "centred" it before the first layout, which hid its label at 80x24.
         self.set_focus(self.query_one("#f-leerling", Input), scroll_visible=False)
 
-    def action_add_participant(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        # The form scrolls inside the dialog, which grows with the window: at 80x24 the
+        # buttons and keys stay on screen, at 80x40 the form shows 34 lines, not 18.
+        self.query_one("#new-form").styles.max_height = max(5, event.size.height - FORM_CHROME)
+
+    async def action_add_participant(self) -> None:
+        """A new row at the end, its name field focused and the form scrolled to it."""
         rows = self.query_one("#participants", Vertical)
         row = ParticipantRow(self.veld, len(rows.children) + 1)
-        rows.mount(row)
-        self.call_after_refresh(lambda: row.query_one(".p-name", Input).focus())
+        await rows.mount(row)  # composed once this returns: its fields exist
+        self.set_focus(row.query_one(".p-name", Input), scroll_visible=False)
+        # Scrolled after the next layout, when the row has a place; it is the last row,
+        # so the end of the form shows it and the "+ Deelnemer" button under it.
+        self.call_after_refresh(self.query_one("#new-form", VerticalScroll).scroll_end,
+                                animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "new-save":
             self.action_save()
         elif event.button.id == "add-participant":
-            self.action_add_participant()
+            await self.action_add_participant()
         else:
             self.action_cancel()
 

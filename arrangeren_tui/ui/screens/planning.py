@@ -53,6 +53,8 @@ from arrangeren_tui.ui.messages import PlanInSlot
 from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.screens.export import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.textbox import TextBox
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 SESSION_KEY = "gesprek:"  # row key prefix of a planned session without a slot
 
@@ -407,8 +409,8 @@ class SeriesForm(ModalScreen[list[Slot] | None]):
                     yield from self._input("Duur (min)", "duur", value=str(self.minutes))
                 yield Label("Vakanties overslaan: één per regel, JJJJ-MM-DD tot JJJJ-MM-DD",
                             classes="plan-label")
-                yield TextArea(id="f-vakanties", compact=True, soft_wrap=False,
-                               show_line_numbers=False)
+                yield TextBox(id="f-vakanties", compact=True, soft_wrap=False,
+                              show_line_numbers=False)
                 yield Label("", id="err-vakanties", classes="field-error")
             with Horizontal(classes="dialog-row"):
                 yield Button("Plannen ^S", variant="primary", id="series-save", compact=True)
@@ -419,8 +421,8 @@ class SeriesForm(ModalScreen[list[Slot] | None]):
                ) -> ComposeResult:
         with Vertical():
             yield Label(label, classes="plan-label")
-            yield Input(value=value, placeholder=placeholder, id=f"f-{name}", max_length=120,
-                        compact=True)
+            yield TextInput(value=value, placeholder=placeholder, id=f"f-{name}", max_length=120,
+                            compact=True)
             yield Label("", id=f"err-{name}", classes="field-error")
 
     def _select(self, label: str, name: str, options: list[tuple[str, str]], value: str

@@ -37,7 +37,9 @@ from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar
+from arrangeren_tui.ui.widgets.textbox import TextBox
 from arrangeren_tui.ui.widgets.tick import Tick
+from arrangeren_tui.ui.widgets.typing import TextInput
 
 SAVE_DELAY = 0.5
 CONSENT_CHOICES = [("ouders nog niet gevraagd", ""), ("ouders akkoord", "ja"),
@@ -83,25 +85,25 @@ class PreparationScreen(EmergencySave, Screen[None]):
         with VerticalScroll(id="prep-form"):
             with Horizontal(classes="prep-row"):
                 yield Label("Datum", classes="prep-label")
-                yield Input(meta.date, id="p-date", max_length=40, compact=True,
-                            placeholder="bv. 14-1")
+                yield TextInput(meta.date, id="p-date", max_length=40, compact=True,
+                                placeholder="bv. 14-1")
                 yield Label("Tijd", classes="prep-label-short")
-                yield Input(meta.time, id="p-time", max_length=5, compact=True,
-                            placeholder="UU:MM")
+                yield TextInput(meta.time, id="p-time", max_length=5, compact=True,
+                                placeholder="UU:MM")
                 yield Label("Plaats", classes="prep-label-short")
-                yield Input(meta.place, id="p-place", max_length=80, compact=True)
+                yield TextInput(meta.place, id="p-place", max_length=80, compact=True)
             yield DateHint("p-date", self.context.today(), id="p-date-hint")
             yield Label("", id="p-error", classes="field-error")
             yield Label("Puzzel van de leraar: waar loopt zij of hij vast?", classes="field-label")
-            yield TextArea(prep.puzzle, id="p-puzzle", classes="prep-text",
-                           show_line_numbers=False, compact=True)
+            yield TextBox(prep.puzzle, id="p-puzzle", classes="prep-text",
+                          show_line_numbers=False, compact=True)
             yield Label("Kindperspectief: wat wil de leerling opgelost zien? (in eigen woorden)",
                         classes="field-label")
-            yield TextArea(prep.pupil_wants, id="p-wants", classes="prep-text",
-                           show_line_numbers=False, compact=True)
+            yield TextBox(prep.pupil_wants, id="p-wants", classes="prep-text",
+                          show_line_numbers=False, compact=True)
             yield Label("Ideeën van de leerling zelf", classes="field-label")
-            yield TextArea(prep.pupil_ideas, id="p-ideas", classes="prep-text",
-                           show_line_numbers=False, compact=True)
+            yield TextBox(prep.pupil_ideas, id="p-ideas", classes="prep-text",
+                          show_line_numbers=False, compact=True)
             yield Label("Dialooginstrument per domein: nodig · geprobeerd · effect",
                         classes="field-label")
             for domain in DOMAINS:
@@ -110,8 +112,8 @@ class PreparationScreen(EmergencySave, Screen[None]):
                     yield Label(DOMAIN_LABELS[domain], classes="prep-label")
                     for name, hint in zip(PREP_FIELDS, ("nodig", "geprobeerd", "effect"),
                                           strict=True):
-                        yield Input(getattr(values, name), id=f"p-{domain}-{name}",
-                                    placeholder=hint, compact=True, classes="prep-cell")
+                        yield TextInput(getattr(values, name), id=f"p-{domain}-{name}",
+                                        placeholder=hint, compact=True, classes="prep-cell")
             yield Label("Documenten die meekomen", classes="field-label")
             with Horizontal(classes="prep-row prep-checks"):
                 for doc in DOCUMENTS:
@@ -119,8 +121,8 @@ class PreparationScreen(EmergencySave, Screen[None]):
                                    id=f"p-doc-{doc}", compact=True)
             with Horizontal(classes="prep-row"):
                 yield Label("Anders", classes="prep-label")
-                yield Input(prep.other_documents, id="p-other", compact=True,
-                            placeholder="bv. verslag van de logopedist")
+                yield TextInput(prep.other_documents, id="p-other", compact=True,
+                                placeholder="bv. verslag van de logopedist")
             yield Label("Uitnodigen: externe partijen, met toestemming van de ouders",
                         classes="field-label")
             for key in session.external_parties():
