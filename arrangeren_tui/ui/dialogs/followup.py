@@ -42,7 +42,7 @@ class FollowUpDialog(ModalScreen[str | None]):
                         if self.from_evaluation else "Datum (geen evaluatiedatum vastgelegd)",
                         classes="field-label")
             yield TextInput(self.proposed, id="follow-up-date", placeholder="bv. over 8 weken",
-                        max_length=40, compact=True)
+                            max_length=40, compact=True)
             yield DateHint("follow-up-date", self.today, id="follow-up-date-hint")
             yield Label("", id="follow-up-error", classes="field-error")
             yield Static("Enter: aanmaken · na vandaag: gepland, met voorbereiding · Esc",
