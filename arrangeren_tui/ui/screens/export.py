@@ -33,7 +33,8 @@ def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes) -> 
         screen.notify(f"Niet geschreven: {error.strerror} ({target})", severity="error",
                       timeout=8)
         return None
-    screen.notify(f"Geschreven: {target}", timeout=6)
+    # The file name first, whole: a long folder may wrap, the name stays on one line.
+    screen.notify(f"Geschreven: {name} in {folder}", timeout=6)
     return target
 
 

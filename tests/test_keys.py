@@ -1,0 +1,91 @@
+"""What a new facilitator meets in the first minutes: notices, the step bar, the keys.
+
+Issue 14, items 12, 15, 19, 20 and 21: a notice never covers the notes or the line
+being typed; the step bar names the steps as far as they fit; a key means one thing
+on every screen, reaches the app in every terminal, and the command palette lists
+the app's own actions in Dutch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import TODAY, FakeClock, demo_now
+from textual.geometry import Region
+from textual.widget import Widget
+
+from arrangeren_tui.core.storage.store import SessionStore
+from arrangeren_tui.core.veld import Veld
+from arrangeren_tui.ui.app import ArrangerenApp
+from arrangeren_tui.ui.board.screen import BoardScreen
+from arrangeren_tui.ui.board.widgets import (
+    CaptureBar,
+    CaptureInput,
+    ClockBar,
+    PartyPane,
+    StepBar,
+)
+
+
+def make_app(store: SessionStore, veld: Veld, open_session: str | None = None,
+             export_dir: Path | None = None) -> ArrangerenApp:
+    return ArrangerenApp(store=store, veld=veld, open_session=open_session,
+                         now=FakeClock(demo_now()), today=lambda: TODAY, export_dir=export_dir)
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+def toasts(app: ArrangerenApp) -> list[Widget]:
+    # By name: the Toast class lives in a private Textual module (see ui.textual_private).
+    return [w for w in app.screen.query("Toast") if w.region]
+
+
+def rendered_lines(widget: Widget) -> list[str]:
+    lines = widget.render_lines(Region(0, 0, widget.region.width, widget.region.height))
+    return [strip.text for strip in lines]
+
+
+async def test_a_notice_covers_no_pane_and_not_what_was_typed(store, veld, demo):
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.query_one(CaptureInput).value = ""  # the demo's draft
+        app.clear_notifications()
+        await type_text(pilot, "@jgz slaapt slecht")
+        await pilot.press("enter")
+        await type_text(pilot, "half getypt")
+        await pilot.pause()
+        await pilot.pause()
+        shown = toasts(app)
+        assert any("Genoteerd bij JGZ." in "".join(rendered_lines(t)) for t in shown), shown
+        kept_in_sight = [*board.query(PartyPane), board.query_one(CaptureBar),
+                         board.query_one(StepBar), board.query_one(ClockBar)]
+        for toast in shown:
+            for widget in kept_in_sight:
+                assert not toast.region.overlaps(widget.region), (toast.region, widget)
+
+
+async def test_a_notice_on_the_export_screen_covers_no_verslag_and_keeps_the_file_name_whole(
+        store, veld, demo, tmp_path):
+    folder = tmp_path / "een-heel-lange-mapnaam-voor-de-verslagen-van-deze-school"
+    app = make_app(store, veld, open_session=demo.id, export_dir=folder)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.pause()
+        assert (folder / f"verslag-{demo.id}.md").exists()
+        shown = toasts(app)
+        assert shown
+        verslag = app.screen.query_one("#export-scroll")
+        for toast in shown:
+            assert not toast.region.overlaps(verslag.region)
+        lines = [line for toast in shown for line in rendered_lines(toast)]
+        assert any(f"verslag-{demo.id}.md" in line for line in lines), lines
