@@ -89,3 +89,41 @@ async def test_a_notice_on_the_export_screen_covers_no_verslag_and_keeps_the_fil
             assert not toast.region.overlaps(verslag.region)
         lines = [line for toast in shown for line in rendered_lines(toast)]
         assert any(f"verslag-{demo.id}.md" in line for line in lines), lines
+
+
+# -- item 15: the step bar names the steps, the panes carry their F-key ------------------
+
+
+async def test_the_step_bar_names_every_step_as_far_as_it_fits_at_80_columns(store, veld, demo):
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(StepBar)
+        chips = bar.render().plain.splitlines()[0]
+        assert len(chips) <= 80
+        current = veld.steps[bar.current]
+        assert f"{bar.current + 1} {current.short} {current.minutes}′" in chips
+        for number, step in enumerate(veld.steps, start=1):
+            # At least the first letters of each name, after its number.
+            assert f"{number} {step.short[:3]}" in chips, (step.short, chips)
+
+
+async def test_the_step_bar_shows_whole_names_when_there_is_room(store, veld, demo):
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        chips = app.screen.query_one(StepBar).render().plain.splitlines()[0]
+        for number, step in enumerate(veld.steps, start=1):
+            assert f"{number} {step.short}" in chips, (step.short, chips)
+
+
+async def test_each_party_pane_carries_its_function_key(store, veld, demo):
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panes = list(app.screen.query(PartyPane))
+        titles = [str(pane.border_title) for pane in panes]
+        assert [t.split()[0] for t in titles] == ["F1", "F2", "F3", "F4", "F5", "F6"]
+        assert titles[1].startswith("F2 Ouders")
+        await pilot.press("f4")
+        assert demo.id and app.screen.session.selected_party == veld.parties[3].key

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first us
 DRAFT_SAVE_DELAY = 0.4
 # A paste longer than this is not opened in an editor (too slow to type in) but laid whole.
 HUGE_PASTE = 20_000
+PARTY_KEYS = 6  # F1-F6 select a party (see BINDINGS)
 
 
 class BoardScreen(EmergencySave, Screen[None]):
@@ -135,8 +136,9 @@ class BoardScreen(EmergencySave, Screen[None]):
         yield StepBar(veld.steps, id="stepbar")
         yield PreparationPanel(id="prep-panel")
         with Grid(id="panes"):
-            for party in veld.parties:
-                yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
+            for number, party in enumerate(veld.parties, start=1):
+                key = f"F{number}" if number <= PARTY_KEYS else ""
+                yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}")
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
         yield CaptureBar(id="capturebar")
