@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import TODAY, FakeClock, demo_now
+from textual.binding import Binding
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.widget import Widget
 
 from arrangeren_tui.core.storage.store import SessionStore
@@ -127,3 +129,44 @@ async def test_each_party_pane_carries_its_function_key(store, veld, demo):
         assert titles[1].startswith("F2 Ouders")
         await pilot.press("f4")
         assert demo.id and app.screen.session.selected_party == veld.parties[3].key
+
+
+# -- item 21: the command palette lists the app's own actions, in Dutch ------------------
+
+
+async def palette_titles(app: ArrangerenApp, pilot) -> list[str]:  # type: ignore[no-untyped-def]
+    await pilot.press("ctrl+p")
+    for _ in range(20):
+        await pilot.pause(0.05)
+        options = list(app.screen.query("CommandList"))
+        if options and options[0].option_count:  # type: ignore[attr-defined]
+            break
+    command_list = app.screen.query_one("CommandList")
+    return [str(command_list.get_option_at_index(i).prompt).splitlines()[0].strip()  # type: ignore[attr-defined]
+            for i in range(command_list.option_count)]  # type: ignore[attr-defined]
+
+
+def dutch_descriptions(screen: Screen[object], app: ArrangerenApp) -> set[str]:
+    """The descriptions of the app's own bindings (each has an id), and the theme command."""
+    names = {"Thema wisselen"}
+    for node in [app, *screen.ancestors_with_self, *screen.walk_children()]:
+        for binding in getattr(node, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.id and binding.description:
+                names.add(binding.description)
+    return names
+
+
+async def test_the_command_palette_lists_the_boards_actions_in_dutch(store, veld, demo):
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        titles = await palette_titles(app, pilot)
+        placeholder = app.screen.query_one("CommandInput").placeholder  # type: ignore[attr-defined]
+        assert "Search" not in placeholder and "actie" in placeholder.lower()
+        assert "Copy selected text" not in titles
+        allowed = dutch_descriptions(board, app)
+        assert set(titles) <= allowed, set(titles) - allowed
+        for action in ("Kaart", "Toestemming", "Verslag", "Gesprek afsluiten", "Klok"):
+            assert action in titles
