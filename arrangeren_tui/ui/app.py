@@ -517,7 +517,7 @@ class ArrangerenApp(App[int]):
         """^P: every action by its Dutch name, with a Dutch prompt."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(CommandPalette(id="--command-palette",
                                             placeholder="Zoek een actie…"))
 
