@@ -69,6 +69,17 @@ async def test_a_notice_covers_no_pane_and_not_what_was_typed(store, veld, demo)
         for toast in shown:
             for widget in kept_in_sight:
                 assert not toast.region.overlaps(widget.region), (toast.region, widget)
+        # Two at once, the newest long: that one shows whole, still below the capture line.
+        app.notify("Vervolggesprek 20261201-abcd na 20261123-demo.")
+        app.notify("Vervolggesprek: 2 afspraken uit het vorige gesprek om te evalueren. "
+                   "^E opent ze, één voor één.")
+        await pilot.pause()
+        await pilot.pause()
+        shown = toasts(app)
+        assert len(shown) == 1
+        assert shown[0].region.bottom <= 24
+        assert "één voor één." in "".join(rendered_lines(shown[0]))
+        assert not shown[0].region.overlaps(board.query_one(CaptureBar).region)
 
 
 async def test_a_notice_on_the_export_screen_covers_no_verslag_and_keeps_the_file_name_whole(

@@ -28,10 +28,12 @@ Overrides of private methods (by name, in their own modules):
 
 Widgets of private modules, named only in CSS and queries:
 
-``ui/styles/arrangeren.tcss``: ``ToastRack`` and ``Toast`` (``textual.widgets._toast``)
+``ui/styles/arrangeren.tcss``: ``ToastRack``, ``ToastHolder`` and ``Toast``
+(``textual.widgets._toast``)
     Notices (``notify``) are drawn by Textual's toasts; the stylesheet docks them at the
-    bottom, over the key bar, full width, at most two lines, so that they never cover the
-    notes or the line being typed. Textual exports no public way to place them.
+    bottom, over the key bar, full width, the newest only, at most two lines, so that they
+    never cover the notes or the line being typed. Textual exports no public way to place
+    them.
     ``tests/test_keys.py`` finds them with ``query("Toast")``. Nothing is imported.
 
 Names of private modules, used only as strings:

@@ -412,10 +412,14 @@ class BoardScreen(EmergencySave, Screen[None]):
             capture.text, self.now(), party=capture.party, important=capture.important,
             domain=capture.domain,
         )
+        # One notice (only the newest shows): where the note went, and that the clock runs.
+        told = []
         if capture.party and capture.party != self.session.selected_party:
-            self.notify(f"Genoteerd bij {self.session.veld.party(capture.party).label}.", timeout=2)
+            told.append(f"Genoteerd bij {self.session.veld.party(capture.party).label}.")
         if not was_running:
-            self.notify("De klok loopt (^T pauzeert).", timeout=3)
+            told.append("De klok loopt (^T pauzeert).")
+        if told:
+            self.notify(" ".join(told), timeout=3 if not was_running else 2)
         self.session.set_draft("", 0)
         self.save()
         self.refresh_board(keep=note.id)
