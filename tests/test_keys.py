@@ -181,3 +181,130 @@ async def test_the_command_palette_lists_the_boards_actions_in_dutch(store, veld
         assert set(titles) <= allowed, set(titles) - allowed
         for action in ("Kaart", "Toestemming", "Verslag", "Gesprek afsluiten", "Klok"):
             assert action in titles
+
+
+# -- items 19 and 20: one meaning per key, keys that reach the app, shown -----------------
+
+# A control key may name different things only where it means the same: ^S keeps what is
+# in front of you, ^N makes a new one, ^F/^Y go forward/back. Every other control key has
+# one description.
+SAME_MEANING = {
+    "ctrl+s": {"Opslaan", "Nu opslaan", "Gesprek aanmaken", "Vastleggen", "Neerleggen",
+               "Plannen", "Opnieuw opslaan"},
+    "ctrl+n": {"Deelnemer erbij", "Blanco kaart"},
+    "ctrl+o": {"Overzicht", "Terug"},  # opens the overview, and closes it again
+    "ctrl+f": {"Stap ▶", "Volgende"},  # forward: the next step, the next afspraak
+    "ctrl+y": {"◀ Stap", "Vorige"},
+}
+# Taken before they reach the program: by terminals (F10 menu, F11 full screen, F12
+# drop-down terminals), by tmux (^B) and GNU screen (^A), or never sent by an xterm.
+UNREACHABLE = {"f10", "f11", "f12", "ctrl+a", "ctrl+b"}
+
+
+def all_bindings() -> list[tuple[str, Binding, str]]:
+    """(key, binding, class name) for every binding the app declares, on every screen."""
+    import importlib
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import arrangeren_tui.ui as ui
+
+    for module in pkgutil.walk_packages(ui.__path__, "arrangeren_tui.ui."):
+        importlib.import_module(module.name)
+    found: list[tuple[str, Binding, str]] = []
+    todo: list[type] = [DOMNode]
+    classes: set[type] = set()
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in classes:
+                classes.add(sub)
+                todo.append(sub)
+    for cls in classes:
+        if not cls.__module__.startswith("arrangeren_tui"):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding):
+                for key in binding.key.split(","):
+                    found.append((key.strip(), binding, cls.__name__))
+    return found
+
+
+def test_a_control_key_means_one_thing_on_every_screen():
+    meanings: dict[str, set[str]] = {}
+    for key, binding, _cls in all_bindings():
+        if key.startswith("ctrl+") and binding.description:
+            meanings.setdefault(key, set()).add(binding.description)
+    for key, descriptions in meanings.items():
+        if key in SAME_MEANING:
+            assert descriptions <= SAME_MEANING[key], (key, descriptions)
+        else:
+            assert len(descriptions) == 1, (key, descriptions)
+
+
+def test_every_key_reaches_the_app_in_a_plain_xterm_under_tmux():
+    for key, binding, cls in all_bindings():
+        assert key not in UNREACHABLE, (cls, key, binding.description)
+        assert not key.startswith("ctrl+shift+"), (cls, key)
+        if key.startswith("ctrl+"):
+            assert not key.removeprefix("ctrl+").isdigit(), (cls, key)
+
+
+async def test_the_voorbereiding_keys_are_control_keys(store, veld):
+    from conftest import PLANNED_ID, planned_session
+
+    from arrangeren_tui.ui.screens.preparation import PreparationScreen
+    from arrangeren_tui.ui.widgets.keybar import KeyBar
+
+    store.save(planned_session(veld))
+    app = make_app(store, veld, open_session=PLANNED_ID)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert "^D" in board.query_one(KeyBar).render().plain  # shown: there is one
+        await pilot.press("ctrl+d")
+        assert board.prep_mode == "vol"
+        await pilot.press("ctrl+d")
+        assert board.prep_mode == "uit"
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert isinstance(app.screen, PreparationScreen)
+
+
+async def test_a_vervolggesprek_shows_its_evaluation_key_and_rates_with_plain_letters(
+        store, veld):
+    from conftest import demo_session
+
+    from arrangeren_tui.core.model import Evaluation
+    from arrangeren_tui.ui.dialogs.evaluation import EvaluationDialog
+    from arrangeren_tui.ui.widgets.keybar import KeyBar
+
+    session = demo_session(veld)
+    session.set_draft("", 0)
+    session.evaluations = [Evaluation("ouders", "Vaste avondroutine", "Sanne de Jong"),
+                           Evaluation("swv", "Observatie in de klas")]
+    store.save(session)
+    app = make_app(store, veld, open_session=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert "^E  Evalueren" in board.query_one(KeyBar).render().plain
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvaluationDialog)
+        await pilot.press("g")  # gedaan; the cursor goes to the toelichting
+        await type_text(pilot, "loopt goed")
+        await pilot.press("enter")  # kept, on to the next
+        await pilot.press("n", "enter")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert board.session.evaluations[0].outcome == "gedaan"
+        assert board.session.evaluations[0].note == "loopt goed"
+        assert board.session.evaluations[1].outcome == "niet"
+        assert app.screen is board
+        await pilot.press("ctrl+g")  # on the board ^G still means: to the list of sessions
+        await pilot.pause()
+        assert not isinstance(app.screen, BoardScreen)

@@ -337,7 +337,7 @@ PREP_LINES = 3  # content lines of the short voorbereiding (plus its heading lin
 
 class PreparationPanel(VerticalScroll):
     """The voorbereiding on the board: short in the veld's puzzel and beeld steps, in full on
-    F10, or hidden.
+    ^D, or hidden.
 
     It never takes focus, so typing stays in the capture bar; the text is rebuilt
     only when the session's voorbereiding, the step or the mode changed.
@@ -405,21 +405,21 @@ def preparation_short(prep: Preparation, *, puzzle: bool) -> Text:
             lines.append(("Mee", ", ".join(docs)))
     lines = [(label, value) for label, value in lines if value.strip()]
     text = Text("Voorbereiding", style="bold")
-    text.append("  F10 alles · F11 bewerken", style="dim")
+    text.append("  ^D alles · ^X bewerken", style="dim")
     for label, value in lines[:PREP_LINES]:
         text.append(f"\n{label}: ", style="bold")
         text.append(one_line(value, 64))
     if len(lines) > PREP_LINES:
         text.append(f"  (+{len(lines) - PREP_LINES})", style="dim")
     if not lines:
-        text.append("\nNiets voor deze stap; F10 toont de hele voorbereiding.", style="dim")
+        text.append("\nNiets voor deze stap; ^D toont de hele voorbereiding.", style="dim")
     return text
 
 
 def preparation_text(prep: Preparation, session: Session) -> Text:
     """The whole voorbereiding, wrapped by the widget."""
     text = Text("Voorbereiding", style="bold")
-    text.append("  F10 verbergen · F11 bewerken", style="dim")
+    text.append("  ^D verbergen · ^X bewerken", style="dim")
 
     def section(title: str, body: str) -> None:
         if body.strip():
