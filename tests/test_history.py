@@ -112,10 +112,11 @@ async def test_vervolggesprek_end_to_end(store, veld, tmp_path):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, EvaluationDialog)
+        await pilot.press("g")  # gedaan; then the toelichting, Enter to the next
         await pilot.press(*"loopt goed")
-        await pilot.press("ctrl+g")
+        await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("ctrl+d")
+        await pilot.press("d", "enter")
         await pilot.pause()
         await pilot.press("escape", "ctrl+q")
     saved = store.load(session.id)

@@ -272,7 +272,7 @@ async def test_quit_while_unsaved_warns_and_writes_elsewhere(store, veld, demo, 
         await pilot.pause()
         dialog = app.screen
         dialog.query_one("#unsaved-path").value = str(rescue)
-        await pilot.press("ctrl+e")
+        await pilot.press("enter")  # in the path field: write it there
         await pilot.pause()
     assert app.return_code == 0
     copy = rescue / f"{demo.id}.json"
@@ -291,11 +291,11 @@ async def test_quit_while_unsaved_retry_succeeds_once_disk_has_room(store, veld,
         await pilot.press("x", "enter", "ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, UnsavedDialog)
-        await pilot.press("ctrl+r")  # still full: the question comes back
+        await pilot.press("ctrl+s")  # still full: the question comes back
         await pilot.pause()
         assert isinstance(app.screen, UnsavedDialog)
         state["broken"] = False
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.return_code == 0
     assert store.load(demo.id).notes[-1].text.endswith("x")

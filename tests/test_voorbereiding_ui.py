@@ -158,11 +158,11 @@ async def test_voorbereiding_at_hand_on_the_board(store, veld, clock):
         await pilot.press("pagedown")  # Behoeften: gone
         await pilot.pause()
         assert not panel.display
-        await pilot.press("f10")  # in full, over the veld
+        await pilot.press("ctrl+d")  # in full, over the veld
         await pilot.pause()
         assert panel.display and panel.full and not board.query_one("#panes").display
         assert "Ouders akkoord met uitnodigen" in str(board.query_one("#prep-text").render())
-        await pilot.press("f10")  # hidden
+        await pilot.press("ctrl+d")  # hidden
         await pilot.pause()
         assert not panel.display and board.query_one("#panes").display
         # a note with a domain, then '#' on the note cycles it
@@ -174,8 +174,8 @@ async def test_voorbereiding_at_hand_on_the_board(store, veld, clock):
         await pilot.press("up", "number_sign")
         await pilot.pause()
         assert board.session.notes[-1].domain == "gezondheid"
-        # F11 changes the voorbereiding during the meeting, saved with the session
-        await pilot.press("escape", "f11")
+        # ^X changes the voorbereiding during the meeting, saved with the session
+        await pilot.press("escape", "ctrl+x")
         await pilot.pause()
         prep_screen = app.screen
         assert isinstance(prep_screen, PreparationScreen)

@@ -661,11 +661,24 @@ class ArrangerenApp(App[int]):
 
     # -- command palette ------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        """^P: every action by its Dutch name, with a Dutch prompt."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder="Zoek een actie…"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every action of the screen (and the app) by its Dutch name."""
+        """Every action of the screen (and the app) by its Dutch name.
+
+        Only the app's own bindings (each has an ``id``): Textual's widgets bring their
+        own, in English (an Input's "Copy selected text", ...), which are editing keys,
+        not actions of this app.
+        """
         seen: set[str] = set()
         for node, binding, _enabled, _tooltip in screen.active_bindings.values():
-            if not binding.description or binding.action in seen:
+            if not binding.id or not binding.description or binding.action in seen:
                 continue
             if binding.action == "command_palette":
                 continue

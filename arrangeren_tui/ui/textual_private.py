@@ -29,6 +29,16 @@ Overrides of private methods (by name, in their own modules):
     one-line bar. ``Input._on_paste`` inserts the text itself before ``on_paste`` would
     run, so the override is the only place to intercept it.
 
+Widgets of private modules, named only in CSS and queries:
+
+``ui/styles/arrangeren.tcss``: ``ToastRack``, ``ToastHolder`` and ``Toast``
+(``textual.widgets._toast``)
+    Notices (``notify``) are drawn by Textual's toasts; the stylesheet docks them at the
+    bottom, over the key bar, full width, the newest only, at most two lines, so that they
+    never cover the notes or the line being typed. Textual exports no public way to place
+    them.
+    ``tests/test_keys.py`` finds them with ``query("Toast")``. Nothing is imported.
+
 Names of private modules, used only as strings:
 
 ``tests/test_layers.py``: ``textual.widgets._data_table`` and ``textual.widgets._text_area``

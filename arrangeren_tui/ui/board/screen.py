@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first us
 DRAFT_SAVE_DELAY = 0.4
 # A paste longer than this is not opened in an editor (too slow to type in) but laid whole.
 HUGE_PASTE = 20_000
+PARTY_KEYS = 6  # F1-F6 select a party (see BINDINGS)
 
 
 class BoardScreen(EmergencySave, Screen[None]):
@@ -62,9 +63,11 @@ class BoardScreen(EmergencySave, Screen[None]):
                 id="board.next_party"),
         Binding("shift+tab", "cycle_party(-1)", "Vorige partij", show=False, priority=True,
                 id="board.previous_party"),
-        Binding("pagedown,ctrl+n", "move_step(1)", "Stap ▶", key_display="PgDn", priority=True,
+        # ^F/^Y as well: PgDn/PgUp need Fn on many laptops (^N means "nieuw" elsewhere,
+        # and tmux takes ^B).
+        Binding("pagedown,ctrl+f", "move_step(1)", "Stap ▶", key_display="PgDn", priority=True,
                 id="board.next_step"),
-        Binding("pageup,ctrl+b", "move_step(-1)", "◀ Stap", key_display="PgUp", priority=True,
+        Binding("pageup,ctrl+y", "move_step(-1)", "◀ Stap", key_display="PgUp", priority=True,
                 id="board.previous_step"),
         Binding("up", "focus_notes", "Notities", key_display="↑", id="board.notes"),
         Binding("ctrl+t", "toggle_clock", "Klok", key_display="^T", priority=True,
@@ -91,11 +94,13 @@ class BoardScreen(EmergencySave, Screen[None]):
                 id="board.card"),
         Binding("ctrl+r", "verslag", "Verslag", key_display="^R", show=False, priority=True,
                 id="board.verslag"),
-        Binding("ctrl+e", "evaluate", "Vorige afspraken", key_display="^E", show=False,
-                priority=True, id="board.evaluate"),
-        Binding("f10", "toggle_preparation", "Voorbereiding", key_display="F10", show=False,
+        # ^E and ^D are shown (and taken) only where they apply: see check_action.
+        Binding("ctrl+e", "evaluate", "Evalueren", key_display="^E", priority=True,
+                id="board.evaluate"),
+        # Control keys, not F10/F11: many terminals keep those (menu, full screen).
+        Binding("ctrl+d", "toggle_preparation", "Voorbereiding", key_display="^D",
                 priority=True, id="board.preparation"),
-        Binding("f11", "edit_preparation", "Voorbereiding bewerken", key_display="F11",
+        Binding("ctrl+x", "edit_preparation", "Voorbereiding bewerken", key_display="^X",
                 show=False, priority=True, id="board.edit_preparation"),
         Binding("f8", "close_session", "Gesprek afsluiten", key_display="F8", show=False,
                 id="board.close"),
@@ -139,8 +144,9 @@ class BoardScreen(EmergencySave, Screen[None]):
         yield StepBar(veld.steps, id="stepbar")
         yield PreparationPanel(id="prep-panel")
         with Grid(id="panes"):
-            for party in veld.parties:
-                yield PartyPane(party.key, party.label, id=f"pane-{party.key}")
+            for number, party in enumerate(veld.parties, start=1):
+                key = f"F{number}" if number <= PARTY_KEYS else ""
+                yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}")
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
         yield CaptureBar(id="capturebar")
@@ -160,7 +166,7 @@ class BoardScreen(EmergencySave, Screen[None]):
         began = not self.read_only and self.session.begin(self.now())
         if began:
             self.notify("Het geplande gesprek begint nu. De voorbereiding staat bij Puzzel en "
-                        "Beeld; F10 toont of verbergt hem.", timeout=8)
+                        "Beeld; ^D toont of verbergt hem.", timeout=8)
         banner.display = bool(self.read_only) or self.review
         if self.read_only:
             banner.update(f"ALLEEN LEZEN: {self.read_only}")
@@ -394,28 +400,34 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     # -- voorbereiding ---------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """^E only in a vervolggesprek, ^D only with a voorbereiding: elsewhere they are not
+        in the key bar or the palette, and the key is the capture line's own."""
+        if action == "evaluate":
+            return bool(self.session.evaluations)
+        if action == "toggle_preparation":
+            return not self.session.preparation.is_empty()
+        return True
+
     def action_toggle_preparation(self) -> None:
-        """F10: the voorbereiding short (in the puzzel and beeld steps), in full, or hidden."""
-        if self.session.preparation.is_empty():
-            self.notify("Er is geen voorbereiding vastgelegd. F11 opent hem om in te vullen.",
-                        timeout=4)
-            return
+        """^D: the voorbereiding short (in the puzzel and beeld steps), in full, or hidden."""
         order = ("kort", "vol", "uit")
         self.prep_mode = order[(order.index(self.prep_mode) + 1) % len(order)]
         self.refresh_board()
         veld = self.session.veld
         steps = " en ".join(veld.step(key).short for key in veld.prep_steps) or "geen stap"
         what = {"kort": f"kort bij {steps}", "vol": "helemaal", "uit": "verborgen"}
-        self.notify(f"Voorbereiding: {what[self.prep_mode]} (F10)", timeout=2)
+        self.notify(f"Voorbereiding: {what[self.prep_mode]} (^D)", timeout=2)
 
     def action_edit_preparation(self) -> None:
-        """F11: change the voorbereiding without leaving the meeting (saved with the session)."""
+        """^X: change the voorbereiding without leaving the meeting (saved with the session)."""
         if not self.editable():
             return
         from arrangeren_tui.ui.screens.preparation import PreparationScreen
 
         def closed() -> None:
             self.refresh_board()
+            self.refresh_bindings()  # a voorbereiding filled in now brings ^D
 
         self.app.push_screen(PreparationScreen(self.context, self.session, self.saver,
                                                on_close=closed))
@@ -456,10 +468,14 @@ class BoardScreen(EmergencySave, Screen[None]):
             capture.text, self.now(), party=capture.party, important=capture.important,
             domain=capture.domain,
         )
+        # One notice (only the newest shows): where the note went, and that the clock runs.
+        told = []
         if capture.party and capture.party != self.session.selected_party:
-            self.notify(f"Genoteerd bij {self.session.veld.party(capture.party).label}.", timeout=2)
+            told.append(f"Genoteerd bij {self.session.veld.party(capture.party).label}.")
         if not was_running:
-            self.notify("De klok loopt (^T pauzeert).", timeout=3)
+            told.append("De klok loopt (^T pauzeert).")
+        if told:
+            self.notify(" ".join(told), timeout=3 if not was_running else 2)
         self.session.set_draft("", 0)
         self.save()
         self.refresh_board(keep=note.id)
@@ -790,9 +806,6 @@ class BoardScreen(EmergencySave, Screen[None]):
         self.notify("Gesprek heropend.", timeout=2)
 
     def action_evaluate(self) -> None:
-        if not self.session.evaluations:
-            self.notify("Dit is geen vervolggesprek: er zijn geen vorige afspraken.", timeout=3)
-            return
         if not self.editable():
             return
         from arrangeren_tui.ui.dialogs.evaluation import EvaluationDialog

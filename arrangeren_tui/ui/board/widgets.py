@@ -99,24 +99,40 @@ class StepBar(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.steps = steps
 
-    def _chips(self, names: bool) -> Text:
+    def _chips(self, limit: int | None, all_minutes: bool) -> Text:
+        """One chip per step: its number and short name, the name cut to ``limit``
+        characters (None: whole, 0: none); the current step always whole, with minutes."""
         line = Text()
         for index, step in enumerate(self.steps):
             is_current = index == self.current
-            label = f"{index + 1} {step.short} {step.minutes}′" if names or is_current else (
-                f"{index + 1}·{step.minutes}′"
-            )
+            name = step.short
+            if not is_current and limit is not None:
+                name = name if len(name) <= limit else name[: max(0, limit - 1)] + "…"
+                name = "" if limit == 0 else name
+            label = f"{index + 1} {name}".rstrip()
+            if is_current or all_minutes:
+                label += f" {step.minutes}′"
             style = "bold reverse" if is_current else ("dim" if index < self.current else "")
-            if line:
-                line.append(" ")
             line.append(f" {label} ", style=style)
         return line
 
+    def _fitting_chips(self, width: int) -> Text:
+        """Names as far as they fit: every name and minutes; else every name, minutes only
+        on the current step; else the names cut evenly, longest first; else numbers."""
+        for all_minutes in (True, False):
+            chips = self._chips(None, all_minutes)
+            if chips.cell_len <= width:
+                return chips
+        longest = max(len(step.short) for step in self.steps)
+        for limit in range(longest - 1, 2, -1):
+            chips = self._chips(limit, False)
+            if chips.cell_len <= width:
+                return chips
+        return self._chips(0, False)
+
     def render(self) -> Text:
         width = self.size.width or 80
-        chips = self._chips(names=True)
-        if chips.cell_len > width:
-            chips = self._chips(names=False)
+        chips = self._fitting_chips(width)
         chips.truncate(width, overflow="ellipsis")
         step = self.steps[self.current]
         right = f" stap {self.step_time} " if self.step_time else ""  # none when closed
@@ -210,11 +226,13 @@ class PartyPane(Vertical):
     class Focused(Message):
         party: str
 
-    def __init__(self, party: str, label: str, **kwargs: object) -> None:
+    def __init__(self, party: str, label: str, key: str = "", **kwargs: object) -> None:
+        """``key`` is the key that selects this party ("F2"), shown before its label."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.party = party
         self.label = label
-        self.border_title = label
+        self.title_label = f"{key} {label}" if key else label
+        self.border_title = self.title_label
         self._shown: list[tuple[object, ...]] = []
 
     def compose(self) -> ComposeResult:
@@ -233,7 +251,7 @@ class PartyPane(Vertical):
         shown: list[tuple[object, ...]] = [(n.id, n.text, n.important, n.domain) for n in notes]
         shown += [(f"k{c.id}", c.title, c.intensity, c.wie, c.wanneer) for c in cards]
         count = len(notes) + len(cards)
-        self.border_title = f"{self.label} ({count})" if count else self.label
+        self.border_title = f"{self.title_label} ({count})" if count else self.title_label
         if shown == self._shown:
             return
         self._shown = shown
@@ -317,7 +335,7 @@ PREP_LINES = 3  # content lines of the short voorbereiding (plus its heading lin
 
 class PreparationPanel(VerticalScroll):
     """The voorbereiding on the board: short in the veld's puzzel and beeld steps, in full on
-    F10, or hidden.
+    ^D, or hidden.
 
     It never takes focus, so typing stays in the capture bar; the text is rebuilt
     only when the session's voorbereiding, the step or the mode changed.
@@ -385,21 +403,21 @@ def preparation_short(prep: Preparation, *, puzzle: bool) -> Text:
             lines.append(("Mee", ", ".join(docs)))
     lines = [(label, value) for label, value in lines if value.strip()]
     text = Text("Voorbereiding", style="bold")
-    text.append("  F10 alles · F11 bewerken", style="dim")
+    text.append("  ^D alles · ^X bewerken", style="dim")
     for label, value in lines[:PREP_LINES]:
         text.append(f"\n{label}: ", style="bold")
         text.append(one_line(value, 64))
     if len(lines) > PREP_LINES:
         text.append(f"  (+{len(lines) - PREP_LINES})", style="dim")
     if not lines:
-        text.append("\nNiets voor deze stap; F10 toont de hele voorbereiding.", style="dim")
+        text.append("\nNiets voor deze stap; ^D toont de hele voorbereiding.", style="dim")
     return text
 
 
 def preparation_text(prep: Preparation, session: Session) -> Text:
     """The whole voorbereiding, wrapped by the widget."""
     text = Text("Voorbereiding", style="bold")
-    text.append("  F10 verbergen · F11 bewerken", style="dim")
+    text.append("  ^D verbergen · ^X bewerken", style="dim")
 
     def section(title: str, body: str) -> None:
         if body.strip():

@@ -194,10 +194,10 @@ class UnsavedDialog(ModalScreen[UnsavedChoice | None]):
     CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
-        Binding("ctrl+r", "choose('retry')", "Opnieuw proberen", key_display="^R",
+        # ^S keeps, as everywhere; Enter in the path field writes it there. (Not ^R and
+        # ^E: on the board those are the verslag and the evaluation.)
+        Binding("ctrl+s", "choose('retry')", "Opnieuw opslaan", key_display="^S",
                 priority=True, id="unsaved.retry"),
-        Binding("ctrl+e", "choose('elsewhere')", "Elders opslaan", key_display="^E",
-                priority=True, id="unsaved.elsewhere"),
         Binding("escape", "back", "Terug", key_display="Esc", id="unsaved.back"),
     ]
 
@@ -217,9 +217,9 @@ class UnsavedDialog(ModalScreen[UnsavedChoice | None]):
             yield Label("Elders opslaan als:", classes="field-label")
             yield TextInput(self.default_path, id="unsaved-path", compact=True)
             with Horizontal(classes="dialog-row"):
-                yield Button("Elders opslaan ^E", variant="primary", id="unsaved-elsewhere",
-                             compact=True)
-                yield Button("Opnieuw ^R", id="unsaved-retry", compact=True)
+                yield Button("Elders opslaan (Enter)", variant="primary",
+                             id="unsaved-elsewhere", compact=True)
+                yield Button("Opnieuw ^S", id="unsaved-retry", compact=True)
                 yield Button("Toch stoppen, notities kwijt", variant="error",
                              id="unsaved-discard", compact=True)
             yield Static("Esc: terug naar het gesprek", classes="dialog-help")

@@ -45,11 +45,12 @@ def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes,  # 
         try:
             record_export(session[0], session[1], target, data)
         except (OSError, TimeoutError):
-            screen.notify(f"Geschreven: {target}. Let op: het staat niet in de lijst die bij "
-                          "verwijderen van het gesprek wordt opgeruimd; verwijder het dan zelf.",
-                          severity="warning", timeout=12)
+            screen.notify(f"Geschreven: {name} in {folder}. Let op: het staat niet in de lijst "
+                          "die bij verwijderen van het gesprek wordt opgeruimd; verwijder het "
+                          "dan zelf.", severity="warning", timeout=12)
             return target
-    screen.notify(f"Geschreven: {target}", timeout=6)
+    # The file name first, whole: a long folder may wrap, the name stays on one line.
+    screen.notify(f"Geschreven: {name} in {folder}", timeout=6)
     return target
 
 

@@ -110,7 +110,7 @@ class InvitationsScreen(Screen[None]):
             invitation = render_invitation(self.session, role, self.template_dirs or [])
         except InvitationError as error:
             preview.update(f"Geen uitnodiging: {error}.\n\n"
-                           "(e op het startscherm, F11 op het arrangeerveld)")
+                           "(e op het startscherm, ^X op het arrangeerveld)")
             return
         preview.update(invitation.text)
 
