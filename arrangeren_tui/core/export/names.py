@@ -473,6 +473,18 @@ def other_person(entry: str) -> Person:
 
 
 UNKNOWN_PERSON = "[naam]"
+_LIST_SEPARATOR = re.compile(r"[,;\n](?![^()]*\))")
+
+
+def split_other_people(text: str) -> tuple[str, ...]:
+    """'Sem (broer), Lotte (zus); Karim' -> three entries (a comma in brackets stays)."""
+    entries = (" ".join(part.split()) for part in _LIST_SEPARATOR.split(text))
+    return tuple(dict.fromkeys(e for e in entries if e))
+
+
+def join_other_people(entries: Iterable[str]) -> str:
+    """The list as one line for a form field: 'Sem (broer), Lotte (zus)'."""
+    return ", ".join(entries)
 
 
 def register_for(session: Session) -> NameRegister:
