@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from arrangeren_tui.core.text import initials
@@ -81,6 +82,7 @@ _DIMINUTIVE = ("etjes", "tjes", "pjes", "kjes", "jes", "etje", "tje", "pje", "kj
 _SENTENCE_END = re.compile(r"(?:^|[!?]|[^\W\d_]{2}\.|[\n⏎])\s*$")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Compare form: diacritics off, case folded, curly apostrophe straight ("Aïcha" -> "aicha")."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -194,7 +196,8 @@ def _folded(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(t.norm for word in words for t in _tokens(word))
 
 
-def _bases(norm: str) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=8192)
+def _bases(norm: str) -> tuple[tuple[str, bool], ...]:
     """The forms a typed word may come from: itself, without a possessive or diminutive ending."""
     out = [(norm, False)]
     for ending in _POSSESSIVE:
@@ -209,7 +212,7 @@ def _bases(norm: str) -> list[tuple[str, bool]]:
             out.append((base, False))
             if len(base) >= 3 and base[-1] == base[-2]:  # Semmetje, Bassie
                 out.append((base[:-1], False))
-    return out
+    return tuple(out)
 
 
 def _initials_pattern(letters: list[tuple[str, bool]]) -> re.Pattern[str] | None:
@@ -236,10 +239,13 @@ class NameRegister:
     _multi: dict[str, list[_Form]] = field(default_factory=dict, repr=False)
     _initials: list[tuple[re.Pattern[str], int]] = field(default_factory=list, repr=False)
     _particles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _starts: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         for index, person in enumerate(self.people):
             self._add(index, person)
+        # The first two letters of every one-word form: a quick "cannot be a name" test.
+        self._starts = {form[:2] for form in self._single}
         for forms in self._multi.values():
             forms.sort(key=lambda f: -len(f.tokens))
 
@@ -322,6 +328,8 @@ class NameRegister:
                 possessive = found
             if ok:
                 return _Hit(token.start, tokens[end - 1].end, form.person, possessive), end
+        if token.norm[:2] not in self._starts:
+            return None
         for base, possessive in _bases(token.norm):
             entries = self._single.get(base)
             if entries and self._capital_ok(token, base):
