@@ -443,3 +443,39 @@ async def test_names_dialog_on_the_board_edits_the_other_people(tmp_path, veld):
         await pilot.press("ctrl+g")  # leave the board: it saves
         await pilot.pause()
     assert store.load(session.id).meta.other_people == ("Lotte (zus)", "Sem (klasgenoot)")
+
+
+async def test_leaving_the_export_screen_ends_a_running_check(stored, tmp_path, veld,
+                                                             monkeypatch):
+    import subprocess
+    import time
+
+    from arrangeren_tui.ui.app import ArrangerenApp
+
+    store, session = stored
+    started: list[subprocess.Popen[bytes]] = []
+
+    def slow_check(texts, *, on_start=None, **kw):  # type: ignore[no-untyped-def]
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+        started.append(process)
+        if on_start is not None:
+            on_start(process)
+        process.wait()
+        raise namecheck.NameCheckError("gestopt")
+
+    monkeypatch.setattr(namecheck, "find_in_subprocess", slow_check)
+    app = ArrangerenApp(store=store, veld=veld, open_session=session.id,
+                        now=FakeClock(NOW), today=lambda: TODAY, export_dir=tmp_path / "uit")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("p")
+        for _ in range(50):
+            if started:
+                break
+            await pilot.pause(0.05)
+        begin = time.monotonic()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert time.monotonic() - begin < 10
+    assert started and started[0].poll() is not None

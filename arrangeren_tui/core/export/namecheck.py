@@ -20,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,23 +126,37 @@ def find(texts: list[Text]) -> list[Finding]:
     return list(found.values())
 
 
-def find_in_subprocess(texts: list[Text], *, timeout: float = TIMEOUT) -> list[Finding]:
-    """``find`` in a process of its own, so its memory is given back; NameCheckError if it fails."""
+def find_in_subprocess(texts: list[Text], *, timeout: float = TIMEOUT,
+                       on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+                       ) -> list[Finding]:
+    """``find`` in a process of its own, so its memory is given back; NameCheckError if it fails.
+
+    ``on_start`` gets the process, so that a screen that is closed can end it (a check
+    takes seconds; nobody should wait for one that is no longer wanted).
+    """
     if not texts:
         return []
     payload = json.dumps([[text, [list(s) for s in spans]] for text, spans in texts])
     try:
-        result = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-m", "arrangeren_tui.core.export.namecheck"],
-            input=payload.encode("utf-8"), capture_output=True, timeout=timeout, check=False,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
+        if on_start is not None:
+            on_start(process)
+        try:
+            out, err = process.communicate(payload.encode("utf-8"), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
     except (OSError, subprocess.TimeoutExpired) as error:
         raise NameCheckError(f"de tweede namencontrole liep niet: {error}") from error
-    if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    if process.returncode != 0:
+        lines = err.decode("utf-8", "replace").strip().splitlines()
         raise NameCheckError(lines[-1] if lines else
-                             f"de tweede namencontrole stopte met code {result.returncode}")
-    rows: list[Any] = json.loads(result.stdout.decode("utf-8"))
+                             f"de tweede namencontrole stopte met code {process.returncode}")
+    rows: list[Any] = json.loads(out.decode("utf-8"))
     return [Finding(str(text), str(kind)) for text, kind in rows]
 
 

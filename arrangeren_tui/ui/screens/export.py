@@ -7,6 +7,7 @@ thread; until it is back and, if it found something, the user chose to replace i
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
-from arrangeren_tui.core.export import formats
+from arrangeren_tui.core.export import formats, namecheck
 from arrangeren_tui.core.export.formats import export_filename, render_export
 from arrangeren_tui.core.export.namecheck import Finding, NameCheckError, describe
 from arrangeren_tui.core.export.names import Person
@@ -85,6 +86,7 @@ class ExportScreen(Screen[None]):
         self.findings: list[Finding] | None = None  # None: the check has not come back
         self.check_error = ""
         self.replace_found: bool | None = None  # None: not decided yet
+        self._check_process: subprocess.Popen[bytes] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="export-title")
@@ -149,11 +151,20 @@ class ExportScreen(Screen[None]):
     def _check_names(self, now: float) -> None:
         """The second pass, off the event loop: deduce takes seconds in its own process."""
         try:
-            findings = formats.unreplaced_names(self.session, now=now)
+            texts = formats.pseudonymised_texts(self.session, now=now)
+            findings = namecheck.find_in_subprocess(texts, on_start=self._started)
         except NameCheckError as error:
             self.post_message(NamesChecked([], str(error)))
             return
         self.post_message(NamesChecked(findings))
+
+    def _started(self, process: subprocess.Popen[bytes]) -> None:
+        self._check_process = process
+
+    def on_unmount(self) -> None:
+        """A check nobody waits for any more ends now (^Q does not wait for it either)."""
+        if self._check_process is not None and self._check_process.poll() is None:
+            self._check_process.kill()
 
     def on_names_checked(self, message: NamesChecked) -> None:
         self.findings = message.findings
