@@ -413,7 +413,7 @@ async def test_afspraak_under_the_cursor_shows_in_full_at_80x24(store, veld, dec
 async def test_picker_says_other_parties_have_hits_and_keeps_alle_partijen(store, veld, demo,
                                                                           deck):
     """Issue 14.11: with the filter on the selected party, a search with no hit there says
-    how many other parties have (^A shows them); "alle partijen" stays for the next ^K."""
+    how many other parties have (^W shows them); "alle partijen" stays for the next ^K."""
     app = make_app(store, veld, deck, open_session=demo.id)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+k")
@@ -425,8 +425,8 @@ async def test_picker_says_other_parties_have_hits_and_keeps_alle_partijen(store
         assert picker.results == []
         preview = str(picker.query_one("#picker-preview").render())
         assert "Geen kaart bij Ouders, wel" in preview and "JGZ" in preview
-        assert "^A: alle partijen" in preview
-        await pilot.press("ctrl+a")
+        assert "^W: alle partijen" in preview
+        await pilot.press("ctrl+w")
         await pilot.pause()
         assert picker.filters().party is None
         assert picker.results and picker.results[0].party == "jgz"
@@ -438,7 +438,7 @@ async def test_picker_says_other_parties_have_hits_and_keeps_alle_partijen(store
         again = app.screen
         assert isinstance(again, CardPicker) and again is not picker
         assert again.filters().party is None, "alle partijen is remembered"
-        await pilot.press("ctrl+a")  # back to the selected party, and remembered too
+        await pilot.press("ctrl+w")  # back to the selected party, and remembered too
         await pilot.pause()
         assert again.filters().party == "ouders"
         await pilot.press("escape")

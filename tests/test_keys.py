@@ -160,6 +160,8 @@ async def palette_titles(app: ArrangerenApp, pilot) -> list[str]:  # type: ignor
 def dutch_descriptions(screen: Screen[object], app: ArrangerenApp) -> set[str]:
     """The descriptions of the app's own bindings (each has an id), and the theme command."""
     names = {"Thema wisselen"}
+    # Actions without a key of their own, listed by name (the board's Namen).
+    names.update(title for title, _help, _action in getattr(type(screen), "PALETTE_COMMANDS", ()))
     for node in [app, *screen.ancestors_with_self, *screen.walk_children()]:
         for binding in getattr(node, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.id and binding.description:
@@ -190,7 +192,7 @@ async def test_the_command_palette_lists_the_boards_actions_in_dutch(store, veld
 # one description.
 SAME_MEANING = {
     "ctrl+s": {"Opslaan", "Nu opslaan", "Gesprek aanmaken", "Vastleggen", "Neerleggen",
-               "Plannen", "Opnieuw opslaan"},
+               "Plannen", "Opnieuw opslaan", "Aanmaken", "Bewaren"},
     "ctrl+n": {"Deelnemer erbij", "Blanco kaart"},
     "ctrl+o": {"Overzicht", "Terug"},  # opens the overview, and closes it again
     "ctrl+f": {"Stap ▶", "Volgende"},  # forward: the next step, the next afspraak

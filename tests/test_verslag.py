@@ -165,12 +165,17 @@ def test_pseudonymised_leaves_no_name_behind(veld):
              if len(part) >= 3 and part[0].isupper() and part != "IB'er)"}
     for word in [*names, *parts]:
         assert word not in markdown, word
-    assert "T.d.J." in markdown and "de moeder" in markdown and "de leraar" in markdown
-    assert structure(markdown)[1] == [10, 7, 2, 3]
+    assert "T.d.J." in markdown and "De moeder belt de leraar" in markdown
+    # The header leaves out school, place (two rows) and the exact date.
+    assert structure(markdown)[1] == [8, 7, 2, 3]
+    assert "| Datum | november 2026 |" in markdown and "De Linde" not in markdown
 
 
-def test_export_command_to_a_folder(capsys, tmp_path, veld):
+def test_export_command_to_a_folder(capsys, tmp_path, veld, monkeypatch):
+    from arrangeren_tui.core.export import namecheck
     from arrangeren_tui.core.storage.store import SessionStore
+
+    monkeypatch.setattr(namecheck, "find_in_subprocess", lambda texts, **kw: [])
 
     store = SessionStore(tmp_path / "store")
     store.ensure()
@@ -258,9 +263,14 @@ def test_foto_is_valid_svg_with_every_note_and_card(veld, pseudonymise):
         assert "Tessa de Jong" in texts
 
 
-async def test_verslag_from_the_app_preview_and_write(tmp_path, veld):
+async def test_verslag_from_the_app_preview_and_write(tmp_path, veld, monkeypatch):
     from conftest import TODAY, FakeClock
     from textual.widgets import Markdown
+
+    from arrangeren_tui.core.export import namecheck
+
+    # The second name check (deduce, seconds in its own process) is tested in test_names.py.
+    monkeypatch.setattr(namecheck, "find_in_subprocess", lambda texts, **kw: [])
 
     from arrangeren_tui.core.storage.store import SessionStore
     from arrangeren_tui.ui.app import ArrangerenApp
@@ -282,6 +292,7 @@ async def test_verslag_from_the_app_preview_and_write(tmp_path, veld):
         assert "Tessa de Jong" in preview.source and "## Toestemming" in preview.source
         await pilot.press("m", "h", "f")
         await pilot.press("p")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Tessa" not in preview.source and "T.d.J." in preview.source
         await pilot.press("m")

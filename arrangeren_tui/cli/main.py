@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from arrangeren_tui import __version__
 from arrangeren_tui.cli import planning_args
@@ -25,7 +25,7 @@ from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
 from arrangeren_tui.core import fields
 from arrangeren_tui.core.errors import os_problem
 from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
-from arrangeren_tui.core.model import SessionMeta
+from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.paths import (
     STORE_ENV,
     deck_cache_path,
@@ -50,6 +50,9 @@ from arrangeren_tui.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, E
 
 # How much of a school or group name ``list`` shows (the pupil: fields.MAX_PUPIL_LENGTH).
 LIST_WIDTH = 40
+
+if TYPE_CHECKING:
+    from arrangeren_tui.core.export.names import Person
 
 # The shortest meeting ``arrangeren new --duur`` takes. The form and the planning take
 # core.fields.MIN_MINUTES (10); the command line has always taken 1, and tests/test_cli.py
@@ -129,7 +132,16 @@ def build_parser() -> DutchParser:
                              "het veld")
     export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
     export.add_argument("--pseudoniem", action="store_true",
-                        help="leerling als initialen, deelnemers als hun rol")
+                        help="leerling als initialen, ieder ander als zijn rol; kop zonder "
+                             "school, plaats en precieze datum")
+    found = export.add_mutually_exclusive_group()
+    found.add_argument("--vervang-gevonden", action="store_true",
+                       help="met --pseudoniem: vervang ook alle namen die de tweede controle "
+                            "vindt en die in geen namenlijst staan")
+    found.add_argument("--laat-staan", action="store_true",
+                       help="met --pseudoniem: laat die namen staan (zonder te vragen)")
+    export.add_argument("--volledige-kop", action="store_true",
+                        help="met --pseudoniem: school, plaats en datum toch in de kop")
 
     invite = commands.add_parser("uitnodiging", help="schrijf de uitnodiging voor één rol")
     invite.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
@@ -469,10 +481,42 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _second_pass(session: Session, args: argparse.Namespace, now: float) -> tuple[Person, ...]:
+    """Names the register missed (deduce): shown, then replaced or left as the user says."""
+    from arrangeren_tui.core.export.formats import unreplaced_names
+    from arrangeren_tui.core.export.namecheck import NameCheckError, describe
+
+    try:
+        findings = unreplaced_names(session, now=now)
+    except NameCheckError as error:
+        sys.stderr.write(f"arrangeren: let op, alleen de namenlijst is gebruikt: {error}\n")
+        return ()
+    if not findings:
+        return ()
+    sys.stderr.write(f"Mogelijk nog namen: {describe(findings)}\n")
+    replace = args.vervang_gevonden
+    if not (replace or args.laat_staan):
+        if not sys.stdin.isatty():
+            fail("kies --vervang-gevonden of --laat-staan; er is niets geschreven", EXIT_USAGE)
+        sys.stderr.write("Vervangen (v) of laten staan (l)? ")
+        sys.stderr.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("v", "l"):
+            fail("niets geschreven")
+        replace = answer == "v"
+    return tuple(f.person() for f in findings) if replace else ()
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if not args.pseudoniem and (args.vervang_gevonden or args.laat_staan or args.volledige_kop):
+        fail("--vervang-gevonden, --laat-staan en --volledige-kop gaan alleen met --pseudoniem",
+             EXIT_USAGE)
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
-    text = render_export(session, args.format, now=time.time(), pseudonymise=args.pseudoniem)
+    now = time.time()
+    extra = _second_pass(session, args, now) if args.pseudoniem else ()
+    text = render_export(session, args.format, now=now, pseudonymise=args.pseudoniem,
+                         extra=extra, full_header=args.volledige_kop)
     if not args.output:
         sys.stdout.write(text)
         return 0

@@ -59,6 +59,8 @@ class SessionMeta:
     planned_minutes: int = 90
     time: str = ""  # HH:MM, for a planned meeting
     invited: tuple[str, ...] = ()  # party keys invited to a planned meeting
+    # Other people who come up (siblings, other children): "Sem (broer)" or "Sem".
+    other_people: tuple[str, ...] = ()
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -74,6 +76,7 @@ class SessionMeta:
             "planned_minutes": self.planned_minutes,
             "time": self.time,
             "invited": list(self.invited),
+            "other_people": list(self.other_people),
         }
 
     @classmethod
@@ -92,6 +95,7 @@ class SessionMeta:
             planned_minutes=int(record.get("planned_minutes", 90)),
             time=str(record.get("time", "")),
             invited=tuple(str(p) for p in record.get("invited", [])),
+            other_people=tuple(str(p) for p in record.get("other_people", [])),
         )
 
 
@@ -721,6 +725,12 @@ class Session:
         self.meta = replace(self.meta, **changes)
         if "planned_minutes" in changes and not self.clock.started:
             self.clock = Clock(planned_seconds=self.meta.planned_minutes * 60)
+        self.touch(now)
+
+    def set_other_people(self, entries: list[str] | tuple[str, ...], now: float) -> None:
+        """The other people who come up (siblings, other children): one entry each, no blanks."""
+        cleaned = tuple(dict.fromkeys(" ".join(e.split()) for e in entries if e.strip()))
+        self.meta = replace(self.meta, other_people=cleaned)
         self.touch(now)
 
     def external_parties(self) -> list[str]:

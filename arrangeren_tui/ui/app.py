@@ -689,6 +689,9 @@ class ArrangerenApp(App[int]):
                 f"toets: {key}",
                 partial(self.run_action, binding.action, node),
             )
+        extra: tuple[tuple[str, str, str], ...] = getattr(type(screen), "PALETTE_COMMANDS", ())
+        for title, help_text, action in extra:
+            yield SystemCommand(title, help_text, partial(self.run_action, action, screen))
         yield SystemCommand("Thema wisselen", "kies de kleuren", self.action_change_theme)
 
     # -- running safely ----------------------------------------------------------------

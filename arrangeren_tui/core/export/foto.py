@@ -11,7 +11,8 @@ import re
 import textwrap
 from html import escape
 
-from arrangeren_tui.core.export.verslag import Names, pseudonyms
+from arrangeren_tui.core.export.names import NameRegister
+from arrangeren_tui.core.export.verslag import month_of, pseudonyms
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import safe_text
 
@@ -39,7 +40,7 @@ def _lines(text: str, limit: int = LINES_PER_ITEM, width: int = WRAP) -> list[st
     return lines
 
 
-def _cell_items(session: Session, names: Names, step: str,
+def _cell_items(session: Session, names: NameRegister, step: str,
                 party: str) -> list[tuple[str, list[str]]]:
     """One cell's post-its and cards as (kind, wrapped lines), at most MAX_ITEMS of them."""
     items: list[tuple[str, list[str]]] = []
@@ -57,9 +58,10 @@ def _cell_items(session: Session, names: Names, step: str,
     return items
 
 
-def render_svg(session: Session, *, pseudonymise: bool = False) -> str:
-    """The veld as one self-contained SVG document."""
-    names = pseudonyms(session) if pseudonymise else Names()
+def render_svg(session: Session, *, pseudonymise: bool = False,
+               names: NameRegister | None = None, full_header: bool = False) -> str:
+    """The veld as one self-contained SVG document (pseudonymised as the verslag is)."""
+    names = pseudonyms(session, pseudonymise, names)
     veld = session.veld
     parties = veld.parties
     # Lay out every cell first: its items as (kind, lines).
@@ -73,8 +75,9 @@ def render_svg(session: Session, *, pseudonymise: bool = False) -> str:
     width = STEP_WIDTH + CELL_WIDTH * len(parties) + 20
     top = 70
     height = top + 30 + sum(heights) + 20
-    pupil = names.apply(session.meta.pupil)
-    title = f"Arrangeerveld · {pupil} · {session.meta.date}"
+    full = full_header or not pseudonymise
+    when = session.meta.date if full else month_of(session.meta.date)
+    title = names.apply(f"Arrangeerveld · {session.meta.pupil} · {when}")
     regie = names.apply(session.casusregie) or "—"
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',

@@ -29,9 +29,10 @@ from pathlib import Path
 
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.export.ics import CalendarEvent
+from arrangeren_tui.core.export.names import register_for
 from arrangeren_tui.core.export.verslag import escape_inline
 from arrangeren_tui.core.model import Session
-from arrangeren_tui.core.text import initials, one_line
+from arrangeren_tui.core.text import one_line
 
 HOME_ROLES = {"leraar": "school", "ouders": "ouders"}
 GENERIC_TEMPLATE = "extern"
@@ -354,8 +355,14 @@ def invitation_filename(session_id: str, role: str, fmt: str) -> str:
 
 def invitation_event(session: Session, role: str, dirs: Sequence[Path], *,
                      with_names: bool = False) -> CalendarEvent:
-    """The appointment for one role; the pupil's name only with ``with_names``."""
-    pupil = None if with_names else (initials(session.meta.pupil) or "de leerling")
+    """The appointment for one role; the pupil's name only with ``with_names``.
+
+    Without names the pupil goes through the same function as every pseudonymised text
+    (``names.register_for``): initials. Place, time and the facilitator stay: the invitee
+    needs them.
+    """
+    pupil = None if with_names else (register_for(session).apply(session.meta.pupil)
+                                     or "de leerling")
     invitation = render_invitation(session, role, dirs, pupil=pupil)
     meta = session.meta
     summary = "Arrangeergesprek"

@@ -3,8 +3,10 @@
 Whatever people typed is escaped so that it can never change the document's
 structure: no heading, list, table cell, code span or HTML can come out of a
 note. Control characters are shown as visible stand-ins. The pseudonymised
-variant replaces the pupil's name by initials and every participant's name by
-their role, in the header and inside the text of notes and afspraken.
+variant sends every typed text through one function (``NameRegister.apply``,
+see ``names.py``): the pupil's name becomes initials, everybody else's their
+role. Its header leaves out what makes the child easy to find (school, place,
+the exact date and time) unless ``full_header`` asks for them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ import re
 from dataclasses import dataclass
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAINS
+from arrangeren_tui.core.export.names import NO_NAMES, NameRegister, register_for
 from arrangeren_tui.core.model import DOCUMENT_LABELS, Session
-from arrangeren_tui.core.text import initials, safe_text
+from arrangeren_tui.core.text import safe_text
+
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december")
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
 # Markers that only count at the start of a line: lists, quotes, setext underlines.
@@ -43,49 +49,6 @@ def escape_block(text: str, indent: str = "  ") -> str:
     return ("\\\n" + indent).join(lines)
 
 
-@dataclass(frozen=True)
-class Names:
-    """What to write instead of a name; empty when not pseudonymised."""
-
-    replacements: tuple[tuple[re.Pattern[str], str], ...] = ()
-
-    def apply(self, text: str) -> str:
-        for pattern, stand_in in self.replacements:
-            text = pattern.sub(stand_in, text)
-        return text
-
-
-def pseudonyms(session: Session) -> Names:
-    """Pupil -> initials, participant and facilitator -> role; full names and name parts."""
-    pairs: list[tuple[str, str]] = []
-    pupil = session.meta.pupil.strip()
-    if pupil:
-        pairs.append((pupil, initials(pupil) or "de leerling"))
-    for person in session.meta.participants:
-        if person.name.strip():
-            label = person.role or session.veld.party(person.party).label
-            pairs.append((person.name.strip(), f"de {label}"))
-    facilitator = session.meta.facilitator.strip()
-    if facilitator:
-        base = re.sub(r"\s*\(.*\)\s*$", "", facilitator).strip()
-        pairs.append((facilitator, "de gespreksleider"))
-        if base and base != facilitator:
-            pairs.append((base, "de gespreksleider"))
-    # Name parts (first name, surname) of three letters or more, written with a capital.
-    parts: list[tuple[str, str]] = []
-    for name, stand_in in pairs:
-        for part in re.split(r"[\s'’-]+", name):
-            if len(part) >= 3 and part[0].isupper():
-                parts.append((part, stand_in))
-    replacements = []
-    for name, stand_in in sorted(pairs, key=lambda p: -len(p[0])):
-        replacements.append((re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE),
-                             stand_in))
-    for part, stand_in in sorted(parts, key=lambda p: -len(p[0])):
-        replacements.append((re.compile(rf"(?<!\w){re.escape(part)}(?!\w)"), stand_in))
-    return Names(tuple(replacements))
-
-
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cell or " " for cell in cells) + " |"
 
@@ -95,8 +58,9 @@ class _Parts:
     """What every section of the verslag needs: the session, the names to hide, party labels."""
 
     session: Session
-    names: Names
+    names: NameRegister
     labels: dict[str, str]
+    full_header: bool = True
 
     def text(self, value: str) -> str:
         return escape_inline(self.names.apply(value))
@@ -105,15 +69,36 @@ class _Parts:
         return self.text(self.labels.get(key, key))
 
 
-def render_markdown(session: Session, *, now: float, pseudonymise: bool = False) -> str:
-    """The verslag of one session as Markdown (``now`` is the wall time for a running clock)."""
-    names = pseudonyms(session) if pseudonymise else Names()
+def pseudonyms(session: Session, pseudonymise: bool,
+               names: NameRegister | None = None) -> NameRegister:
+    """The register to use: ``names`` if given, the session's own, or none at all."""
+    if not pseudonymise:
+        return NO_NAMES
+    return names if names is not None else register_for(session)
+
+
+def month_of(date: str) -> str:
+    """'2026-11-23' -> 'november 2026': the date of a pseudonymised header."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-\d{2}", date.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return ""
+    return f"{_MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
+
+
+def render_markdown(session: Session, *, now: float, pseudonymise: bool = False,
+                    names: NameRegister | None = None, full_header: bool = False) -> str:
+    """The verslag of one session as Markdown (``now`` is the wall time for a running clock).
+
+    ``names`` replaces the session's own register (the second pass adds to it);
+    ``full_header`` keeps school, place and the exact date in a pseudonymised header.
+    """
+    register = pseudonyms(session, pseudonymise, names)
     labels = {p.key: p.label for p in session.veld.parties}
-    parts = _Parts(session, names, labels)
+    parts = _Parts(session, register, labels, full_header or not pseudonymise)
     out: list[str] = ["# Verslag arrangeergesprek", ""]
     out += _meta_lines(parts, now)
     out += _participant_lines(parts)
-    out += _preparation_lines(session, names, labels)
+    out += _preparation_lines(session, register, labels)
     out += _evaluation_lines(parts)
     out += _step_lines(parts)
     out += _domain_lines(parts)
@@ -122,7 +107,7 @@ def render_markdown(session: Session, *, now: float, pseudonymise: bool = False)
     missing = session.missing()
     if missing:
         out += ["## Nog open", ""]
-        out += [f"- {escape_inline(names.apply(item))}" for item in missing]
+        out += [f"- {escape_inline(register.apply(item))}" for item in missing]
         out.append("")
     return "\n".join(out)
 
@@ -131,12 +116,12 @@ def _meta_lines(parts: _Parts, now: float) -> list[str]:
     session, text = parts.session, parts.text
     meta = session.meta
     actual = session.clock.elapsed(now) if session.clock.started else None
+    full = parts.full_header
     rows = [
         ("Leerling", text(meta.pupil)),
-        ("Datum", text(meta.date)),
-        *([("Tijd", text(meta.time))] if meta.time else []),
-        ("Plaats", text(meta.place)),
-        ("School", text(meta.school)),
+        ("Datum", text(meta.date) if full else (month_of(meta.date) or "niet vermeld")),
+        *([("Tijd", text(meta.time))] if meta.time and full else []),
+        *([("Plaats", text(meta.place)), ("School", text(meta.school))] if full else []),
         ("Groep", text(meta.group)),
         ("Gespreksleider", text(meta.facilitator)),
         ("Geplande duur", f"{meta.planned_minutes} minuten"),
@@ -261,7 +246,8 @@ def _consent_lines(parts: _Parts) -> list[str]:
     return out
 
 
-def _preparation_lines(session: Session, names: Names, labels: dict[str, str]) -> list[str]:
+def _preparation_lines(session: Session, names: NameRegister,
+                       labels: dict[str, str]) -> list[str]:
     """The voorbereiding: puzzel, kindperspectief, dialooginstrument, documents, invitations."""
     prep = session.preparation
     if prep.is_empty():
@@ -318,7 +304,8 @@ th { background: #eee; }
 """
 
 
-def render_html(session: Session, *, now: float, pseudonymise: bool = False) -> str:
+def render_html(session: Session, *, now: float, pseudonymise: bool = False,
+                names: NameRegister | None = None, full_header: bool = False) -> str:
     """The verslag as one self-contained HTML file, rendered from the Markdown.
 
     markdown-it-py's ``js-default`` preset leaves raw HTML off, so nothing typed
@@ -328,11 +315,12 @@ def render_html(session: Session, *, now: float, pseudonymise: bool = False) -> 
 
     from markdown_it import MarkdownIt
 
-    markdown = render_markdown(session, now=now, pseudonymise=pseudonymise)
+    markdown = render_markdown(session, now=now, pseudonymise=pseudonymise, names=names,
+                               full_header=full_header)
     body = MarkdownIt("js-default").render(markdown)
-    title = "Verslag arrangeergesprek"
-    if not pseudonymise:
-        title += f" {session.meta.date}"
+    register = pseudonyms(session, pseudonymise, names)
+    when = session.meta.date if full_header or not pseudonymise else month_of(session.meta.date)
+    title = register.apply(f"Verslag arrangeergesprek {when}".strip())
     return (
         "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{escape(title)}</title>\n<style>{PRINT_CSS}</style>\n</head>\n"

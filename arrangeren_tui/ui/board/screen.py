@@ -107,6 +107,12 @@ class BoardScreen(EmergencySave, Screen[None]):
         Binding("f9", "reopen_session", "Gesprek heropenen", key_display="F9", show=False,
                 id="board.reopen"),
     ]
+    # Actions without a key of their own (F10-F12 do not reach the app in many terminals,
+    # the control keys are taken): in the command palette (^P) by name.
+    PALETTE_COMMANDS = (
+        ("Namen", "andere personen die ter sprake komen, voor verslagen met pseudoniemen",
+         "names"),
+    )
 
     def __init__(
         self,
@@ -837,6 +843,19 @@ class BoardScreen(EmergencySave, Screen[None]):
             ),
             self._refocus_capture,
         )
+
+    def action_names(self) -> None:
+        """The name register: the other people whose names a pseudonymised export replaces."""
+        from arrangeren_tui.ui.dialogs.names import NamesDialog
+
+        def done(entries: tuple[str, ...] | None) -> None:
+            if entries is not None and entries != self.session.meta.other_people:
+                self.session.set_other_people(entries, self.now())
+                self.save()
+            self._refocus_capture()
+
+        read_only = bool(self.read_only) or self.review
+        self.app.push_screen(NamesDialog(self.session, read_only=read_only), done)
 
     def action_overview(self) -> None:
         from arrangeren_tui.ui.board.overview import OverviewScreen

@@ -88,7 +88,7 @@ class CardPicker(ModalScreen[PickResult | None]):
         Binding("pageup", "move(-8)", show=False, priority=True, id="picker.pageup"),
         Binding("ctrl+n", "blank", "Blanco kaart", key_display="^N", priority=True,
                 id="picker.blank"),
-        Binding("ctrl+a", "all_parties", "Alle partijen", key_display="^A", priority=True,
+        Binding("ctrl+w", "all_parties", "Alle partijen", key_display="^W", priority=True,
                 id="picker.all_parties"),
         Binding("escape", "cancel", "Annuleren", key_display="Esc", id="picker.cancel"),
         # On a closed filter Enter lays the card, as the help line says; space or the
@@ -196,7 +196,7 @@ class CardPicker(ModalScreen[PickResult | None]):
         per_party = ", ".join(f"{self.labels.get(key, key)} {count}"
                               for key, count in counts.items())
         return (f"Geen kaart bij {self.labels.get(filters.party, filters.party)}, wel "
-                f"{len(others)} bij andere partijen ({per_party}). ^A: alle partijen.\n\n")
+                f"{len(others)} bij andere partijen ({per_party}). ^W: alle partijen.\n\n")
 
     @on(OptionList.OptionHighlighted, "#picker-results")
     def _highlighted(self) -> None:
@@ -224,7 +224,7 @@ class CardPicker(ModalScreen[PickResult | None]):
             elsewhere = self._elsewhere()
             preview.update(Text(f"{elsewhere or 'Geen kaart gevonden. '}"
                                 "^N: schrijf een blanco kaart.", style="italic"))
-            help_line.update(f"{count} · {'^A: alle partijen · ' if elsewhere else ''}"
+            help_line.update(f"{count} · {'^W: alle partijen · ' if elsewhere else ''}"
                              "^N: blanco kaart · Esc: terug")
             return
         preview.update(card_preview(card, self.labels))

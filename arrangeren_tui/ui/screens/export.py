@@ -1,19 +1,30 @@
-"""The verslag on screen (Textual's Markdown viewer), and writing it for the leerlingdossier."""
+"""The verslag on screen (Textual's Markdown viewer), and writing it for the leerlingdossier.
+
+With pseudonyms on, the second name check (deduce, in its own process) runs in a
+thread; until it is back and, if it found something, the user chose to replace it
+(v) or leave it (l), nothing pseudonymised is written.
+"""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from arrangeren_tui.core.errors import os_reason
+from arrangeren_tui.core.export import formats, namecheck
 from arrangeren_tui.core.export.formats import export_filename, render_export
-from arrangeren_tui.core.export.verslag import render_markdown
+from arrangeren_tui.core.export.namecheck import Finding, NameCheckError, describe
+from arrangeren_tui.core.export.names import Person
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.storage.files import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.ui import SCREENS_CSS
@@ -54,6 +65,14 @@ def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes,  # 
     return target
 
 
+@dataclass
+class NamesChecked(Message):
+    """The second name check is back: what it found, or why it could not run."""
+
+    findings: list[Finding]
+    error: str = ""
+
+
 class ExportScreen(Screen[None]):
     """Preview, toggle the pseudonymised variant, write md / html / svg."""
 
@@ -62,6 +81,11 @@ class ExportScreen(Screen[None]):
     BINDINGS = [
         Binding("p", "toggle_pseudonym", "Pseudoniem aan/uit", key_display="p",
                 id="export.pseudonym"),
+        Binding("v", "found(True)", "Gevonden namen vervangen", key_display="v",
+                id="export.replace_found"),
+        Binding("l", "found(False)", "Laten staan", key_display="l", id="export.keep_found"),
+        Binding("k", "toggle_header", "Kop volledig aan/uit", key_display="k",
+                id="export.full_header"),
         Binding("m", "write('md')", "Markdown", key_display="m", id="export.md"),
         Binding("h", "write('html')", "HTML", key_display="h", id="export.html"),
         Binding("f", "write('svg')", "Foto (SVG)", key_display="f", id="export.svg"),
@@ -77,6 +101,11 @@ class ExportScreen(Screen[None]):
         self.now = now
         self.folder = folder or default_export_dir()
         self.pseudonymise = False
+        self.full_header = False
+        self.findings: list[Finding] | None = None  # None: the check has not come back
+        self.check_error = ""
+        self.replace_found: bool | None = None  # None: not decided yet
+        self._check_process: subprocess.Popen[bytes] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="export-title")
@@ -88,21 +117,91 @@ class ExportScreen(Screen[None]):
         self._show()
         self.query_one("#export-scroll").focus()
 
+    def _extra(self) -> tuple[Person, ...]:
+        if self.replace_found and self.findings:
+            return tuple(f.person() for f in self.findings)
+        return ()
+
+    def _status(self) -> str:
+        if not self.pseudonymise:
+            return "met namen"
+        if self.check_error:
+            return f"pseudoniem · alleen de namenlijst: {self.check_error}"
+        if self.findings is None:
+            return "pseudoniem · namencontrole loopt…"
+        if not self.findings:
+            return "pseudoniem · geen andere namen gevonden"
+        choice = {None: "v vervangen / l laten staan", True: "vervangen",
+                  False: "laten staan"}[self.replace_found]
+        return f"pseudoniem · Mogelijk nog namen: {describe(self.findings)} — {choice}"
+
     def _show(self) -> None:
-        variant = "pseudoniem" if self.pseudonymise else "met namen"
         self.query_one("#export-title", Static).update(
-            f" Verslag ({variant}) · schrijft naar {self.folder}"
+            f" Verslag ({self._status()}) · schrijft naar {self.folder}"
         )
-        markdown = render_markdown(self.session, now=self.now(),
-                                   pseudonymise=self.pseudonymise)
+        markdown = render_export(self.session, "md", now=self.now(),
+                                 pseudonymise=self.pseudonymise, extra=self._extra(),
+                                 full_header=self.full_header)
         self.query_one("#export-preview", Markdown).update(markdown)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "found":
+            return bool(self.pseudonymise and self.findings)
+        if action == "toggle_header":
+            return self.pseudonymise
+        return True
 
     def action_toggle_pseudonym(self) -> None:
         self.pseudonymise = not self.pseudonymise
+        if self.pseudonymise and self.findings is None and not self.check_error:
+            self._check_names(self.now())
+        self._show()
+        self.refresh_bindings()
+
+    def action_toggle_header(self) -> None:
+        self.full_header = not self.full_header
         self._show()
 
+    def action_found(self, replace: bool) -> None:
+        self.replace_found = replace
+        self._show()
+
+    @work(thread=True, exclusive=True, group="namecheck")
+    def _check_names(self, now: float) -> None:
+        """The second pass, off the event loop: deduce takes seconds in its own process."""
+        try:
+            texts = formats.pseudonymised_texts(self.session, now=now)
+            findings = namecheck.find_in_subprocess(texts, on_start=self._started)
+        except NameCheckError as error:
+            self.post_message(NamesChecked([], str(error)))
+            return
+        self.post_message(NamesChecked(findings))
+
+    def _started(self, process: subprocess.Popen[bytes]) -> None:
+        self._check_process = process
+
+    def on_unmount(self) -> None:
+        """A check nobody waits for any more ends now (^Q does not wait for it either)."""
+        if self._check_process is not None and self._check_process.poll() is None:
+            self._check_process.kill()
+
+    def on_names_checked(self, message: NamesChecked) -> None:
+        self.findings = message.findings
+        self.check_error = message.error
+        self._show()
+        self.refresh_bindings()
+
     def action_write(self, kind: str) -> None:
-        text = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise)
+        if self.pseudonymise and self.findings is None and not self.check_error:
+            self.notify("Even wachten: de namencontrole loopt nog.", timeout=4)
+            return
+        if self.pseudonymise and self.findings and self.replace_found is None:
+            self.notify(f"Mogelijk nog namen: {describe(self.findings)}. "
+                        "Kies eerst: v vervangen of l laten staan.", severity="warning",
+                        timeout=8)
+            return
+        text = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise,
+                             extra=self._extra(), full_header=self.full_header)
         name = export_filename(self.session.id, kind, pseudonymise=self.pseudonymise)
         noted = None if self.store_root is None else (self.store_root, self.session.id)
         write_for_the_file(self, self.folder, name, text.encode("utf-8"), session=noted)

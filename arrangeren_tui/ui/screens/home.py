@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from arrangeren_tui.core import fields
+from arrangeren_tui.core.export.names import join_other_people, split_other_people
 from arrangeren_tui.core.fields import validate_session
 from arrangeren_tui.core.model import (
     HOME_PARTIES,
@@ -551,6 +552,9 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                 yield from self._field("Plaats", "f-plaats", value=preset.place)
                 yield from self._field("Gespreksleider", "f-gespreksleider",
                                        value=preset.facilitator)
+                yield from self._field("Andere namen (broers, zussen, ...)", "f-andere",
+                                       placeholder="bv. Sem (broer), Lotte (zus)",
+                                       value=join_other_people(preset.other_people))
                 if self.planned:
                     yield Label("Uitnodigen (alleen met toestemming van de ouders; "
                                 "vast te leggen in de voorbereiding)", classes="field-label")
@@ -665,6 +669,7 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                     box.id.removeprefix("f-inv-") for box in self.query(Checkbox)
                     if box.id and box.id.startswith("f-inv-") and box.value
                 ),
+                other_people=split_other_people(value("f-andere")),
             ),
             None,
         )
