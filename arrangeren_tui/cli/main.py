@@ -22,7 +22,7 @@ from arrangeren_tui import __version__
 from arrangeren_tui.cli import planning_args
 from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
 from arrangeren_tui.core import fields
-from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
+from arrangeren_tui.core.export.formats import BINARY, FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import SessionMeta
 from arrangeren_tui.core.paths import (
     deck_cache_path,
@@ -118,8 +118,9 @@ def build_parser() -> DutchParser:
     export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
     export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     export.add_argument("--format", choices=list(FORMATS), default="md",
-                        help="md: Markdown (standaard), html: om af te drukken, svg: foto van "
-                             "het veld")
+                        help="md: Markdown (standaard), html: om af te drukken, pdf: PDF/A "
+                             "voor het leerlingdossier (met de foto), svg: foto van het veld, "
+                             "json: gegevensbestand (docs/arrangeergesprek.schema.json)")
     export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
     export.add_argument("--pseudoniem", action="store_true",
                         help="leerling als initialen, deelnemers als hun rol")
@@ -433,12 +434,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
-    text = render_export(session, args.format, now=time.time(), pseudonymise=args.pseudoniem)
+    if not args.output and args.format in BINARY and sys.stdout.isatty():
+        fail(f"--format {args.format} is geen tekst voor het scherm: geef -o PAD", EXIT_USAGE)
+    data = render_export(session, args.format, now=time.time(), pseudonymise=args.pseudoniem)
     if not args.output:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return 0
     name = export_filename(session.id, args.format, pseudonymise=args.pseudoniem)
-    target = _write_export(store, session.id, Path(args.output), name, text.encode("utf-8"))
+    target = _write_export(store, session.id, Path(args.output), name, data)
     print(f"Verslag geschreven: {target}")
     return 0
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
-from arrangeren_tui.core.export.formats import export_filename, render_export
+from arrangeren_tui.core.export.formats import BINARY, export_filename, render_export
 from arrangeren_tui.core.export.verslag import render_markdown
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.storage.files import DIR_MODE, atomic_write_bytes
@@ -53,16 +54,19 @@ def write_for_the_file(screen: Screen, folder: Path, name: str, data: bytes,  # 
 
 
 class ExportScreen(Screen[None]):
-    """Preview, toggle the pseudonymised variant, write md / html / svg."""
+    """Preview, toggle the pseudonymised variant, write md / html / pdf / svg / json."""
 
     CSS_PATH = SCREENS_CSS
 
+    # `p` is the PDF (the file for the leerlingdossier); the pseudonym is `n` (namen).
     BINDINGS = [
-        Binding("p", "toggle_pseudonym", "Pseudoniem aan/uit", key_display="p",
+        Binding("p", "write('pdf')", "PDF", key_display="p", id="export.pdf"),
+        Binding("n", "toggle_pseudonym", "Namen/pseudoniem", key_display="n",
                 id="export.pseudonym"),
         Binding("m", "write('md')", "Markdown", key_display="m", id="export.md"),
         Binding("h", "write('html')", "HTML", key_display="h", id="export.html"),
         Binding("f", "write('svg')", "Foto (SVG)", key_display="f", id="export.svg"),
+        Binding("j", "write('json')", "Gegevens (JSON)", key_display="j", id="export.json"),
         Binding("escape", "back", "Terug", key_display="Esc", id="export.back"),
     ]
 
@@ -100,10 +104,23 @@ class ExportScreen(Screen[None]):
         self._show()
 
     def action_write(self, kind: str) -> None:
-        text = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise)
-        name = export_filename(self.session.id, kind, pseudonymise=self.pseudonymise)
+        if kind in BINARY:
+            self.notify("PDF wordt gemaakt …", timeout=3)
+            self._render_in_thread(kind, self.pseudonymise)
+            return
+        data = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise)
+        self._write(kind, self.pseudonymise, data)
+
+    @work(thread=True, group="export")
+    def _render_in_thread(self, kind: str, pseudonymise: bool) -> None:
+        """A PDF takes up to a second: made off the event loop, written back on it."""
+        data = render_export(self.session, kind, now=self.now(), pseudonymise=pseudonymise)
+        self.app.call_from_thread(self._write, kind, pseudonymise, data)
+
+    def _write(self, kind: str, pseudonymise: bool, data: bytes) -> None:
+        name = export_filename(self.session.id, kind, pseudonymise=pseudonymise)
         noted = None if self.store_root is None else (self.store_root, self.session.id)
-        write_for_the_file(self, self.folder, name, text.encode("utf-8"), session=noted)
+        write_for_the_file(self, self.folder, name, data, session=noted)
 
     def action_back(self) -> None:
         self.app.pop_screen()
