@@ -185,3 +185,28 @@ def test_export_command_writes_and_notes_the_pdf(tmp_path, veld, capsys):
     assert [Path(r.path).name for r in exported_files(store.root, "20261123-demo")] == [
         written.name]
     assert "Verslag geschreven" in capsys.readouterr().out
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (apt-get install -y chromium)")
+def test_html_prints_on_a4_with_dates_whole_and_page_numbers(tmp_path, veld):
+    from arrangeren_tui.core.export.verslag import render_html
+
+    session = busy_session(veld)
+    page = tmp_path / "verslag.html"
+    page.write_text(render_html(session, now=demo_now()), "utf-8")
+    printed = tmp_path / "afdruk.pdf"
+    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={printed}", page.as_uri()],
+                   capture_output=True, timeout=120, check=False)
+    assert printed.is_file()
+    info = run("pdfinfo", str(printed))
+    width, height = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups()  # type: ignore[union-attr]
+    assert (round(float(width)), round(float(height))) == (595, 842)  # A4, not Letter
+    lines = run("pdftotext", "-raw", str(printed), "-").splitlines()
+    for laid in session.arrangement:
+        assert any(laid.wanneer in line for line in lines), laid.wanneer
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert f"pagina {pages} van {pages}" in " ".join(lines)
