@@ -95,7 +95,7 @@ def run(root: Path) -> dict[str, Any]:
     seen["lock"] = True
 
     # -- exports and invitations ---------------------------------------------------------
-    for fmt in ("md", "html", "svg"):
+    for fmt in ("md", "html", "pdf", "svg", "json"):
         cli(*s, "export", session_id, "--format", fmt, "-o", str(out))
         cli(*s, "export", session_id, "--format", fmt, "-o", str(out), "--pseudoniem")
     for fmt in ("md", "tekst", "ics"):
