@@ -29,6 +29,7 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -302,15 +303,34 @@ def history_figures(store: SessionStore, sizes: Sizes, raw: dict[str, object]) -
     ]
 
 
+def import_seconds(statement: str, repeat: int) -> dict[str, list[float]]:
+    """Wall time of a fresh interpreter that runs ``statement``, against one that runs
+    nothing, alternating: what a module costs the first time it is imported."""
+    times: dict[str, list[float]] = {"import": [], "bare": []}
+    for _ in range(repeat):
+        for name, code in (("import", statement), ("bare", "pass")):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def export_figures(sizes: Sizes, raw: dict[str, object]) -> list[Row]:
+    from arrangeren_tui.core.export.datafile import render_json
+    from arrangeren_tui.core.export.pdf import render_pdf
     from arrangeren_tui.core.storage.files import encode_json
 
     veld = fictional.shipped_veld()
     session = fictional.make_session("export", veld, random.Random(4),
                                      notes=sizes.export_notes, cards=12)
+    loads = import_seconds("import fpdf", sizes.export_repeat)
+    raw["fpdf_import_s"] = loads
+    render_pdf(session, now=fictional.EPOCH)  # the first one also imports fpdf2
     times = alternate_timings({
         "md": lambda: render_markdown(session, now=fictional.EPOCH),
         "html": lambda: render_html(session, now=fictional.EPOCH),
+        "pdf": lambda: render_pdf(session, now=fictional.EPOCH),
+        "data": lambda: render_json(session, now=fictional.EPOCH),
         "json": lambda: encode_json(session.to_record()),
     }, sizes.export_repeat)
     raw["export_s"] = times
@@ -321,6 +341,13 @@ def export_figures(sizes: Sizes, raw: dict[str, object]) -> list[Row]:
             median(times["md"]), floor, what, "abs", 0.1),
         Row("export_html", f"export HTML, {sizes.export_notes} notes", "s",
             median(times["html"]), floor, what, "abs", 0.1),
+        Row("export_pdf", f"export PDF/A (verslag + foto), {sizes.export_notes} notes", "s",
+            median(times["pdf"]), floor, what, "abs", 2.0),
+        Row("export_json", f"export data file (JSON), {sizes.export_notes} notes", "s",
+            median(times["data"]), floor, what, "abs", 0.1),
+        Row("import_fpdf", "import fpdf2 (once, at the first PDF), fresh process", "s",
+            median(loads["import"]) - median(loads["bare"]), median(loads["bare"]),
+            "a fresh interpreter that imports nothing, alternating", "abs", 1.0),
     ]
 
 

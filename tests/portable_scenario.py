@@ -102,7 +102,7 @@ def run(root: Path) -> dict[str, Any]:
     real_check = namecheck.find_in_subprocess
     namecheck.find_in_subprocess = lambda texts, **kw: []  # type: ignore[assignment]
     try:
-        for fmt in ("md", "html", "svg"):
+        for fmt in ("md", "html", "pdf", "svg", "json"):
             cli(*s, "export", session_id, "--format", fmt, "-o", str(out))
             cli(*s, "export", session_id, "--format", fmt, "-o", str(out), "--pseudoniem")
     finally:

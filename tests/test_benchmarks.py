@@ -21,7 +21,7 @@ FIGURES = {
     "save_10_notes_small_store", "save_100_notes_small_store", "save_1000_notes_small_store",
     "save_10_notes_large_store", "save_100_notes_large_store", "save_1000_notes_large_store",
     "save_growth", "card_search_75", "card_search_5000", "history_list", "history_search",
-    "export_markdown", "export_html",
+    "export_markdown", "export_html", "export_pdf", "export_json", "import_fpdf",
 }
 
 

@@ -151,7 +151,7 @@ def test_store_lock_saves_exports_and_cli_run_without_the_posix_api(tmp_path: Pa
     assert result.stderr == ""  # no traceback, no warning on the terminal
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["backup"] and seen["lock"] and seen["planning"] and seen["herstel"]
-    assert seen["delete"] and len(seen["exports"]) == 9
+    assert seen["delete"] and len(seen["exports"]) == 13
     assert seen["signals"] == ["SIGTERM"] and seen["terminal_gone"] == []
 
 

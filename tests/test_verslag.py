@@ -290,18 +290,26 @@ async def test_verslag_from_the_app_preview_and_write(tmp_path, veld, monkeypatc
         assert isinstance(screen, ExportScreen)
         preview = screen.query_one(Markdown)
         assert "Tessa de Jong" in preview.source and "## Toestemming" in preview.source
-        await pilot.press("m", "h", "f")
-        await pilot.press("p")
+        await pilot.press("m", "h", "f", "j")
+        await pilot.press("n")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Tessa" not in preview.source and "T.d.J." in preview.source
-        await pilot.press("m")
+        await pilot.press("m", "p")  # the PDF is made in a thread, then written
+        await screen.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         assert screen is not app.screen
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["foto-20261123-demo.svg", "verslag-20261123-demo-pseudoniem.md",
+    assert names == ["foto-20261123-demo.svg", "gegevens-20261123-demo.json",
+                     "verslag-20261123-demo-pseudoniem.md", "verslag-20261123-demo-pseudoniem.pdf",
                      "verslag-20261123-demo.html", "verslag-20261123-demo.md"]
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.iterdir())
     assert "Tessa" not in (out / "verslag-20261123-demo-pseudoniem.md").read_text("utf-8")
+    assert (out / "verslag-20261123-demo-pseudoniem.pdf").read_bytes().startswith(b"%PDF-")
+    # Every file is noted, so deleting the session removes it.
+    from arrangeren_tui.core.storage.exportlog import exported_files
+
+    noted = {r.path.name for r in exported_files(store.root, session.id)}
+    assert noted == set(names)

@@ -24,7 +24,7 @@ from arrangeren_tui.cli import planning_args
 from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
 from arrangeren_tui.core import fields
 from arrangeren_tui.core.errors import os_problem
-from arrangeren_tui.core.export.formats import FORMATS, export_filename, render_export
+from arrangeren_tui.core.export.formats import BINARY, FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.paths import (
     STORE_ENV,
@@ -128,8 +128,9 @@ def build_parser() -> DutchParser:
     export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
     export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     export.add_argument("--format", choices=list(FORMATS), default="md",
-                        help="md: Markdown (standaard), html: om af te drukken, svg: foto van "
-                             "het veld")
+                        help="md: Markdown (standaard), html: om af te drukken, pdf: PDF/A "
+                             "voor het leerlingdossier (met de foto), svg: foto van het veld, "
+                             "json: gegevensbestand (docs/arrangeergesprek.schema.json)")
     export.add_argument("-o", "--output", metavar="PAD", help="bestand (anders: het scherm)")
     export.add_argument("--pseudoniem", action="store_true",
                         help="leerling als initialen, ieder ander als zijn rol; kop zonder "
@@ -513,15 +514,19 @@ def cmd_export(args: argparse.Namespace) -> int:
              EXIT_USAGE)
     store = _store(args)
     session = store.load(store.resolve_id(args.id))
+    if not args.output and args.format in BINARY and sys.stdout.isatty():
+        fail(f"--format {args.format} is geen tekst voor het scherm: geef -o PAD", EXIT_USAGE)
     now = time.time()
     extra = _second_pass(session, args, now) if args.pseudoniem else ()
-    text = render_export(session, args.format, now=now, pseudonymise=args.pseudoniem,
+    data = render_export(session, args.format, now=now, pseudonymise=args.pseudoniem,
                          extra=extra, full_header=args.volledige_kop)
     if not args.output:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return 0
     name = export_filename(session.id, args.format, pseudonymise=args.pseudoniem)
-    target = _write_export(store, session.id, Path(args.output), name, text.encode("utf-8"))
+    target = _write_export(store, session.id, Path(args.output), name, data)
     print(f"Verslag geschreven: {target}")
     return 0
 

@@ -29,6 +29,11 @@ def shipped_decks_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "decks"
 
 
+def shipped_fonts_dir() -> Path:
+    """The fonts embedded in every PDF (DejaVu Sans; its licence lies beside it)."""
+    return Path(__file__).resolve().parent.parent / "fonts" / "dejavu"
+
+
 def user_config_dir() -> Path:
     from platformdirs import user_config_dir as _config
 

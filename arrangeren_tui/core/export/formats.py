@@ -1,4 +1,4 @@
-"""One entry for every export: the text of a format, and its file name.
+"""One entry for every export: the bytes of a format, and its file name.
 
 The CLI (`arrangeren export`) and the verslag screen both go through here, so
 that a format and its naming rule (never a child's name) live in one place.
@@ -13,28 +13,43 @@ if TYPE_CHECKING:
     from arrangeren_tui.core.export.names import Person
     from arrangeren_tui.core.model import Session
 
-FORMATS = ("md", "html", "svg")
+FORMATS = ("md", "html", "pdf", "svg", "json")
+# Formats that are not text: never written to a terminal.
+BINARY = frozenset({"pdf"})
+_KIND = {"svg": "foto", "json": "gegevens"}
 
 
 def render_export(session: Session, fmt: str, *, now: float, pseudonymise: bool,
-                  extra: tuple[Person, ...] = (), full_header: bool = False) -> str:
-    """The session in ``fmt`` (md, html or svg); the renderers load on first use.
+                  extra: tuple[Person, ...] = (), full_header: bool = False) -> bytes:
+    """The session in ``fmt`` (one of FORMATS); text as UTF-8. Renderers load on first use.
 
     ``extra``: more names to replace than the session's register holds (what the
     second pass found and the user chose to replace); ``full_header`` keeps school,
     place and the exact date in a pseudonymised header.
     """
-    from arrangeren_tui.core.export.foto import render_svg
     from arrangeren_tui.core.export.names import register_for
-    from arrangeren_tui.core.export.verslag import render_html, render_markdown
 
     names = register_for(session).with_people(extra) if pseudonymise else None
-    if fmt == "svg":
-        return render_svg(session, pseudonymise=pseudonymise, names=names,
+    if fmt == "pdf":
+        from arrangeren_tui.core.export.pdf import render_pdf
+
+        return render_pdf(session, now=now, pseudonymise=pseudonymise, names=names,
                           full_header=full_header)
+    if fmt == "json":
+        from arrangeren_tui.core.export.datafile import render_json
+
+        return render_json(session, now=now, pseudonymise=pseudonymise,
+                           names=names).encode("utf-8")
+    if fmt == "svg":
+        from arrangeren_tui.core.export.foto import render_svg
+
+        return render_svg(session, pseudonymise=pseudonymise, names=names,
+                          full_header=full_header).encode("utf-8")
+    from arrangeren_tui.core.export.verslag import render_html, render_markdown
+
     render = render_html if fmt == "html" else render_markdown
     return render(session, now=now, pseudonymise=pseudonymise, names=names,
-                  full_header=full_header)
+                  full_header=full_header).encode("utf-8")
 
 
 def pseudonymised_texts(session: Session, *, now: float) -> list[Text]:
@@ -62,7 +77,7 @@ def unreplaced_names(session: Session, *, now: float) -> list[Finding]:
 
 
 def export_filename(session_id: str, fmt: str, *, pseudonymise: bool) -> str:
-    """``verslag-<code>[-pseudoniem].<fmt>`` or ``foto-…``: the code, never a child's name."""
-    kind = "foto" if fmt == "svg" else "verslag"
+    """``verslag-<code>[-pseudoniem].<fmt>``, ``foto-…`` or ``gegevens-…``: never a name."""
+    kind = _KIND.get(fmt, "verslag")
     suffix = "-pseudoniem" if pseudonymise else ""
     return f"{kind}-{session_id}{suffix}.{fmt}"

@@ -297,10 +297,31 @@ h1 { font-size: 18pt; border-bottom: 2px solid #333; padding-bottom: .2em; }
 h2 { font-size: 14pt; margin-top: 1.4em; border-bottom: 1px solid #999; }
 h3 { font-size: 12pt; margin-bottom: .2em; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; }
-th, td { border: 1px solid #999; padding: .2em .4em; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #999; padding: .2em .4em; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; hyphens: manual; }
 th { background: #eee; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; }
-               tr { page-break-inside: avoid; } }
+/* Columns by table (the verslag's tables are told apart by their number of columns):
+   a date never wraps ("2026-12-" / "15"), a name column is wide enough for a name. */
+table:has(th:nth-child(7)) :is(th, td):is(:nth-child(1), :nth-child(3), :nth-child(6),
+    :nth-child(7)),
+table:has(th:nth-child(6)):not(:has(th:nth-child(7))) :is(th, td):is(:nth-child(4),
+    :nth-child(5)),
+table:has(th:nth-child(5)):not(:has(th:nth-child(6))) :is(th, td):is(:nth-child(1),
+    :nth-child(2), :nth-child(5)) { white-space: nowrap; }
+table:has(th:nth-child(7)) td:nth-child(4),
+table:has(th:nth-child(6)):not(:has(th:nth-child(7))) td:nth-child(3),
+table:has(th:nth-child(5)):not(:has(th:nth-child(6))) td:nth-child(4),
+table:has(th:nth-child(3)):not(:has(th:nth-child(4))) td:nth-child(1) { min-width: 8em; }
+@page { size: A4; margin: 15mm 14mm 17mm;
+        @bottom-right { content: "pagina " counter(page) " van " counter(pages);
+                        font: 8pt "DejaVu Sans", Arial, sans-serif; color: #555; } }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  table { font-size: 8.5pt; }
+  thead { display: table-header-group; }  /* the heading again on every page */
+  tr, li { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+}
 """
 
 

@@ -22,7 +22,7 @@ from textual.widgets import Markdown, Static
 
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.export import formats, namecheck
-from arrangeren_tui.core.export.formats import export_filename, render_export
+from arrangeren_tui.core.export.formats import BINARY, export_filename, render_export
 from arrangeren_tui.core.export.namecheck import Finding, NameCheckError, describe
 from arrangeren_tui.core.export.names import Person
 from arrangeren_tui.core.model import Session
@@ -74,12 +74,14 @@ class NamesChecked(Message):
 
 
 class ExportScreen(Screen[None]):
-    """Preview, toggle the pseudonymised variant, write md / html / svg."""
+    """Preview, toggle the pseudonymised variant, write md / html / pdf / svg / json."""
 
     CSS_PATH = SCREENS_CSS
 
+    # `p` is the PDF (the file for the leerlingdossier); the pseudonym is `n` (namen).
     BINDINGS = [
-        Binding("p", "toggle_pseudonym", "Pseudoniem aan/uit", key_display="p",
+        Binding("p", "write('pdf')", "PDF", key_display="p", id="export.pdf"),
+        Binding("n", "toggle_pseudonym", "Namen/pseudoniem", key_display="n",
                 id="export.pseudonym"),
         Binding("v", "found(True)", "Gevonden namen vervangen", key_display="v",
                 id="export.replace_found"),
@@ -89,6 +91,7 @@ class ExportScreen(Screen[None]):
         Binding("m", "write('md')", "Markdown", key_display="m", id="export.md"),
         Binding("h", "write('html')", "HTML", key_display="h", id="export.html"),
         Binding("f", "write('svg')", "Foto (SVG)", key_display="f", id="export.svg"),
+        Binding("j", "write('json')", "Gegevens (JSON)", key_display="j", id="export.json"),
         Binding("escape", "back", "Terug", key_display="Esc", id="export.back"),
     ]
 
@@ -141,7 +144,7 @@ class ExportScreen(Screen[None]):
         )
         markdown = render_export(self.session, "md", now=self.now(),
                                  pseudonymise=self.pseudonymise, extra=self._extra(),
-                                 full_header=self.full_header)
+                                 full_header=self.full_header).decode("utf-8")
         self.query_one("#export-preview", Markdown).update(markdown)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -200,11 +203,26 @@ class ExportScreen(Screen[None]):
                         "Kies eerst: v vervangen of l laten staan.", severity="warning",
                         timeout=8)
             return
-        text = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise,
+        if kind in BINARY:
+            self.notify("PDF wordt gemaakt …", timeout=3)
+            self._render_in_thread(kind, self.pseudonymise, self._extra(), self.full_header)
+            return
+        data = render_export(self.session, kind, now=self.now(), pseudonymise=self.pseudonymise,
                              extra=self._extra(), full_header=self.full_header)
-        name = export_filename(self.session.id, kind, pseudonymise=self.pseudonymise)
+        self._write(kind, self.pseudonymise, data)
+
+    @work(thread=True, group="export")
+    def _render_in_thread(self, kind: str, pseudonymise: bool, extra: tuple[Person, ...],
+                          full_header: bool) -> None:
+        """A PDF takes up to a second: made off the event loop, written back on it."""
+        data = render_export(self.session, kind, now=self.now(), pseudonymise=pseudonymise,
+                             extra=extra, full_header=full_header)
+        self.app.call_from_thread(self._write, kind, pseudonymise, data)
+
+    def _write(self, kind: str, pseudonymise: bool, data: bytes) -> None:
+        name = export_filename(self.session.id, kind, pseudonymise=pseudonymise)
         noted = None if self.store_root is None else (self.store_root, self.session.id)
-        write_for_the_file(self, self.folder, name, text.encode("utf-8"), session=noted)
+        write_for_the_file(self, self.folder, name, data, session=noted)
 
     def action_back(self) -> None:
         self.app.pop_screen()
