@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 else:
     _Field = object  # a plain mixin: a Widget here would hide Input's component styles
 
-SETTLE_TIMEOUT = 0.5  # seconds: a screen that closes meanwhile does not keep keys waiting
+SETTLE_TIMEOUT = 3.0  # seconds: long enough for a dialog to mount on a loaded machine; a
+# screen that closes meanwhile (and handles nothing more) keeps keys waiting no longer
 
 
 async def settle(widget: Widget) -> None:
@@ -58,6 +59,8 @@ async def settle(widget: Widget) -> None:
             if app.screen is screen:
                 return
             pump = app.screen  # pushed or uncovered by the key
+        elif pump is screen and screen not in app.screen_stack:
+            continue  # closed by the key: it handles nothing more, nothing to wait for
         done = asyncio.Event()
         if not pump.call_later(done.set):
             continue
