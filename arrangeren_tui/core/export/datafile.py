@@ -32,9 +32,17 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def session_data(session: Session, *, now: float, pseudonymise: bool = False,
-                 names: NameRegister | None = None) -> dict[str, Any]:
-    """The data file's document as plain Python data (``render_json`` writes it)."""
+                 names: NameRegister | None = None,
+                 full_header: bool = False) -> dict[str, Any]:
+    """The data file's document as plain Python data (``render_json`` writes it).
+
+    Pseudonymised (without ``full_header``) it generalises what identifies, as the
+    verslag's header does: no school, no place, no time, and of every date and time
+    stamp only the month.
+    """
     names = pseudonyms(session, pseudonymise, names)
+    general = pseudonymise and not full_header
+    when = _month if general else _same
 
     def text(value: str) -> str:
         return _SURROGATE.sub("\ufffd", names.apply(value))
@@ -50,16 +58,16 @@ def session_data(session: Session, *, now: float, pseudonymise: bool = False,
         "session": {
             "id": session.id,
             "status": session.status,
-            "created": session.created,
-            "updated": session.updated,
+            "created": when(session.created),
+            "updated": when(session.updated),
             "previous": session.previous or None,
         },
         "meta": {
             "pupil": text(meta.pupil),
-            "date": meta.date,
-            "time": meta.time or None,
-            "place": text(meta.place),
-            "school": text(meta.school),
+            "date": when(meta.date),
+            "time": None if general else meta.time or None,
+            "place": "" if general else text(meta.place),
+            "school": "" if general else text(meta.school),
             "group": text(meta.group),
             "facilitator": text(meta.facilitator),
             "planned_minutes": meta.planned_minutes,
@@ -75,8 +83,8 @@ def session_data(session: Session, *, now: float, pseudonymise: bool = False,
         },
         "step_seconds": {s.key: round(session.step_used(now, s.key))
                          for s in session.veld.steps},
-        "notes": [_note(note, text) for note in session.notes],
-        "arrangement": [_laid(laid, text) for laid in session.arrangement],
+        "notes": [_note(note, text, when) for note in session.notes],
+        "arrangement": [_laid(laid, text, when) for laid in session.arrangement],
         "casusregie": text(session.casusregie) or None,
         "evaluation_date": session.evaluation_date or None,
         "consents": [{"party": c.party, "granted": c.granted, "scope": text(c.scope),
@@ -90,24 +98,35 @@ def session_data(session: Session, *, now: float, pseudonymise: bool = False,
 
 
 def render_json(session: Session, *, now: float, pseudonymise: bool = False,
-                names: NameRegister | None = None) -> str:
+                names: NameRegister | None = None, full_header: bool = False) -> str:
     """The data file: UTF-8 JSON, keys in a fixed order, one line per value."""
-    data = session_data(session, now=now, pseudonymise=pseudonymise, names=names)
+    data = session_data(session, now=now, pseudonymise=pseudonymise, names=names,
+                        full_header=full_header)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _note(note: Note, text: Text) -> dict[str, Any]:
+def _same(stamp: str) -> str:
+    return stamp
+
+
+def _month(stamp: str) -> str:
+    """'2026-11-23T14:00:00+01:00' or '2026-11-23' -> '2026-11' (a pseudonymised file)."""
+    return stamp[:7]
+
+
+def _note(note: Note, text: Text, when: Text) -> dict[str, Any]:
     return {"id": note.id, "step": note.step, "party": note.party, "text": text(note.text),
             "important": note.important, "domain": note.domain or None,
-            "created": note.created, "updated": note.updated}
+            "created": when(note.created), "updated": when(note.updated)}
 
 
-def _laid(laid: LaidCard, text: Text) -> dict[str, Any]:
+def _laid(laid: LaidCard, text: Text, when: Text) -> dict[str, Any]:
     return {"id": laid.id, "card_id": laid.card_id or None, "party": laid.party,
             "step": laid.step, "title": text(laid.title), "description": text(laid.description),
             "intensity": laid.intensity or None, "domains": list(laid.domains),
             "blank": laid.blank, "wie": text(laid.wie), "wat": text(laid.wat),
-            "wanneer": text(laid.wanneer), "status": laid.status, "created": laid.created}
+            "wanneer": text(laid.wanneer), "status": laid.status,
+            "created": when(laid.created)}
 
 
 def _preparation(session: Session, text: Text) -> dict[str, Any]:

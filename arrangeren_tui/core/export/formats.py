@@ -38,8 +38,8 @@ def render_export(session: Session, fmt: str, *, now: float, pseudonymise: bool,
     if fmt == "json":
         from arrangeren_tui.core.export.datafile import render_json
 
-        return render_json(session, now=now, pseudonymise=pseudonymise,
-                           names=names).encode("utf-8")
+        return render_json(session, now=now, pseudonymise=pseudonymise, names=names,
+                           full_header=full_header).encode("utf-8")
     if fmt == "svg":
         from arrangeren_tui.core.export.foto import render_svg
 

@@ -468,15 +468,14 @@ class ParticipantRow(Horizontal):
         self.number = number
         self.guessed: str | None = None  # the party last filled in from the role
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def role_changed(self, role: str) -> None:
         """The role picks the party ('moeder' → Ouders, 'IB'er' → School), unless the party
-        was chosen by hand; it stays editable."""
-        if not event.input.has_class("p-role"):
-            return
+        was chosen by hand; it stays editable. (Called by the form: a field that takes keys
+        in order sends its Changed straight to the screen, past this row.)"""
         party = self.query_one(".p-party", Select)
         if party.value is not Select.NULL and party.value != self.guessed:
             return  # chosen by hand
-        guess = fields.party_for_role(event.value)
+        guess = fields.party_for_role(role)
         if guess and guess in {p.key for p in self.veld.parties}:
             party.value = self.guessed = guess
         elif self.guessed is not None:
@@ -613,6 +612,12 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
             await self.action_add_participant()
         else:
             self.action_cancel()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.has_class("p-role"):
+            row = next((a for a in event.input.ancestors if isinstance(a, ParticipantRow)), None)
+            if row is not None:
+                row.role_changed(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
