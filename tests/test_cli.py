@@ -872,10 +872,10 @@ def test_a_session_file_of_the_wrong_shape_says_so_without_python_words(
 
 
 def test_a_bad_value_of_an_option_is_not_an_unknown_command(capsys, store_dir: Path) -> None:
-    code, line = run_fail(capsys, ["--store", str(store_dir), "export", "x", "--format", "pdf"])
+    code, line = run_fail(capsys, ["--store", str(store_dir), "export", "x", "--format", "docx"])
     assert code == 2
     assert "onbekend commando" not in line
-    assert "ongeldige waarde voor --format: 'pdf' (kies uit: md, html, svg)" in line
+    assert "ongeldige waarde voor --format: 'docx' (kies uit: md, html, pdf, svg, json)" in line
 
 
 def test_a_veld_with_absurd_minutes_blames_the_veld_not_duur(capsys, store_dir: Path,

@@ -536,7 +536,12 @@ def test_crash_hangup_mid_typing(spawn, new_session, store_dir: Path, how: str,
 FROZEN_MAIN = """
 import signal, threading
 import arrangeren_tui.ui.app as app_module
+import arrangeren_tui.ui.board.screen as board_module
 from textual.binding import Binding
+
+# The draft's own save comes 0.4 s after its first key; here it waits, so that only the
+# guardian's save can put the draft on disk, however slowly the test machine types.
+board_module.DRAFT_SAVE_DELAY = 60.0
 
 
 class FrozenApp(app_module.ArrangerenApp):
@@ -559,8 +564,8 @@ def test_crash_hangup_with_the_event_loop_stuck(spawn, new_session, store_dir: P
                                                 tmp_path: Path, how: str) -> None:
     """The loop never answers again (and no Python handler runs): the guardian saves.
 
-    The draft is typed just before the freeze, so its debounced save (0.4 s) never
-    comes: only the save from the guardian's thread can put it on disk.
+    The draft is typed just before the freeze, and its own save is put off (see
+    FROZEN_MAIN): only the save from the guardian's thread can put it on disk.
     """
     (tmp_path / "frozen_main.py").write_text(FROZEN_MAIN)
     session_id = new_session()
@@ -705,6 +710,10 @@ def test_crash_two_instances_second_read_only_then_stale_lock_frees(
     first = open_board(spawn, store_dir, session_id)
     type_note(first, "van het eerste venster")
     second = spawn("--store", str(store_dir), "open", session_id)
+    # The same user's window on this computer: taking it over is offered first; "n" keeps
+    # this one read-only (tests/test_takeover.py covers the taking over).
+    second.expect_text("Overnemen", START_TIMEOUT)
+    second.type("n")
     second.expect_text("ALLEEN LEZEN", START_TIMEOUT)
     second.type("mag niet\r")
     time.sleep(0.5)
