@@ -15,6 +15,7 @@ decides to replace it (``Finding.person``) or to leave it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -156,8 +157,12 @@ def find_in_subprocess(texts: list[Text], *, timeout: float = TIMEOUT,
         lines = err.decode("utf-8", "replace").strip().splitlines()
         raise NameCheckError(lines[-1] if lines else
                              f"de tweede namencontrole stopte met code {process.returncode}")
-    rows: list[Any] = json.loads(out.decode("utf-8"))
-    return [Finding(str(text), str(kind)) for text, kind in rows]
+    try:  # the answer is the last line: anything deduce printed itself comes before it
+        lines = out.decode("utf-8", "replace").strip().splitlines()
+        rows: list[Any] = json.loads(lines[-1] if lines else "")
+        return [Finding(str(text), str(kind)) for text, kind in rows]
+    except (ValueError, TypeError) as error:
+        raise NameCheckError("de tweede namencontrole gaf geen leesbaar antwoord") from error
 
 
 def main() -> int:
@@ -165,11 +170,13 @@ def main() -> int:
     rows = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     texts = [(str(text), tuple((int(s), int(e)) for s, e in spans)) for text, spans in rows]
     try:
-        findings = find(texts)
+        # deduce may print (building its lookup tables the first time): not on our answer.
+        with contextlib.redirect_stdout(sys.stderr):
+            findings = find(texts)
     except NameCheckError as error:
         sys.stderr.write(f"{error}\n")
         return 1
-    sys.stdout.write(json.dumps([[f.text, f.kind] for f in findings]))
+    sys.stdout.write("\n" + json.dumps([[f.text, f.kind] for f in findings]) + "\n")
     return 0
 
 

@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 else:
     _Field = object  # a plain mixin: a Widget here would hide Input's component styles
 
-SETTLE_TIMEOUT = 3.0  # seconds: long enough for a dialog to mount on a loaded machine; a
-# screen that closes meanwhile (and handles nothing more) keeps keys waiting no longer
+SETTLE_TIMEOUT = 15.0  # seconds: only a safety net. A screen that takes its time (a first
+# ^K reads the decks; a cold start on an old laptop) is waited for, since the keys behind
+# the one that opened it belong to it; a screen closed by the key is not waited for at all.
 
 
 async def settle(widget: Widget) -> None:
