@@ -108,6 +108,17 @@ def new_session(env: dict[str, str], store_dir: Path):  # type: ignore[no-untype
     return make
 
 
+def draft_comes_back(session: Session) -> bool:
+    """True if reopening shows the saved draft: one that would lay the last note again is
+    not put back (issue 13), so Enter cannot lay it twice."""
+    from arrangeren_tui.core.capture import lays_again
+
+    last = max(session.notes, key=lambda note: note.id, default=None)
+    if not session.draft.text:
+        return False
+    return last is None or not lays_again(session.draft.text, last.text, session.veld)
+
+
 def load(store_dir: Path, session_id: str) -> Session:
     return SessionStore(store_dir).load(session_id)
 
@@ -292,7 +303,7 @@ class KillWorker:
             return
         rnd.board = time.monotonic()
         rnd.log("board drawn")
-        if before.draft.text:
+        if draft_comes_back(before):
             # The draft saved before the last kill is back in the capture line...
             if not wait_capture(app, before.draft.text):
                 self.fail(rnd, f"saved draft {before.draft.text!r} not shown after restart")
@@ -861,7 +872,7 @@ class StallWorker:
                                      f"the previous round is still held:\n{app.text()}")
                 return
             before = load(self.store_dir, self.session_id)
-            if before.draft.text:
+            if draft_comes_back(before):
                 assert wait_capture(app, before.draft.text), app.text()
                 app.press("ctrl+e", "ctrl+u")
                 assert wait_capture(app, PLACEHOLDER), app.text()
