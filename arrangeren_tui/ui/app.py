@@ -48,8 +48,8 @@ from arrangeren_tui.ui.messages import (
 from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.terminal import Guardian, guarded_driver
-from arrangeren_tui.ui.textual_private import forward_key, record_crash, running_loop
-from arrangeren_tui.ui.widgets.typing import wants_keys_in_order
+from arrangeren_tui.ui.textual_private import record_crash, running_loop
+from arrangeren_tui.ui.widgets.typing import KeyRouter
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
     from arrangeren_tui.core.decks.types import Deck, DeckProblem
@@ -155,6 +155,8 @@ class ArrangerenApp(App[int]):
         self._too_small: TooSmallScreen | None = None
         self._home_screen: HomeScreen | None = None
         self._guardian: Guardian | None = None
+        # Keys from the terminal, in order, however fast they come (ui.widgets.typing).
+        self.key_router = KeyRouter(self, on_error=self._handle_exception)
         self.context = AppContext(
             store=store, veld=veld, now=self.now, today=self.today, cards=self,
             retention_months=retention_months, export_dir=export_dir,
@@ -646,16 +648,15 @@ class ArrangerenApp(App[int]):
     # -- keys in order ----------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """A key for a field one types in goes to it first, priority keys included.
+        """A key for a field one types in goes to the key router, priority keys included,
+        and so does every key while earlier ones are still taking effect.
 
         Textual runs priority bindings (the board's Tab, the form's ^S) here, before
-        the field has typed the keys that came before them in the same read; the field
-        runs them itself, in order (``ui.widgets.typing``).
+        the field has typed the keys that came before them in the same read; the router
+        hands each key over only once the one before it has taken effect, and the field
+        runs the bindings itself, in order (``ui.widgets.typing``).
         """
-        if (isinstance(event, events.Key) and not event.is_forwarded
-                and wants_keys_in_order(self.focused)):
-            assert self.focused is not None
-            forward_key(self.focused, event)
+        if isinstance(event, events.Key) and self.key_router.take(event):
             return
         await super().on_event(event)
 
