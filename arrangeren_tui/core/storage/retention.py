@@ -83,9 +83,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expired:
-    """A session past its bewaartermijn."""
+    """A session past its bewaartermijn (slotted: the home screen may hold thousands)."""
 
     summary: SessionSummary
     since: dt.date
