@@ -145,8 +145,7 @@ class HistoryScreen(Screen[None]):
                 self.app.call_from_thread(self._found, batch, generation)
                 batch, sent = [], time.monotonic()
         if not stale():
-            self.app.call_from_thread(self._found, batch, generation)
-            self.app.call_from_thread(self._done, generation, more)
+            self.app.call_from_thread(self._done, batch, generation, more)
 
     def _show_fields(self, first: list[SessionSummary], total: int, unmatched: int,
                      wanted: list[str], generation: int) -> None:
@@ -189,9 +188,14 @@ class HistoryScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_hit()
 
-    def _done(self, generation: int, more: bool) -> None:
+    def _done(self, batch: list[tuple[SessionSummary, Hit]], generation: int,
+              more: bool) -> None:
+        """The last matches and the final status line, in one go (one repaint)."""
         if generation != self._generation:
             return
+        for summary, hit in batch:
+            self._add(summary, hit)
+        self._show_hit()
         self.query_one("#history-status", Static).update(
             f" {len(self.shown)} getoond · … en meer in de notities, typ verder om te verfijnen"
             if more else f" {len(self.shown)} gevonden (ook in notities en afspraken)"
