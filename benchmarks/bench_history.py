@@ -328,10 +328,33 @@ def main() -> int:
         result["lists"] = {name: {str(n): v for n, v in per.items()}
                            for name, per in lists.items()}
         args.json.write_text(json.dumps(result, indent=1), "utf-8")
-    print(f"load average {os.getloadavg()}")
-    for key, value in result.items():
-        print(key, value)
+    print()
+    print(table(result, sizes))
+    print(f"\nload average {os.getloadavg()}")
     return 0
+
+
+def table(result: dict[str, object], sizes: list[int]) -> str:
+    """The medians as a Markdown table, one line per store."""
+    ref = result["reference"]
+    assert isinstance(ref, dict)
+    lines = [
+        "| gesprekken | startscherm | geheugen | letter | breed zoeken | bytes | "
+        "list() vers / warm / scan |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| referentie-app | {ref['start_s']:.2f} s | {ref['rss_kib'] / 1024:.1f} MiB | "
+        f"{ref['letter_s'] * 1000:.0f} ms | | | |",
+    ]
+    for n in sizes:
+        row = result[str(n)]
+        assert isinstance(row, dict)
+        broad = "niet klaar" if row["broad_s"] is None else f"{row['broad_s']:.2f} s"
+        lines.append(
+            f"| {n} | {row['home_s']:.2f} s | {row['rss_kib'] / 1024:.1f} MiB | "
+            f"{row['letter_s'] * 1000:.0f} ms | {broad} | {row['broad_bytes'] / 1000:.0f} KB | "
+            f"{row['list_fresh_s'] * 1000:.1f} / {row['list_warm_s'] * 1000:.1f} / "
+            f"{row['list_floor_s'] * 1000:.1f} ms |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
