@@ -63,7 +63,9 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.summaries: list[SessionSummary] = []
-        self._texts: list[str] = []  # each summary's field_text, made once
+        # The summaries with each one's field_text, made once; one attribute, so that a
+        # search thread never sees the one without the other.
+        self._searchable: tuple[list[SessionSummary], list[str]] = ([], [])
         self.shown: set[str] = set()
         self.hits: dict[str, Hit] = {}  # where a full-text match is, by session id
         self._generation = 0
@@ -80,8 +82,9 @@ class HistoryScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         add_columns(self.query_one(DataTable), HISTORY_COLUMNS)
-        self.summaries = (await read_sessions(self.store))[0]
-        self._texts = await asyncio.to_thread(lambda: [field_text(s) for s in self.summaries])
+        summaries = (await read_sessions(self.store))[0]
+        texts = await asyncio.to_thread(lambda: [field_text(s) for s in summaries])
+        self.summaries, self._searchable = summaries, (summaries, texts)
         # The whole list, at once: nothing to wait for.
         self._show_fields(self.summaries[:ROW_LIMIT], len(self.summaries), 0, [],
                           self._next_generation())
@@ -123,7 +126,7 @@ class HistoryScreen(Screen[None]):
             time.sleep(min(left, STILL_TYPING_CHECK))
             if stale():
                 return
-        matched, rest = split_by_fields(self.summaries, self._texts, wanted)
+        matched, rest = split_by_fields(*self._searchable, wanted)
         if stale():
             return
         self.app.call_from_thread(self._show_fields, matched[:ROW_LIMIT], len(matched),
