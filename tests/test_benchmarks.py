@@ -22,6 +22,9 @@ FIGURES = {
     "save_10_notes_large_store", "save_100_notes_large_store", "save_1000_notes_large_store",
     "save_growth", "card_search_75", "card_search_5000", "history_list", "history_search",
     "export_markdown", "export_html", "export_pdf", "export_json", "import_fpdf",
+    "history_list_growth",
+    *(f"history_{figure}_{n}" for figure in ("home", "home_rss", "letter", "broad",
+                                             "broad_bytes") for n in (10, 30)),
 }
 
 

@@ -23,6 +23,7 @@ import os
 import secrets
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +122,13 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_json_file(path: Path) -> Any | None:
-    """The parsed content, None if the file does not exist; CorruptFileError if unreadable."""
+def read_json_file(path: Path, pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+                   ) -> Any | None:
+    """The parsed content, None if the file does not exist; CorruptFileError if unreadable.
+
+    ``pairs_hook``: ``json``'s ``object_pairs_hook`` (the store's index builds its entries
+    straight from the pairs, so 10,000 of them never exist as dicts).
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -130,7 +136,7 @@ def read_json_file(path: Path) -> Any | None:
     if not raw.strip():
         raise CorruptFileError(path, "het bestand is leeg")
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=pairs_hook)
     except UnicodeDecodeError:
         raise CorruptFileError(path, "het bestand is geen geldige UTF-8-tekst") from None
     except json.JSONDecodeError as error:
@@ -264,8 +270,9 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.keep_backup = keep_backup
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        data = read_json_file(self.path)
+    def read(self, pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+             ) -> dict[str, dict[str, Any]] | None:
+        data = read_json_file(self.path, pairs_hook)
         if data is None:
             return None
         if not isinstance(data, dict):
