@@ -28,6 +28,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from arrangeren_tui.core.storage.codec import PLAIN, Codec, UndecryptableError
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 # Without it Windows opens a descriptor in text mode and writes every "\n" as "\r\n".
@@ -121,12 +123,17 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_json_file(path: Path) -> Any | None:
-    """The parsed content, None if the file does not exist; CorruptFileError if unreadable."""
+def read_json_file(path: Path, codec: Codec = PLAIN) -> Any | None:
+    """The parsed content, None if the file does not exist; CorruptFileError if unreadable
+    (an encrypted file that does not decrypt included)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    try:
+        raw = codec.decode(raw)
+    except UndecryptableError as error:
+        raise CorruptFileError(path, str(error)) from None
     if not raw.strip():
         raise CorruptFileError(path, "het bestand is leeg")
     try:
@@ -260,12 +267,14 @@ def encode_json(data: Any) -> bytes:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: atomic replace on write, refuses damaged files on read."""
 
-    def __init__(self, path: str | os.PathLike[str], keep_backup: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], keep_backup: bool = True,
+                 codec: Codec = PLAIN) -> None:
         self.path = Path(path)
         self.keep_backup = keep_backup
+        self.codec = codec
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        data = read_json_file(self.path)
+        data = read_json_file(self.path, self.codec)
         if data is None:
             return None
         if not isinstance(data, dict):
@@ -273,7 +282,8 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write_bytes(self.path, encode_json(data), keep_backup=self.keep_backup)
+        atomic_write_bytes(self.path, self.codec.encode(encode_json(data)),
+                           keep_backup=self.keep_backup)
 
     def close(self) -> None:
         pass

@@ -27,6 +27,7 @@ from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import FORMAT_VERSION, Session, SessionMeta
 from arrangeren_tui.core.model import NewerFormatError as _NewerRecord
 from arrangeren_tui.core.paths import name_problem
+from arrangeren_tui.core.storage.codec import Codec, codec_for, needs_passphrase
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -195,6 +196,17 @@ class SessionStore:
         # The index file as it was when cached: another process may rewrite it.
         self._index_seen: tuple[int, int, int] | None = None
 
+    @property
+    def codec(self) -> Codec:
+        """How this store's files are written: plain, or encrypted once its key is unlocked
+        (``crypt.unlock``; every store object of the folder then shares it)."""
+        return codec_for(self.root)
+
+    @property
+    def locked(self) -> bool:
+        """Encrypted, and the passphrase not yet given in this process."""
+        return needs_passphrase(self.root)
+
     # -- folder --------------------------------------------------------------
 
     def ensure(self) -> None:
@@ -270,7 +282,7 @@ class SessionStore:
                 session_id, "het is een map, geen bestand" if S_ISDIR(mode)
                 else "het is geen gewoon bestand")
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage)
+            db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec)
             try:
                 head = db.table("session").get(doc_id=1)
                 notes = {str(doc.doc_id): dict(doc) for doc in db.table("notes").all()}
@@ -314,7 +326,7 @@ class SessionStore:
     def save_record(self, record: dict[str, Any]) -> None:
         """Write one session atomically; refresh the index if its summary changed."""
         summary = summary_from_record(record)
-        AtomicJSONStorage(self.path_for(summary.id)).write(record)
+        AtomicJSONStorage(self.path_for(summary.id), codec=self.codec).write(record)
         self._update_index(summary)
 
     def save(self, session: Session) -> None:
@@ -335,7 +347,7 @@ class SessionStore:
     # -- index ---------------------------------------------------------------
 
     def _index_storage(self) -> AtomicJSONStorage:
-        return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False)
+        return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False, codec=self.codec)
 
     def _index_signature(self) -> tuple[int, int, int] | None:
         """Inode, modification time and size of the index file (None if it is not there).
@@ -471,7 +483,7 @@ class SessionStore:
         """The previous generation, if it exists and is a readable session."""
         path = backup_path(self.path_for(session_id))
         try:
-            record = read_json_file(path)
+            record = read_json_file(path, self.codec)
             if not isinstance(record, dict):
                 return None
             session = self._session_from(session_id, record)
