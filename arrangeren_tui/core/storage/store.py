@@ -27,7 +27,12 @@ from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import FORMAT_VERSION, Session, SessionMeta
 from arrangeren_tui.core.model import NewerFormatError as _NewerRecord
 from arrangeren_tui.core.paths import name_problem
-from arrangeren_tui.core.storage.codec import Codec, codec_for, needs_passphrase
+from arrangeren_tui.core.storage.codec import (
+    Codec,
+    LockedFileError,
+    codec_for,
+    needs_passphrase,
+)
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -293,6 +298,11 @@ class SessionStore:
                 db.close()
         except CorruptFileError as error:
             raise DamagedSessionError(session_id, error.reason) from None
+        except LockedFileError:
+            raise StoreError(
+                f"gesprek {session_id} is versleuteld en het wachtwoord van de opslag is niet "
+                "gegeven"
+            ) from None
         except OSError as error:
             raise StoreError(
                 f"kan gesprek {session_id} niet lezen ({os_reason(error)})"
