@@ -355,3 +355,46 @@ def test_rescue_copies_of_an_encrypted_store_are_encrypted(store, veld, tmp_path
     assert found.session_id == "20261123-nood"
     forget(store.root)
     assert find_rescues(store.root, [folder]) == []  # locked: not readable, not offered
+
+
+# -- the passphrase screen --------------------------------------------------------------------
+
+
+async def wait_until(pilot, condition, seconds: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    """Pause the pilot until ``condition()`` (opening the key takes about a second)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def test_the_app_asks_the_passphrase_before_any_data_and_refuses_a_wrong_one(
+        store, veld, clock):
+    from textual.widgets import DataTable, Static
+
+    from arrangeren_tui.ui.app import ArrangerenApp
+    from arrangeren_tui.ui.screens.home import HomeScreen
+    from arrangeren_tui.ui.screens.passphrase import PassphraseScreen
+
+    ids = fill(store, veld, 2)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    forget(store.root)
+    app = ArrangerenApp(store=store, veld=veld, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PassphraseScreen))
+        screen = app.screen
+        assert "Versleutelde opslag" in str(screen.query_one(".dialog-title").render())
+        assert not [s for s in app.screen_stack if isinstance(s, HomeScreen)]
+        await pilot.press(*"helemaal-fout", "enter")
+        status = screen.query_one("#passphrase-status", Static)
+        await wait_until(pilot, lambda: "onjuist" in str(status.render()))
+        assert str(status.render()) == ("Het wachtwoord is onjuist; er is niets veranderd. "
+                                        "Probeer het opnieuw.")
+        assert app.screen is screen and store.locked
+        await pilot.press(*PASSPHRASE, "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        table = app.screen.query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count == 2)
+        assert not store.locked
+        assert sorted(str(table.get_row_at(r)[-1]) for r in range(2)) == ids
