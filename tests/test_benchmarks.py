@@ -22,6 +22,8 @@ FIGURES = {
     "save_10_notes_large_store", "save_100_notes_large_store", "save_1000_notes_large_store",
     "save_growth", "card_search_75", "card_search_5000", "history_list", "history_search",
     "export_markdown", "export_html", "export_pdf", "export_json", "import_fpdf",
+    "crypt_save", "crypt_history_list", "crypt_history_search", "crypt_startup",
+    "crypt_key_median", "crypt_bytes_per_key", "crypt_memory",
 }
 
 
