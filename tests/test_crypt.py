@@ -398,3 +398,20 @@ async def test_the_app_asks_the_passphrase_before_any_data_and_refuses_a_wrong_o
         await wait_until(pilot, lambda: table.row_count == 2)
         assert not store.locked
         assert sorted(str(table.get_row_at(r)[-1]) for r in range(2)) == ids
+
+
+def test_nothing_is_written_plain_into_a_locked_store(store, veld):
+    ids = fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    forget(store.root)
+    before = {p: p.read_bytes() for p in all_files(store.root)}
+    session = with_canary(veld, "20261123-lekt")
+    with pytest.raises(PermissionError, match="versleuteld"):
+        store.save(session)
+    with pytest.raises(OSError):
+        record_export(store.root, ids[0], store.root / "x.md", b"x")
+    after = {p: p.read_bytes() for p in all_files(store.root)}
+    assert {p: raw for p, raw in after.items() if p not in before} == {
+        store.root / "exports" / f".{ids[0]}.lock": b""}  # only the export list's empty lock
+    assert {p: after[p] for p in before} == before

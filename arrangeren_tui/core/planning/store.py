@@ -29,7 +29,7 @@ from arrangeren_tui.core.planning.rules import (
     generate_dates,
     slot_order,
 )
-from arrangeren_tui.core.storage.codec import codec_for
+from arrangeren_tui.core.storage.codec import codec_for, codec_for_writing
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -128,7 +128,7 @@ class PlanningStore:
             },
         }
         try:
-            AtomicJSONStorage(self.path, codec=codec_for(self.root)).write(data)
+            AtomicJSONStorage(self.path, codec=codec_for_writing(self.root)).write(data)
         except OSError as error:
             raise PlanningError(
                 f"kan de jaarplanning niet opslaan ({os_reason(error)}); er is niets veranderd"

@@ -77,6 +77,15 @@ def codec_for(root: Path) -> Codec:
     return _unlocked.get(_key(root), PLAIN)
 
 
+def codec_for_writing(root: Path) -> Codec:
+    """The codec to write with; ``LockedFileError`` rather than a plain file in an encrypted
+    store whose key is not unlocked (no path of the program should get there)."""
+    codec = codec_for(root)
+    if not codec.encrypted and is_encrypted(root):
+        raise LockedFileError()
+    return codec
+
+
 def is_encrypted(root: Path) -> bool:
     """True if the store has a key: it is encrypted (or its conversion began)."""
     return (Path(root) / KEY_NAME).is_file()

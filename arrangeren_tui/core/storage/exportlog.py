@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arrangeren_tui.core.storage.codec import codec_for
+from arrangeren_tui.core.storage.codec import codec_for, codec_for_writing
 from arrangeren_tui.core.storage.files import DIR_MODE, atomic_write_bytes, fsync_dir
 from arrangeren_tui.core.storage.lock import waiting_lock
 
@@ -72,7 +72,7 @@ def _write(root: Path, path: Path, records: list[ExportRecord]) -> None:
     payload = json.dumps({"version": 1, "files": [
         {"path": str(r.path), "sha256": r.sha256, "size": r.size, "written": r.written}
         for r in records]}, ensure_ascii=False, indent=1).encode("utf-8")
-    atomic_write_bytes(path, codec_for(root).encode(payload), keep_backup=False)
+    atomic_write_bytes(path, codec_for_writing(root).encode(payload), keep_backup=False)
 
 
 def record_export(root: Path, session_id: str, target: Path, payload: bytes) -> None:

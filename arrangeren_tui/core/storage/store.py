@@ -31,6 +31,7 @@ from arrangeren_tui.core.storage.codec import (
     Codec,
     LockedFileError,
     codec_for,
+    codec_for_writing,
     needs_passphrase,
 )
 from arrangeren_tui.core.storage.files import (
@@ -336,7 +337,8 @@ class SessionStore:
     def save_record(self, record: dict[str, Any]) -> None:
         """Write one session atomically; refresh the index if its summary changed."""
         summary = summary_from_record(record)
-        AtomicJSONStorage(self.path_for(summary.id), codec=self.codec).write(record)
+        AtomicJSONStorage(self.path_for(summary.id), codec=codec_for_writing(self.root)
+                          ).write(record)
         self._update_index(summary)
 
     def save(self, session: Session) -> None:
@@ -395,7 +397,8 @@ class SessionStore:
     def _write_index(self, entries: dict[str, SessionSummary]) -> None:
         ordered = sorted(entries.values(), key=lambda s: s.id)
         data = {"sessions": {str(n): asdict(s) for n, s in enumerate(ordered, start=1)}}
-        self._index_storage().write(data)
+        AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False,
+                          codec=codec_for_writing(self.root)).write(data)
         self._index_cache = dict(entries)
         self._index_seen = self._index_signature()
 
