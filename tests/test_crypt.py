@@ -415,3 +415,16 @@ def test_nothing_is_written_plain_into_a_locked_store(store, veld):
     assert {p: raw for p, raw in after.items() if p not in before} == {
         store.root / "exports" / f".{ids[0]}.lock": b""}  # only the export list's empty lock
     assert {p: after[p] for p in before} == before
+
+
+def test_the_first_conversion_waits_until_no_window_has_a_session_open(store, veld):
+    ids = fill(store, veld, 1)
+    held = SessionStore(store.root).lock(ids[0])
+    assert held.acquire()
+    try:
+        done = run_cli("--store", str(store.root), "versleutel", passphrase_lines=[PASSPHRASE])
+    finally:
+        held.release()
+    assert done.returncode == 1
+    assert f"gesprek {ids[0]} staat open in een ander venster" in done.stderr
+    assert not is_encrypted(store.root)

@@ -77,6 +77,12 @@ def cmd_encrypt(args: argparse.Namespace, store: SessionStore) -> int:
         sys.stderr.write("De opslag heeft al een sleutel; wat nog niet versleuteld is, "
                          "wordt het nu.\n")
     else:
+        # A window that has a session open would go on writing without the key; its saves
+        # would then fail. So the first run waits until every window is closed.
+        open_now = [i for i in store.session_ids() if store.in_use(i)]
+        if open_now:
+            fail(f"gesprek {open_now[0]} staat open in een ander venster; sluit eerst elk "
+                 "venster van arrangeren; er is niets veranderd")
         sys.stderr.write(f"{crypt.LOST_WARNING}\n")
         passphrase = _ask_new()
         try:
