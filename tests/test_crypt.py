@@ -192,6 +192,9 @@ def test_no_plaintext_anywhere_in_the_store_after_conversion(store, veld, tmp_pa
     assert done.returncode == 0, done.stderr
     assert "wachtwoord vergeet, is de gesprekken kwijt" in done.stderr
     assert "blijven leesbaar" in done.stdout
+    memory = crypt.unlock_memory_mib(store.root)
+    assert memory is not None and memory >= 16  # rage's work factor: 2^14 at least
+    assert f"kort {memory} MiB geheugen" in done.stdout
     for path in all_files(store.root):
         raw = path.read_bytes()
         assert CANARY.encode() not in raw and b"Tessa" not in raw, path

@@ -66,6 +66,13 @@ def unlock_store(store: SessionStore) -> None:
         fail(str(error))
 
 
+def _say_unlock_cost(store: SessionStore) -> None:
+    memory = crypt.unlock_memory_mib(store.root)
+    if memory is not None:
+        print(f"De sleutel openen kost bij elke start ongeveer een seconde en kort {memory} MiB "
+              "geheugen (afgestemd op deze computer).")
+
+
 def cmd_encrypt(args: argparse.Namespace, store: SessionStore) -> int:
     """Encrypt the store: make its key (or unlock it) and convert every plain file."""
     from arrangeren_tui.core.encryption import encrypt_store
@@ -90,6 +97,7 @@ def cmd_encrypt(args: argparse.Namespace, store: SessionStore) -> int:
         except crypt.CryptError as error:
             fail(str(error))
     result = encrypt_store(store, store.codec)
+    _say_unlock_cost(store)
     print(f"Versleuteld: {len(result.converted)} bestanden"
           + (f" ({result.already} waren het al)" if result.already else "")
           + f", in {store.root}.")
@@ -122,4 +130,5 @@ def cmd_passphrase(args: argparse.Namespace, store: SessionStore) -> int:
     except crypt.CryptError as error:
         fail(str(error))
     print("Het wachtwoord is veranderd; het oude werkt niet meer.")
+    _say_unlock_cost(store)
     return 0

@@ -130,6 +130,21 @@ def change_passphrase(root: Path, old: str, new: str) -> None:
     register(root, AgeCodec(identity))
 
 
+def unlock_memory_mib(root: Path) -> int | None:
+    """How much memory opening the key takes (scrypt, r = 8: 1 KiB times 2^log_n).
+
+    rage chooses the work factor when the key is sealed, so that opening takes about a
+    second on that computer; a fast computer therefore makes a key that needs more memory.
+    """
+    try:
+        header = key_path(root).read_bytes().split(b"\n", 2)[1].split()
+    except (OSError, IndexError):
+        return None
+    if len(header) != 4 or header[:2] != [b"->", b"scrypt"] or not header[3].isdigit():
+        return None
+    return int(2 ** int(header[3]) // 1024)
+
+
 def passphrase_from_fd() -> str | None:
     """The passphrase from the file descriptor named in ``$ARRANGEREN_WACHTWOORD_FD``
     (for scripts and tests: never an argument, never the value of a variable)."""
