@@ -431,3 +431,14 @@ def test_the_first_conversion_waits_until_no_window_has_a_session_open(store, ve
     assert done.returncode == 1
     assert f"gesprek {ids[0]} staat open in een ander venster" in done.stderr
     assert not is_encrypted(store.root)
+
+
+def test_a_vervolggesprek_of_an_encrypted_session_is_encrypted_too(store, veld):
+    ids = fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    follow = store.create_follow_up(ids[0], veld, T0 + 86_400, "2027-01-12", planned=True)
+    raw = store.path_for(follow.id).read_bytes()
+    assert raw.startswith(AGE_HEADER) and b"Tessa" not in raw
+    assert store.load(follow.id).previous == ids[0]
+    assert store.load(follow.id).meta.pupil == "Tessa de Jong"
