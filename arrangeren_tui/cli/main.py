@@ -637,10 +637,9 @@ def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
 
         unlock_store(store)
     store.ensure()
-    if session_id is not None and store.locked:
-        session_id = store.resolve_id(session_id)  # checked by the App once unlocked
-    elif session_id is not None:
+    if session_id is not None:
         session_id = store.resolve_id(session_id)
+    if session_id is not None and not store.locked:  # a locked one: the App checks it
         try:
             store.load(session_id)  # fail here, in plain text, before the screen takes over
         except DamagedSessionError as error:

@@ -361,6 +361,10 @@ class SessionStore:
     def _index_storage(self) -> AtomicJSONStorage:
         return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False, codec=self.codec)
 
+    def _index_writer(self) -> AtomicJSONStorage:
+        return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False,
+                                 codec=codec_for_writing(self.root))
+
     def _index_signature(self) -> tuple[int, int, int] | None:
         """Inode, modification time and size of the index file (None if it is not there).
 
@@ -397,8 +401,7 @@ class SessionStore:
     def _write_index(self, entries: dict[str, SessionSummary]) -> None:
         ordered = sorted(entries.values(), key=lambda s: s.id)
         data = {"sessions": {str(n): asdict(s) for n, s in enumerate(ordered, start=1)}}
-        AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False,
-                          codec=codec_for_writing(self.root)).write(data)
+        self._index_writer().write(data)
         self._index_cache = dict(entries)
         self._index_seen = self._index_signature()
 
