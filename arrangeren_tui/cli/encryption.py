@@ -98,9 +98,12 @@ def cmd_encrypt(args: argparse.Namespace, store: SessionStore) -> int:
             fail(str(error))
     result = encrypt_store(store, store.codec)
     _say_unlock_cost(store)
-    print(f"Versleuteld: {len(result.converted)} bestanden"
-          + (f" ({result.already} waren het al)" if result.already else "")
-          + f", in {store.root}.")
+    if result.converted or result.already:
+        print(f"Versleuteld: {len(result.converted)} bestanden"
+              + (f" ({result.already} waren het al)" if result.already else "")
+              + f", in {store.root}.")
+    else:
+        print(f"De opslag {store.root} is versleuteld; alles wat erin komt, wordt versleuteld.")
     if result.removed_temp:
         print(f"{result.removed_temp} achtergebleven tijdelijke bestanden opgeruimd.")
     exports = sorted(p for p in (store.root / EXPORTS_DIRNAME).glob("*.json"))

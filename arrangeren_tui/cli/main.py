@@ -445,7 +445,7 @@ def cmd_take_over(args: argparse.Namespace) -> int:
     """End the window of this user that holds a session, so it can be opened here."""
     from arrangeren_tui.core.storage.takeover import take_over, why_not
 
-    store = _store(args)
+    store = _store(args, unlock=False)  # only locks and a process: no data, no passphrase
     session_id = _resolve_any(store, args.id)
     lock = store.lock(session_id)
     if not store.in_use(session_id):
