@@ -442,3 +442,17 @@ def test_a_vervolggesprek_of_an_encrypted_session_is_encrypted_too(store, veld):
     assert raw.startswith(AGE_HEADER) and b"Tessa" not in raw
     assert store.load(follow.id).previous == ids[0]
     assert store.load(follow.id).meta.pupil == "Tessa de Jong"
+
+
+def test_plain_temporary_files_of_killed_writes_are_removed(store, veld):
+    """A save killed half-way leaves ``.<name>.<pid>.<hex>.tmp`` with plain data in it."""
+    ids = fill(store, veld, 1)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(gone.stdout)
+    left = store.root / f".{ids[0]}.json.{dead_pid}.0badc0de.tmp"
+    left.write_text(f"{{\"half\": \"{CANARY}", "utf-8")
+    mine = store.root / f".index.json.{os.getpid()}.0badc0de.tmp"  # a write under way
+    mine.write_bytes(b"")
+    result = encrypt_store(store, crypt.create_key(store.root, PASSPHRASE))
+    assert result.removed_temp == 1 and not left.exists() and mine.exists()
