@@ -17,7 +17,10 @@ What each reference is:
   and for the growth check, the same save in a store of 10 sessions;
 - card search, history, export: the floor for the same data, timed alternately:
   a bare substring scan over the same cards, reading and parsing the same files,
-  encoding the same record as JSON. The bar of these figures is absolute.
+  encoding the same record as JSON. The bar of these figures is absolute;
+- the encrypted store (group ``crypt``, ``bench_crypt.py``): the same figures on a plain
+  store with the same sessions, alternating; its start-up (until the passphrase prompt)
+  against the reference app.
 """
 
 from __future__ import annotations
@@ -426,6 +429,53 @@ def export_figures(sizes: Sizes, raw: dict[str, object]) -> list[Row]:
     ]
 
 
+def crypt_figures(folder: Path, sizes: Sizes, raw: dict[str, object]) -> list[Row]:
+    """The encrypted store against a plain one with the same sessions (``bench_crypt.py``)."""
+    import bench_crypt
+
+    log(f"Versleuteld: {sizes.store_sessions} gesprekken, gewoon en versleuteld")
+    plain, encrypted, board = bench_crypt.make_stores(folder / "crypt", sizes.store_sessions,
+                                                      sizes.board_notes)
+    most = max(sizes.save_notes)
+    seconds = bench_crypt.store_figures(plain, encrypted, most, sizes.save_repeat)
+    compile_bytecode()
+    runs = bench_crypt.terminal_figures(plain, encrypted, board, sizes.rounds, sizes.keys,
+                                        folder, log=log)
+    locked, normal, reference = (runs["arrangeren (versleuteld)"], runs["arrangeren (gewoon)"],
+                                 runs["referentie"])
+    raw["crypt"] = {"seconds": seconds, "terminal": {
+        name: [{"startup_s": r.startup, "latencies_ms": [x * 1000 for x in r.latencies],
+                "bytes_per_key": r.bytes_per_key, "peak_rss_kib": r.peak_rss_kib}
+               for r in results] for name, results in runs.items()}}
+
+    def keys(results: list[terminal.RunResult]) -> list[float]:
+        return [x * 1000 for r in results for x in r.latencies]
+
+    same = "the plain store with the same sessions, alternating"
+    n = sizes.store_sessions
+    return [
+        Row("crypt_save", f"encrypted: save one note, {most} notes", "ms",
+            seconds["save"]["encrypted"] * 1000, seconds["save"]["plain"] * 1000, same,
+            "ratio", 2.0),
+        Row("crypt_history_list", f"encrypted: history list, {n} sessions", "s",
+            seconds["list"]["encrypted"], seconds["list"]["plain"], same, "abs", 0.3),
+        Row("crypt_history_search", f"encrypted: full-text search, {n} sessions", "s",
+            seconds["search"]["encrypted"], seconds["search"]["plain"], same, "abs", 1.0),
+        Row("crypt_startup", "encrypted: spawn until the passphrase prompt is drawn", "s",
+            median([r.startup for r in locked]), median([r.startup for r in reference]),
+            "reference app (Textual: Header, Input, Footer), same harness, alternating",
+            "ratio", 1.3),
+        Row("crypt_key_median", "encrypted: keystroke latency on the board, median", "ms",
+            median(keys(locked)), median(keys(normal)), same, "ratio", 1.2),
+        Row("crypt_bytes_per_key", "encrypted: bytes written per keystroke", "B",
+            median([r.bytes_per_key for r in locked]),
+            median([r.bytes_per_key for r in normal]), same, "ratio", 1.2),
+        Row("crypt_memory", "encrypted: peak RSS (the key opened with scrypt)", "MiB",
+            median([r.peak_rss_kib / 1024 for r in locked]),
+            median([r.peak_rss_kib / 1024 for r in normal]), same, "ratio", 1.3),
+    ]
+
+
 # -- report ------------------------------------------------------------------------------
 
 
@@ -497,7 +547,8 @@ def compile_bytecode() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one round (CI)")
-    parser.add_argument("--only", choices=["terminal", "save", "cards", "history", "export"],
+    parser.add_argument("--only", choices=["terminal", "save", "cards", "history", "export",
+                                           "crypt"],
                         action="append", help="run only these groups (repeatable)")
     parser.add_argument("--results", default=str(HERE / "results"),
                         help="folder for the JSON and Markdown (default: benchmarks/results)")
@@ -508,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     overrides = {"rounds": args.rounds, "keys": args.keys, "store_sessions": args.sessions}
     sizes = replace(sizes, **{k: v for k, v in overrides.items() if v})
-    groups = set(args.only or ["terminal", "save", "cards", "history", "export"])
+    groups = set(args.only or ["terminal", "save", "cards", "history", "export", "crypt"])
     started = time.time()
     info = machine()
     log(f"Machine: {info['cores']} cores, {info['cpu']}, Python {info['python']}, "
@@ -535,6 +586,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += card_figures(sizes, raw)
         if "export" in groups:
             rows += export_figures(sizes, raw)
+        if "crypt" in groups:
+            rows += crypt_figures(folder, sizes, raw)
     elapsed = time.time() - started
     mode = "quick" if args.quick else "full"
     result = {

@@ -53,6 +53,10 @@ class Program:
     placeholder: str  # shown in the empty input line
     env: dict[str, str] = field(default_factory=dict)
     before_run: object = None  # called before each spawn (restores the session file)
+    # An encrypted store: start-up ends when the passphrase prompt (``markers``) is drawn;
+    # then ``unlock`` is typed with Enter, and the typing waits for ``unlocked_markers``.
+    unlock: str = ""
+    unlocked_markers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,6 +131,12 @@ def run_once(program: Program, text: str, env_base: dict[str, str]) -> RunResult
             raise RuntimeError(f"{program.name} did not draw {program.markers} within "
                                f"{START_TIMEOUT}s:\n{app.text()}")
         startup = ready - app.started_at
+        if program.unlock:
+            _settle(app, AFTER_START_QUIET, 3.0)
+            app.write(program.unlock + "\r")
+            if app.wait_until(lambda screen: all(m in screen for m in program.unlocked_markers),
+                              START_TIMEOUT) is None:
+                raise RuntimeError(f"{program.name}: not unlocked:\n{app.text()}")
         _settle(app, AFTER_START_QUIET, 3.0)
         rows = [n for n, line in enumerate(app.display()) if program.placeholder in line]
         if len(rows) != 1:

@@ -25,6 +25,8 @@ FIGURES = {
     "history_list_growth",
     *(f"history_{figure}_{n}" for figure in ("home", "home_rss", "letter", "broad",
                                              "broad_bytes") for n in (10, 30)),
+    "crypt_save", "crypt_history_list", "crypt_history_search", "crypt_startup",
+    "crypt_key_median", "crypt_bytes_per_key", "crypt_memory",
 }
 
 

@@ -175,15 +175,25 @@ class ArrangerenApp(App[int]):
         self.call_later(self._first_screen)
 
     def _first_screen(self) -> None:
+        if self.store.locked:
+            # An encrypted store: its passphrase first, before any screen that reads data.
+            from arrangeren_tui.ui.screens.passphrase import PassphraseScreen
+
+            self.push_screen(PassphraseScreen(self.store.root),
+                             lambda _unlocked: self._first_data_screen())
+        else:
+            self._first_data_screen()
+        self._check_size(self.size.width, self.size.height)
+        self.screen.call_after_refresh(self._started)
+        self.set_timer(STARTED_AT_LATEST, self._started)
+
+    def _first_data_screen(self) -> None:
         # Opened straight on a board (`arrangeren open`), the home screen is built only
         # when the board is left: its list, damage scan and notices are not needed yet.
         if not (self.initial_session and self.open_session(self.initial_session)):
             self.push_screen(self._home())
-        self._check_size(self.size.width, self.size.height)
-        self.screen.call_after_refresh(self._started)
         # Emergency copies from an earlier stop: looked for after the first screen is drawn.
         self.set_timer(DECK_DELAY, self._look_for_rescues)
-        self.set_timer(STARTED_AT_LATEST, self._started)
 
     def _started(self) -> None:
         """The first screen is drawn: the garbage collector may work again.

@@ -29,6 +29,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from arrangeren_tui.core.storage.codec import PLAIN, Codec, UndecryptableError
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 # Without it Windows opens a descriptor in text mode and writes every "\n" as "\r\n".
@@ -122,9 +124,11 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_json_file(path: Path, pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+def read_json_file(path: Path, codec: Codec = PLAIN,
+                   pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
                    ) -> Any | None:
-    """The parsed content, None if the file does not exist; CorruptFileError if unreadable.
+    """The parsed content, None if the file does not exist; CorruptFileError if unreadable
+    (an encrypted file that does not decrypt included).
 
     ``pairs_hook``: ``json``'s ``object_pairs_hook`` (the store's index builds its entries
     straight from the pairs, so 10,000 of them never exist as dicts).
@@ -133,6 +137,10 @@ def read_json_file(path: Path, pairs_hook: Callable[[list[tuple[str, Any]]], Any
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    try:
+        raw = codec.decode(raw)
+    except UndecryptableError as error:
+        raise CorruptFileError(path, str(error)) from None
     if not raw.strip():
         raise CorruptFileError(path, "het bestand is leeg")
     try:
@@ -266,13 +274,15 @@ def encode_json(data: Any) -> bytes:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: atomic replace on write, refuses damaged files on read."""
 
-    def __init__(self, path: str | os.PathLike[str], keep_backup: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], keep_backup: bool = True,
+                 codec: Codec = PLAIN) -> None:
         self.path = Path(path)
         self.keep_backup = keep_backup
+        self.codec = codec
 
     def read(self, pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
              ) -> dict[str, dict[str, Any]] | None:
-        data = read_json_file(self.path, pairs_hook)
+        data = read_json_file(self.path, self.codec, pairs_hook)
         if data is None:
             return None
         if not isinstance(data, dict):
@@ -280,7 +290,8 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write_bytes(self.path, encode_json(data), keep_backup=self.keep_backup)
+        atomic_write_bytes(self.path, self.codec.encode(encode_json(data)),
+                           keep_backup=self.keep_backup)
 
     def close(self) -> None:
         pass

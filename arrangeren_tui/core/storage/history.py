@@ -174,7 +174,7 @@ def full_text_hits(
         if stop():
             return
         try:
-            record = read_json_file(store.path_for(summary.id))
+            record = read_json_file(store.path_for(summary.id), store.codec)
         except (CorruptFileError, OSError):
             continue
         if isinstance(record, dict):

@@ -28,6 +28,13 @@ from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import FORMAT_VERSION, Session, SessionMeta
 from arrangeren_tui.core.model import NewerFormatError as _NewerRecord
 from arrangeren_tui.core.paths import name_problem
+from arrangeren_tui.core.storage.codec import (
+    Codec,
+    LockedFileError,
+    codec_for,
+    codec_for_writing,
+    needs_passphrase,
+)
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -240,6 +247,17 @@ class SessionStore:
         # The cached index newest first, as ``list`` returns it (None: sort again).
         self._ordered: builtins.list[SessionSummary] | None = None
 
+    @property
+    def codec(self) -> Codec:
+        """How this store's files are written: plain, or encrypted once its key is unlocked
+        (``crypt.unlock``; every store object of the folder then shares it)."""
+        return codec_for(self.root)
+
+    @property
+    def locked(self) -> bool:
+        """Encrypted, and the passphrase not yet given in this process."""
+        return needs_passphrase(self.root)
+
     # -- folder --------------------------------------------------------------
 
     def ensure(self) -> None:
@@ -315,7 +333,7 @@ class SessionStore:
                 session_id, "het is een map, geen bestand" if S_ISDIR(mode)
                 else "het is geen gewoon bestand")
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage)
+            db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec)
             try:
                 head = db.table("session").get(doc_id=1)
                 notes = {str(doc.doc_id): dict(doc) for doc in db.table("notes").all()}
@@ -326,6 +344,11 @@ class SessionStore:
                 db.close()
         except CorruptFileError as error:
             raise DamagedSessionError(session_id, error.reason) from None
+        except LockedFileError:
+            raise StoreError(
+                f"gesprek {session_id} is versleuteld en het wachtwoord van de opslag is niet "
+                "gegeven"
+            ) from None
         except OSError as error:
             raise StoreError(
                 f"kan gesprek {session_id} niet lezen ({os_reason(error)})"
@@ -359,7 +382,8 @@ class SessionStore:
     def save_record(self, record: dict[str, Any]) -> None:
         """Write one session atomically; refresh the index if its summary changed."""
         summary = summary_from_record(record)
-        AtomicJSONStorage(self.path_for(summary.id)).write(record)
+        AtomicJSONStorage(self.path_for(summary.id), codec=codec_for_writing(self.root)
+                          ).write(record)
         self._update_index(summary)
 
     def save(self, session: Session) -> None:
@@ -380,7 +404,11 @@ class SessionStore:
     # -- index ---------------------------------------------------------------
 
     def _index_storage(self) -> AtomicJSONStorage:
-        return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False)
+        return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False, codec=self.codec)
+
+    def _index_writer(self) -> AtomicJSONStorage:
+        return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False,
+                                 codec=codec_for_writing(self.root))
 
     def _index_signature(self) -> tuple[int, int, int] | None:
         """Inode, modification time and size of the index file (None if it is not there).
@@ -417,7 +445,7 @@ class SessionStore:
     def _write_index(self, entries: dict[str, SessionSummary]) -> None:
         ordered = sorted(entries.values(), key=lambda s: s.id)
         data = {"sessions": {str(n): asdict(s) for n, s in enumerate(ordered, start=1)}}
-        self._index_storage().write(data)
+        self._index_writer().write(data)
         self._index_cache = dict(entries)
         self._index_seen = self._index_signature()
         self._ordered = None
@@ -528,7 +556,7 @@ class SessionStore:
         """The previous generation, if it exists and is a readable session."""
         path = backup_path(self.path_for(session_id))
         try:
-            record = read_json_file(path)
+            record = read_json_file(path, self.codec)
             if not isinstance(record, dict):
                 return None
             session = self._session_from(session_id, record)
