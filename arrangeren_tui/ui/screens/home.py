@@ -124,12 +124,12 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="damage-scan", exit_on_error=False)
     def _scan_for_damage(self) -> None:
-        """Read every session file once, off the event loop; set damaged ones aside.
+        """Set damaged session files aside, off the event loop (``recover_damaged``:
+        files new or changed since the index was written are read, the rest not).
 
         The thread shares the interpreter with the event loop, so it waits until the
-        first screen is drawn and then lets go between files: with a thousand
-        sessions the scan takes about half a second of work, which would otherwise
-        delay the board and the first keys typed on it.
+        first screen is drawn and then lets go between files, so that a store full of
+        changed files (copied in) does not delay the first keys typed.
         """
         time.sleep(SCAN_DELAY)
         recoveries = self.store.recover_damaged(between=partial(time.sleep, SCAN_PAUSE))
