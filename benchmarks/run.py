@@ -67,7 +67,7 @@ class Sizes:
     export_repeat: int
 
 
-FULL = Sizes(rounds=7, keys=200, board_notes=300, store_sessions=1000,
+FULL = Sizes(rounds=15, keys=200, board_notes=300, store_sessions=1000,
              save_stores=(10, 1000), save_notes=(10, 100, 1000), save_repeat=31,
              cards=(75, 5000), card_repeat=15, history_repeat=7, export_notes=500,
              export_repeat=11)
