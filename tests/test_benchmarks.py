@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FIGURES = {
-    "startup", "key_median", "key_p95", "bytes_per_key", "memory",
+    "startup", "startup_of_medians", "startup_bytes", "key_median", "key_p95",
+    "bytes_per_key", "memory", "memory_of_medians",
     "save_10_notes_small_store", "save_100_notes_small_store", "save_1000_notes_small_store",
     "save_10_notes_large_store", "save_100_notes_large_store", "save_1000_notes_large_store",
     "save_growth", "card_search_75", "card_search_5000", "history_list", "history_search",

@@ -671,6 +671,8 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "plan" or args.command in COMMANDS:
+        gc.enable()  # off while the modules loaded (``arrangeren_tui.__main__.run``)
     try:
         if args.command == "plan":
             from arrangeren_tui.cli import planning  # the planning core loads only now

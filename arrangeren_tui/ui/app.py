@@ -48,7 +48,7 @@ from arrangeren_tui.ui.messages import (
 from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.terminal import Guardian, guarded_driver
-from arrangeren_tui.ui.textual_private import record_crash, running_loop
+from arrangeren_tui.ui.textual_private import record_crash, running_loop, same_size_resize
 from arrangeren_tui.ui.widgets.typing import KeyRouter
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
@@ -638,7 +638,18 @@ class ArrangerenApp(App[int]):
 
     # -- window size --------------------------------------------------------------
 
-    def on_resize(self, event: events.Resize) -> None:
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A private Textual handler (see ``ui.textual_private``): our ``on_resize``.
+
+        The driver reports the terminal's size once more right after the start. Textual
+        keeps even a Resize of the size it already has and sends it to every screen when
+        idle, and each screen then lays out and redraws all of itself: about 14 kB sent
+        again for nothing, at every start, over a possibly slow link. Such a Resize is
+        dropped here; any other goes on to Textual's own handler.
+        """
+        if same_size_resize(self, event):
+            event.prevent_default()
+            return
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:

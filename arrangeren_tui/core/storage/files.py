@@ -20,7 +20,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -156,7 +155,7 @@ def read_json_file(path: Path, codec: Codec = PLAIN,
 def atomic_write_bytes(path: Path, payload: bytes, *, keep_backup: bool = True) -> None:
     """Replace ``path`` by ``payload`` atomically, readable by the owner alone."""
     folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    tmp = folder / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
     try:
         try:
@@ -208,7 +207,7 @@ def keep_previous(path: Path) -> None:
     """
     folder = path.parent
     backup = backup_path(path)
-    temp = folder / f".{backup.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    temp = folder / f".{backup.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
         if _device(folder) not in _linkless_devices:
             try:

@@ -7,7 +7,6 @@ review; deleting stays a human decision.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import os
@@ -78,6 +77,8 @@ def resolve_months(
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (the month's last day if it has fewer days)."""
+    import calendar  # only here: it loads locale, which a board opened at start does not need
+
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import os
-import secrets
 import shutil
 import sys
 import threading
@@ -289,6 +288,8 @@ class SessionStore:
     # -- create, load, save --------------------------------------------------
 
     def new_id(self, date: str) -> str:
+        import secrets  # only here: with random and hashlib ~4 ms of every start
+
         stamp = date.replace("-", "") if date else dt.date.today().strftime("%Y%m%d")
         while True:
             token = "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
