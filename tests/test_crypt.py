@@ -8,6 +8,7 @@ does it as few times as it can. All data is fictional.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from arrangeren_tui.core.removal import delete_session
 from arrangeren_tui.core.storage import crypt
 from arrangeren_tui.core.storage.codec import (
     AGE_HEADER,
+    DONE_NAME,
     KEY_NAME,
     PASSPHRASE_FD_ENV,
     forget,
@@ -33,7 +35,7 @@ from arrangeren_tui.core.storage.codec import (
 from arrangeren_tui.core.storage.exportlog import exported_files, record_export
 from arrangeren_tui.core.storage.history import full_text_hits
 from arrangeren_tui.core.storage.rescue import find_rescues, write_rescue
-from arrangeren_tui.core.storage.store import SessionStore, StoreError
+from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
 from arrangeren_tui.core.veld import Veld
 
 PASSPHRASE = "proef-wachtwoord"
@@ -456,3 +458,61 @@ def test_plain_temporary_files_of_killed_writes_are_removed(store, veld):
     mine.write_bytes(b"")
     result = encrypt_store(store, crypt.create_key(store.root, PASSPHRASE))
     assert result.removed_temp == 1 and not left.exists() and mine.exists()
+
+
+# -- review: what the conversion leaves plain, and plain files after it ----------------------
+
+
+def test_plain_rescue_copies_from_before_the_conversion_are_encrypted_by_it(
+        store, veld, tmp_path):
+    """An emergency copy made while the store was plain sits outside the store, in the
+    user's data folder; the conversion must not leave it readable there."""
+    folder = tmp_path / "noodkopieen"
+    other = tmp_path / "andere-opslag"
+    mine = write_rescue(store.root, with_canary(veld, "20261123-nood").to_record(), [folder])
+    theirs = write_rescue(other, with_canary(veld, "20261123-ande").to_record(), [folder])
+    assert mine is not None and theirs is not None
+    result = encrypt_store(store, crypt.create_key(store.root, PASSPHRASE),
+                           rescue_folders=[folder])
+    assert result.rescues == 1
+    assert mine.read_bytes().startswith(AGE_HEADER) and CANARY.encode() not in mine.read_bytes()
+    assert CANARY.encode() in theirs.read_bytes()  # another store's copy: not ours to touch
+    [found] = find_rescues(store.root, [folder])
+    assert found.session_id == "20261123-nood" and found.record == with_canary(
+        veld, "20261123-nood").to_record()
+
+
+def test_a_plain_file_in_a_finished_encrypted_store_is_refused_until_versleutel(store, veld):
+    """Once the conversion is done, a plain session file did not come from this program
+    (dropped in, or an old copy put back): it is refused as damaged, never read as a
+    session and never left unnoticed; 'versleutel' encrypts it if it is the user's."""
+    ids = fill(store, veld, 1)
+    codec = crypt.create_key(store.root, PASSPHRASE)
+    assert encrypt_store(store, codec).complete
+    planted = with_canary(veld, "20261123-lekt")
+    store.path_for(planted.id).write_bytes(json.dumps(planted.to_record()).encode("utf-8"))
+    with pytest.raises(DamagedSessionError, match="niet versleuteld"):
+        store.load(planted.id)
+    summaries, problems = store.list()
+    assert {s.id: bool(s.damaged) for s in summaries} == {ids[0]: False, planted.id: True}
+    assert problems
+    assert [s.id for s, _hit in full_text_hits(store, summaries, ["kanarie"])] == ids
+    # a new start reads the marker: still refused
+    forget(store.root)
+    crypt.unlock(store.root, PASSPHRASE)
+    with pytest.raises(DamagedSessionError):
+        SessionStore(store.root).load(planted.id)
+    again = encrypt_store(store, store.codec)
+    assert again.converted == [store.path_for(planted.id)]
+    assert store.load(planted.id).meta.pupil == planted.meta.pupil
+
+
+def test_a_marker_from_before_the_key_does_not_refuse_the_files_still_to_convert(
+        store, veld):
+    ids = fill(store, veld, 2)
+    (store.root / DONE_NAME).write_bytes(b"")  # left there, or put there, before the key
+    crypt.create_key(store.root, PASSPHRASE)
+    assert not (store.root / DONE_NAME).exists()
+    forget(store.root)
+    crypt.unlock(store.root, PASSPHRASE)
+    assert all(store.load(i).notes[-1].text == "tweede generatie" for i in ids)

@@ -104,6 +104,8 @@ def cmd_encrypt(args: argparse.Namespace, store: SessionStore) -> int:
               + f", in {store.root}.")
     else:
         print(f"De opslag {store.root} is versleuteld; alles wat erin komt, wordt versleuteld.")
+    if result.rescues:
+        print(f"{result.rescues} noodkopieën van vóór het versleutelen versleuteld.")
     if result.removed_temp:
         print(f"{result.removed_temp} achtergebleven tijdelijke bestanden opgeruimd.")
     exports = sorted(p for p in (store.root / EXPORTS_DIRNAME).glob("*.json"))

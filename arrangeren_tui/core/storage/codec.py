@@ -21,6 +21,9 @@ from pathlib import Path
 
 AGE_HEADER = b"age-encryption.org/v1\n"
 KEY_NAME = "sleutel.age"  # the store's own age identity, encrypted with the passphrase
+# Written when a conversion has left no plain file: from then on a plain file in the store is
+# refused (it did not come from this program), until 'arrangeren versleutel' encrypts it.
+DONE_NAME = "versleuteling-klaar"
 # For scripts and tests: the number of an open file descriptor to read the passphrase from.
 PASSPHRASE_FD_ENV = "ARRANGEREN_WACHTWOORD_FD"
 
@@ -40,6 +43,8 @@ class Codec:
     """The plain codec: bytes as they are."""
 
     encrypted = False
+    # An encrypted codec reads plain files only while the store's conversion is unfinished.
+    accept_plain = True
 
     def encode(self, payload: bytes) -> bytes:
         return payload
@@ -89,6 +94,11 @@ def codec_for_writing(root: Path) -> Codec:
 def is_encrypted(root: Path) -> bool:
     """True if the store has a key: it is encrypted (or its conversion began)."""
     return (Path(root) / KEY_NAME).is_file()
+
+
+def conversion_done(root: Path) -> bool:
+    """True once ``arrangeren versleutel`` finished the store: no plain file is expected."""
+    return (Path(root) / DONE_NAME).is_file()
 
 
 def needs_passphrase(root: Path) -> bool:
