@@ -516,3 +516,42 @@ def test_a_marker_from_before_the_key_does_not_refuse_the_files_still_to_convert
     forget(store.root)
     crypt.unlock(store.root, PASSPHRASE)
     assert all(store.load(i).notes[-1].text == "tweede generatie" for i in ids)
+
+
+async def test_the_passphrase_field_is_masked_emptied_at_once_and_never_hangs(
+        store, veld, clock, monkeypatch):
+    """The typed passphrase leaves the field as soon as Enter is pressed (also when it is
+    right: the screen is not kept empty-handed until garbage collection), and a key file
+    that cannot be read gives a Dutch reason instead of 'Bezig…' for ever."""
+    from textual.widgets import Input, Static
+
+    from arrangeren_tui.ui.app import ArrangerenApp
+    from arrangeren_tui.ui.screens.home import HomeScreen
+    from arrangeren_tui.ui.screens.passphrase import PassphraseScreen
+
+    fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    forget(store.root)
+    real_unlock = crypt.unlock
+
+    def unreadable(root: Path, passphrase: str) -> crypt.AgeCodec:
+        raise PermissionError(13, "Permission denied", str(root / KEY_NAME))
+
+    monkeypatch.setattr(crypt, "unlock", unreadable)
+    app = ArrangerenApp(store=store, veld=veld, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PassphraseScreen))
+        screen = app.screen
+        field = screen.query_one("#passphrase-input", Input)
+        assert field.password
+        await pilot.press(*PASSPHRASE, "enter")
+        status = screen.query_one("#passphrase-status", Static)
+        await wait_until(pilot, lambda: "niet lezen" in str(status.render()))
+        assert str(status.render()).startswith("Kan de sleutel van de opslag niet lezen (")
+        assert field.value == "" and store.locked and app.screen is screen
+        monkeypatch.setattr(crypt, "unlock", real_unlock)
+        await pilot.press(*PASSPHRASE, "enter")
+        assert field.value == ""  # before the key is even open
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert field.value == ""
