@@ -555,3 +555,37 @@ async def test_the_passphrase_field_is_masked_emptied_at_once_and_never_hangs(
         assert field.value == ""  # before the key is even open
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert field.value == ""
+
+
+def test_a_bad_passphrase_descriptor_is_a_usage_error_never_a_crash(store):
+    done = run_cli("--store", str(store.root), "versleutel",
+                   extra_env={PASSPHRASE_FD_ENV: "geen-nummer"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"arrangeren: {PASSPHRASE_FD_ENV} moet een bestandsnummer zijn; er is niets veranderd")
+    assert not is_encrypted(store.root) and not (store.root / "fouten.log").exists()
+
+
+def test_a_wrong_current_passphrase_leaves_the_key_file_as_it_was(store, veld):
+    fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    before = (store.root / KEY_NAME).read_bytes()
+    done = run_cli("--store", str(store.root), "wachtwoord",
+                   passphrase_lines=["helemaal-fout", NEW_PASSPHRASE])
+    assert done.returncode == 1 and "onjuist" in done.stderr
+    assert (store.root / KEY_NAME).read_bytes() == before
+    assert [p.name for p in store.root.iterdir() if p.name.startswith(f".{KEY_NAME}")] == []
+
+
+def test_a_session_file_swapped_with_another_is_damage_not_the_other_session(store, veld):
+    """age binds no file to its name: the id inside the record is checked against it."""
+    ids = fill(store, veld, 2)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    first, second = (store.path_for(i) for i in ids)
+    raw_first, raw_second = first.read_bytes(), second.read_bytes()
+    first.write_bytes(raw_second)
+    second.write_bytes(raw_first)
+    for session_id, other in zip(ids, reversed(ids), strict=True):
+        with pytest.raises(DamagedSessionError, match=f"het bevat gesprek {other}"):
+            store.load(session_id)

@@ -21,12 +21,17 @@ from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.exitcodes import EXIT_ERROR, EXIT_USAGE
 
 
+def _from_fd() -> str | None:
+    """The passphrase from ``$ARRANGEREN_WACHTWOORD_FD``, None if it is not set."""
+    try:
+        return crypt.passphrase_from_fd()
+    except crypt.CryptError as error:
+        fail(f"{error}; er is niets veranderd", EXIT_USAGE)
+
+
 def _ask(prompt: str) -> str:
     """One passphrase: from the descriptor if one is named, else hidden from the terminal."""
-    try:
-        given = crypt.passphrase_from_fd()
-    except crypt.CryptError as error:
-        fail(str(error), EXIT_USAGE)
+    given = _from_fd()
     if given is not None:
         return given
     if not sys.stdin.isatty():
@@ -40,7 +45,7 @@ def _ask(prompt: str) -> str:
 
 def _ask_new() -> str:
     """A new passphrase, typed twice (once from a descriptor)."""
-    fd_given = crypt.passphrase_from_fd()
+    fd_given = _from_fd()
     if fd_given is not None:
         first = second = fd_given
     else:
