@@ -507,15 +507,32 @@ def test_a_plain_file_in_a_finished_encrypted_store_is_refused_until_versleutel(
     assert store.load(planted.id).meta.pupil == planted.meta.pupil
 
 
-def test_a_marker_from_before_the_key_does_not_refuse_the_files_still_to_convert(
-        store, veld):
-    ids = fill(store, veld, 2)
-    (store.root / DONE_NAME).write_bytes(b"")  # left there, or put there, before the key
+def test_a_store_whose_key_is_gone_is_never_written_plain_nor_given_a_new_key(store, veld):
+    """sleutel.age deleted, or not restored with the rest: the store must not pass for a
+    plain one (new sessions written in plain text) and 'versleutel' must not make a second
+    key (every existing file would then be unreadable and set aside as damaged)."""
+    ids = fill(store, veld, 1)
     crypt.create_key(store.root, PASSPHRASE)
-    assert not (store.root / DONE_NAME).exists()
+    encrypt_store(store, store.codec)
     forget(store.root)
-    crypt.unlock(store.root, PASSPHRASE)
-    assert all(store.load(i).notes[-1].text == "tweede generatie" for i in ids)
+    (store.root / KEY_NAME).unlink()
+    for marked in (True, False):  # the conversion's mark, or only the encrypted index
+        if not marked:
+            (store.root / DONE_NAME).unlink()
+        fresh = SessionStore(store.root)
+        assert fresh.locked
+        with pytest.raises(PermissionError, match="versleuteld"):
+            fresh.save(with_canary(veld, "20261123-lekt"))
+        assert not fresh.path_for("20261123-lekt").exists()
+        with pytest.raises(crypt.CryptError, match=r"sleutel.age\) ontbreekt"):
+            crypt.create_key(store.root, PASSPHRASE)
+        done = run_cli("--store", str(store.root), "versleutel",
+                       passphrase_lines=[NEW_PASSPHRASE])
+        assert done.returncode == 1 and "ontbreekt" in done.stderr, done.stderr
+        done = run_cli("--store", str(store.root), "list", passphrase_lines=[PASSPHRASE])
+        assert done.returncode == 1 and "zet sleutel.age terug" in done.stderr, done.stderr
+        assert not (store.root / KEY_NAME).exists()
+    assert store.path_for(ids[0]).read_bytes().startswith(AGE_HEADER)
 
 
 async def test_the_passphrase_field_is_masked_emptied_at_once_and_never_hangs(

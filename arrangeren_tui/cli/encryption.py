@@ -16,7 +16,7 @@ import sys
 
 from arrangeren_tui.cli.args import fail
 from arrangeren_tui.core.storage import crypt
-from arrangeren_tui.core.storage.codec import is_encrypted
+from arrangeren_tui.core.storage.codec import is_encrypted, key_missing
 from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.exitcodes import EXIT_ERROR, EXIT_USAGE
 
@@ -64,6 +64,8 @@ def unlock_store(store: SessionStore) -> None:
     """Ask the passphrase of an encrypted store (once per process) and unlock it."""
     if not store.locked:
         return
+    if key_missing(store.root):
+        fail(crypt.KEY_GONE)
     passphrase = _ask(f"Wachtwoord van de opslag {store.root}: ")
     try:
         crypt.unlock(store.root, passphrase)

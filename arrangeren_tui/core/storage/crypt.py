@@ -21,13 +21,13 @@ import pyrage
 
 from arrangeren_tui.core.storage.codec import (
     AGE_HEADER,
-    DONE_NAME,
     KEY_NAME,
     PASSPHRASE_FD_ENV,
     Codec,
     UndecryptableError,
     codec_for,
     conversion_done,
+    key_missing,
     register,
 )
 from arrangeren_tui.core.storage.files import atomic_write_bytes
@@ -41,6 +41,11 @@ LOST_WARNING = (
 
 class CryptError(Exception):
     """A problem with the store's key or passphrase, worded in Dutch."""
+
+
+KEY_GONE = (f"de sleutel van de opslag ({KEY_NAME}) ontbreekt, maar de gegevens zijn "
+            f"versleuteld: zet {KEY_NAME} terug (uit een back-up); zonder dat bestand is niets "
+            f"te openen en komt er geen nieuwe sleutel")
 
 
 class WrongPassphraseError(CryptError):
@@ -106,9 +111,9 @@ def create_key(root: Path, passphrase: str) -> AgeCodec:
     check_new_passphrase(passphrase)
     if key_path(root).exists():
         raise CryptError("deze opslag heeft al een sleutel")
+    if key_missing(root):
+        raise CryptError(KEY_GONE)  # a second key would leave every file unreadable
     identity = pyrage.x25519.Identity.generate()
-    # A marker left from before (or put there) would refuse the plain files still to convert.
-    (Path(root) / DONE_NAME).unlink(missing_ok=True)
     _write_key(root, identity, passphrase)
     codec = AgeCodec(identity)
     register(root, codec)
@@ -119,7 +124,8 @@ def _open_key(root: Path, passphrase: str) -> pyrage.x25519.Identity:
     try:
         sealed = key_path(root).read_bytes()
     except FileNotFoundError:
-        raise CryptError("deze opslag is niet versleuteld") from None
+        raise CryptError(KEY_GONE if key_missing(root)
+                         else "deze opslag is niet versleuteld") from None
     try:
         secret = bytes(pyrage.passphrase.decrypt(sealed, passphrase))
     except pyrage.DecryptError:
