@@ -606,3 +606,20 @@ def test_a_session_file_swapped_with_another_is_damage_not_the_other_session(sto
     for session_id, other in zip(ids, reversed(ids), strict=True):
         with pytest.raises(DamagedSessionError, match=f"het bevat gesprek {other}"):
             store.load(session_id)
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_deleting_a_session_removes_its_emergency_copies(store, veld, tmp_path, encrypted):
+    """A session is deleted completely: an emergency copy (outside the store) would keep
+    all of it, and the next start would offer to put the deleted session back."""
+    ids = fill(store, veld, 2)
+    if encrypted:
+        crypt.create_key(store.root, PASSPHRASE)
+        encrypt_store(store, store.codec)
+    folder = tmp_path / "noodkopieen"
+    gone = write_rescue(store.root, store.load(ids[0]).to_record(), [folder])
+    kept = write_rescue(store.root, store.load(ids[1]).to_record(), [folder])
+    removal = delete_session(store, ids[0], rescue_folders=[folder])
+    assert gone is not None and not gone.exists() and gone in removal.files
+    assert kept is not None and kept.exists()
+    assert [r.session_id for r in find_rescues(store.root, [folder])] == [ids[1]]
