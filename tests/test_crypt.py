@@ -623,3 +623,20 @@ def test_deleting_a_session_removes_its_emergency_copies(store, veld, tmp_path, 
     assert gone is not None and not gone.exists() and gone in removal.files
     assert kept is not None and kept.exists()
     assert [r.session_id for r in find_rescues(store.root, [folder])] == [ids[1]]
+
+
+def test_a_copy_saved_elsewhere_into_the_store_folder_itself_is_encrypted(
+        store, veld, tmp_path):
+    """^Q with a failing save offers 'elders bewaren'; typed the store's own folder, the copy
+    must not land there as a plain file among the encrypted ones."""
+    from arrangeren_tui.ui.app import write_copy
+
+    ids = fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    record = store.load(ids[0]).to_record()
+    inside = write_copy(record, store.root)
+    assert inside == store.path_for(ids[0]) and inside.read_bytes().startswith(AGE_HEADER)
+    assert store.load(ids[0]).notes[-1].text == "tweede generatie"
+    outside = write_copy(record, tmp_path)
+    assert CANARY.encode() in outside.read_bytes()  # elsewhere: readable, as the README says
