@@ -640,3 +640,32 @@ def test_a_copy_saved_elsewhere_into_the_store_folder_itself_is_encrypted(
     assert store.load(ids[0]).notes[-1].text == "tweede generatie"
     outside = write_copy(record, tmp_path)
     assert CANARY.encode() in outside.read_bytes()  # elsewhere: readable, as the README says
+
+
+def test_a_passphrase_change_stopped_at_the_rename_leaves_the_old_key_whole(
+        store, veld, monkeypatch):
+    """Killed or failing mid-'wachtwoord': sleutel.age is the old one (rename is atomic), no
+    temporary key file is left, and the written key is owner-only and never plain."""
+    from arrangeren_tui.core.storage import files
+
+    fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    before = (store.root / KEY_NAME).read_bytes()
+    written: list[bytes] = []
+
+    def fail_at_rename(source: Path, target: Path) -> None:
+        written.append(source.read_bytes())
+        assert source.stat().st_mode & 0o777 == 0o600
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "replace_file", fail_at_rename)
+    with pytest.raises(OSError):
+        crypt.change_passphrase(store.root, PASSPHRASE, NEW_PASSPHRASE)
+    monkeypatch.undo()
+    assert (store.root / KEY_NAME).read_bytes() == before
+    assert [p.name for p in store.root.iterdir() if p.name.endswith(".tmp")] == []
+    assert written and written[0].startswith(AGE_HEADER) and b"AGE-SECRET-KEY" not in written[0]
+    forget(store.root)
+    crypt.unlock(store.root, PASSPHRASE)
+    crypt.change_passphrase(store.root, PASSPHRASE, NEW_PASSPHRASE)
+    assert (store.root / KEY_NAME).stat().st_mode & 0o777 == 0o600
