@@ -800,6 +800,29 @@ def test_crash_hangup_at_once_encrypted(encrypted, spawn, new_session, store_dir
     test_crash_hangup_mid_typing(spawn, new_session, store_dir, "sighup", 0.0)
 
 
+@pytest.mark.parametrize("when", ["typing", "unlocking"])
+def test_crash_hangup_at_the_passphrase_prompt_encrypted(
+        encrypted, spawn, new_session, store_dir: Path, tmp_path: Path, when: str) -> None:
+    """A hang-up at the passphrase prompt (half typed, or while the key is being opened):
+    the program ends within the watchdog's time, writes nothing (no emergency copy, no
+    crash log) and the passphrase is in no file."""
+    new_session()
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    app = spawn("--store", str(store_dir))
+    assert app.wait_for_text(PROMPT_TEXT, START_TIMEOUT), app.text()
+    app.type(PASSPHRASE if when == "unlocking" else PASSPHRASE[:6])
+    if when == "unlocking":
+        app.press("enter")
+        assert app.wait_for_text("Bezig met openen", START_TIMEOUT), app.text()
+    app.kill(signal.SIGHUP)
+    assert app.wait(EXIT_TIMEOUT + 1) is not None, "still running after the hang-up"
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert {p for p in after if p not in before and not p.name.endswith(".lock")} == set()
+    assert all(after[p] == raw for p, raw in before.items() if p in after)
+    assert not any(PASSPHRASE[:6].encode() in raw for raw in after.values())
+
+
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "not-utf8", "schema"])
 def test_crash_damaged_file_at_start_offers_previous_version(
         spawn, new_session, store_dir: Path, damage: str) -> None:

@@ -8,6 +8,7 @@ does it as few times as it can. All data is fictional.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from arrangeren_tui.core.removal import delete_session
 from arrangeren_tui.core.storage import crypt
 from arrangeren_tui.core.storage.codec import (
     AGE_HEADER,
+    DONE_NAME,
     KEY_NAME,
     PASSPHRASE_FD_ENV,
     forget,
@@ -33,7 +35,7 @@ from arrangeren_tui.core.storage.codec import (
 from arrangeren_tui.core.storage.exportlog import exported_files, record_export
 from arrangeren_tui.core.storage.history import full_text_hits
 from arrangeren_tui.core.storage.rescue import find_rescues, write_rescue
-from arrangeren_tui.core.storage.store import SessionStore, StoreError
+from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
 from arrangeren_tui.core.veld import Veld
 
 PASSPHRASE = "proef-wachtwoord"
@@ -456,3 +458,214 @@ def test_plain_temporary_files_of_killed_writes_are_removed(store, veld):
     mine.write_bytes(b"")
     result = encrypt_store(store, crypt.create_key(store.root, PASSPHRASE))
     assert result.removed_temp == 1 and not left.exists() and mine.exists()
+
+
+# -- review: what the conversion leaves plain, and plain files after it ----------------------
+
+
+def test_plain_rescue_copies_from_before_the_conversion_are_encrypted_by_it(
+        store, veld, tmp_path):
+    """An emergency copy made while the store was plain sits outside the store, in the
+    user's data folder; the conversion must not leave it readable there."""
+    folder = tmp_path / "noodkopieen"
+    other = tmp_path / "andere-opslag"
+    mine = write_rescue(store.root, with_canary(veld, "20261123-nood").to_record(), [folder])
+    theirs = write_rescue(other, with_canary(veld, "20261123-ande").to_record(), [folder])
+    assert mine is not None and theirs is not None
+    result = encrypt_store(store, crypt.create_key(store.root, PASSPHRASE),
+                           rescue_folders=[folder])
+    assert result.rescues == 1
+    assert mine.read_bytes().startswith(AGE_HEADER) and CANARY.encode() not in mine.read_bytes()
+    assert CANARY.encode() in theirs.read_bytes()  # another store's copy: not ours to touch
+    [found] = find_rescues(store.root, [folder])
+    assert found.session_id == "20261123-nood" and found.record == with_canary(
+        veld, "20261123-nood").to_record()
+
+
+def test_a_plain_file_in_a_finished_encrypted_store_is_refused_until_versleutel(store, veld):
+    """Once the conversion is done, a plain session file did not come from this program
+    (dropped in, or an old copy put back): it is refused as damaged, never read as a
+    session and never left unnoticed; 'versleutel' encrypts it if it is the user's."""
+    ids = fill(store, veld, 1)
+    codec = crypt.create_key(store.root, PASSPHRASE)
+    assert encrypt_store(store, codec).complete
+    planted = with_canary(veld, "20261123-lekt")
+    store.path_for(planted.id).write_bytes(json.dumps(planted.to_record()).encode("utf-8"))
+    with pytest.raises(DamagedSessionError, match="niet versleuteld"):
+        store.load(planted.id)
+    summaries, problems = store.list()
+    assert {s.id: bool(s.damaged) for s in summaries} == {ids[0]: False, planted.id: True}
+    assert problems
+    assert [s.id for s, _hit in full_text_hits(store, summaries, ["kanarie"])] == ids
+    # a new start reads the marker: still refused
+    forget(store.root)
+    crypt.unlock(store.root, PASSPHRASE)
+    with pytest.raises(DamagedSessionError):
+        SessionStore(store.root).load(planted.id)
+    again = encrypt_store(store, store.codec)
+    assert again.converted == [store.path_for(planted.id)]
+    assert store.load(planted.id).meta.pupil == planted.meta.pupil
+
+
+def test_a_store_whose_key_is_gone_is_never_written_plain_nor_given_a_new_key(store, veld):
+    """sleutel.age deleted, or not restored with the rest: the store must not pass for a
+    plain one (new sessions written in plain text) and 'versleutel' must not make a second
+    key (every existing file would then be unreadable and set aside as damaged)."""
+    ids = fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    forget(store.root)
+    (store.root / KEY_NAME).unlink()
+    for marked in (True, False):  # the conversion's mark, or only the encrypted index
+        if not marked:
+            (store.root / DONE_NAME).unlink()
+        fresh = SessionStore(store.root)
+        assert fresh.locked
+        with pytest.raises(PermissionError, match="versleuteld"):
+            fresh.save(with_canary(veld, "20261123-lekt"))
+        assert not fresh.path_for("20261123-lekt").exists()
+        with pytest.raises(crypt.CryptError, match=r"sleutel.age\) ontbreekt"):
+            crypt.create_key(store.root, PASSPHRASE)
+        done = run_cli("--store", str(store.root), "versleutel",
+                       passphrase_lines=[NEW_PASSPHRASE])
+        assert done.returncode == 1 and "ontbreekt" in done.stderr, done.stderr
+        done = run_cli("--store", str(store.root), "list", passphrase_lines=[PASSPHRASE])
+        assert done.returncode == 1 and "zet sleutel.age terug" in done.stderr, done.stderr
+        assert not (store.root / KEY_NAME).exists()
+    assert store.path_for(ids[0]).read_bytes().startswith(AGE_HEADER)
+
+
+async def test_the_passphrase_field_is_masked_emptied_at_once_and_never_hangs(
+        store, veld, clock, monkeypatch):
+    """The typed passphrase leaves the field as soon as Enter is pressed (also when it is
+    right: the screen is not kept empty-handed until garbage collection), and a key file
+    that cannot be read gives a Dutch reason instead of 'Bezig…' for ever."""
+    from textual.widgets import Input, Static
+
+    from arrangeren_tui.ui.app import ArrangerenApp
+    from arrangeren_tui.ui.screens.home import HomeScreen
+    from arrangeren_tui.ui.screens.passphrase import PassphraseScreen
+
+    fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    forget(store.root)
+    real_unlock = crypt.unlock
+
+    def unreadable(root: Path, passphrase: str) -> crypt.AgeCodec:
+        raise PermissionError(13, "Permission denied", str(root / KEY_NAME))
+
+    monkeypatch.setattr(crypt, "unlock", unreadable)
+    app = ArrangerenApp(store=store, veld=veld, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PassphraseScreen))
+        screen = app.screen
+        field = screen.query_one("#passphrase-input", Input)
+        assert field.password
+        await pilot.press(*PASSPHRASE, "enter")
+        status = screen.query_one("#passphrase-status", Static)
+        await wait_until(pilot, lambda: "niet lezen" in str(status.render()))
+        assert str(status.render()).startswith("Kan de sleutel van de opslag niet lezen (")
+        assert field.value == "" and store.locked and app.screen is screen
+        monkeypatch.setattr(crypt, "unlock", real_unlock)
+        await pilot.press(*PASSPHRASE, "enter")
+        assert field.value == ""  # before the key is even open
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert field.value == ""
+
+
+def test_a_bad_passphrase_descriptor_is_a_usage_error_never_a_crash(store):
+    done = run_cli("--store", str(store.root), "versleutel",
+                   extra_env={PASSPHRASE_FD_ENV: "geen-nummer"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"arrangeren: {PASSPHRASE_FD_ENV} moet een bestandsnummer zijn; er is niets veranderd")
+    assert not is_encrypted(store.root) and not (store.root / "fouten.log").exists()
+
+
+def test_a_wrong_current_passphrase_leaves_the_key_file_as_it_was(store, veld):
+    fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    before = (store.root / KEY_NAME).read_bytes()
+    done = run_cli("--store", str(store.root), "wachtwoord",
+                   passphrase_lines=["helemaal-fout", NEW_PASSPHRASE])
+    assert done.returncode == 1 and "onjuist" in done.stderr
+    assert (store.root / KEY_NAME).read_bytes() == before
+    assert [p.name for p in store.root.iterdir() if p.name.startswith(f".{KEY_NAME}")] == []
+
+
+def test_a_session_file_swapped_with_another_is_damage_not_the_other_session(store, veld):
+    """age binds no file to its name: the id inside the record is checked against it."""
+    ids = fill(store, veld, 2)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    first, second = (store.path_for(i) for i in ids)
+    raw_first, raw_second = first.read_bytes(), second.read_bytes()
+    first.write_bytes(raw_second)
+    second.write_bytes(raw_first)
+    for session_id, other in zip(ids, reversed(ids), strict=True):
+        with pytest.raises(DamagedSessionError, match=f"het bevat gesprek {other}"):
+            store.load(session_id)
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_deleting_a_session_removes_its_emergency_copies(store, veld, tmp_path, encrypted):
+    """A session is deleted completely: an emergency copy (outside the store) would keep
+    all of it, and the next start would offer to put the deleted session back."""
+    ids = fill(store, veld, 2)
+    if encrypted:
+        crypt.create_key(store.root, PASSPHRASE)
+        encrypt_store(store, store.codec)
+    folder = tmp_path / "noodkopieen"
+    gone = write_rescue(store.root, store.load(ids[0]).to_record(), [folder])
+    kept = write_rescue(store.root, store.load(ids[1]).to_record(), [folder])
+    removal = delete_session(store, ids[0], rescue_folders=[folder])
+    assert gone is not None and not gone.exists() and gone in removal.files
+    assert kept is not None and kept.exists()
+    assert [r.session_id for r in find_rescues(store.root, [folder])] == [ids[1]]
+
+
+def test_a_copy_saved_elsewhere_into_the_store_folder_itself_is_encrypted(
+        store, veld, tmp_path):
+    """^Q with a failing save offers 'elders bewaren'; typed the store's own folder, the copy
+    must not land there as a plain file among the encrypted ones."""
+    from arrangeren_tui.ui.app import write_copy
+
+    ids = fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    record = store.load(ids[0]).to_record()
+    inside = write_copy(record, store.root)
+    assert inside == store.path_for(ids[0]) and inside.read_bytes().startswith(AGE_HEADER)
+    assert store.load(ids[0]).notes[-1].text == "tweede generatie"
+    outside = write_copy(record, tmp_path)
+    assert CANARY.encode() in outside.read_bytes()  # elsewhere: readable, as the README says
+
+
+def test_a_passphrase_change_stopped_at_the_rename_leaves_the_old_key_whole(
+        store, veld, monkeypatch):
+    """Killed or failing mid-'wachtwoord': sleutel.age is the old one (rename is atomic), no
+    temporary key file is left, and the written key is owner-only and never plain."""
+    from arrangeren_tui.core.storage import files
+
+    fill(store, veld, 1)
+    crypt.create_key(store.root, PASSPHRASE)
+    before = (store.root / KEY_NAME).read_bytes()
+    written: list[bytes] = []
+
+    def fail_at_rename(source: Path, target: Path) -> None:
+        written.append(source.read_bytes())
+        assert source.stat().st_mode & 0o777 == 0o600
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "replace_file", fail_at_rename)
+    with pytest.raises(OSError):
+        crypt.change_passphrase(store.root, PASSPHRASE, NEW_PASSPHRASE)
+    monkeypatch.undo()
+    assert (store.root / KEY_NAME).read_bytes() == before
+    assert [p.name for p in store.root.iterdir() if p.name.endswith(".tmp")] == []
+    assert written and written[0].startswith(AGE_HEADER) and b"AGE-SECRET-KEY" not in written[0]
+    forget(store.root)
+    crypt.unlock(store.root, PASSPHRASE)
+    crypt.change_passphrase(store.root, PASSPHRASE, NEW_PASSPHRASE)
+    assert (store.root / KEY_NAME).stat().st_mode & 0o777 == 0o600

@@ -16,17 +16,22 @@ import sys
 
 from arrangeren_tui.cli.args import fail
 from arrangeren_tui.core.storage import crypt
-from arrangeren_tui.core.storage.codec import is_encrypted
+from arrangeren_tui.core.storage.codec import is_encrypted, key_missing
 from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.exitcodes import EXIT_ERROR, EXIT_USAGE
 
 
+def _from_fd() -> str | None:
+    """The passphrase from ``$ARRANGEREN_WACHTWOORD_FD``, None if it is not set."""
+    try:
+        return crypt.passphrase_from_fd()
+    except crypt.CryptError as error:
+        fail(f"{error}; er is niets veranderd", EXIT_USAGE)
+
+
 def _ask(prompt: str) -> str:
     """One passphrase: from the descriptor if one is named, else hidden from the terminal."""
-    try:
-        given = crypt.passphrase_from_fd()
-    except crypt.CryptError as error:
-        fail(str(error), EXIT_USAGE)
+    given = _from_fd()
     if given is not None:
         return given
     if not sys.stdin.isatty():
@@ -40,7 +45,7 @@ def _ask(prompt: str) -> str:
 
 def _ask_new() -> str:
     """A new passphrase, typed twice (once from a descriptor)."""
-    fd_given = crypt.passphrase_from_fd()
+    fd_given = _from_fd()
     if fd_given is not None:
         first = second = fd_given
     else:
@@ -59,6 +64,8 @@ def unlock_store(store: SessionStore) -> None:
     """Ask the passphrase of an encrypted store (once per process) and unlock it."""
     if not store.locked:
         return
+    if key_missing(store.root):
+        fail(crypt.KEY_GONE)
     passphrase = _ask(f"Wachtwoord van de opslag {store.root}: ")
     try:
         crypt.unlock(store.root, passphrase)
@@ -104,6 +111,8 @@ def cmd_encrypt(args: argparse.Namespace, store: SessionStore) -> int:
               + f", in {store.root}.")
     else:
         print(f"De opslag {store.root} is versleuteld; alles wat erin komt, wordt versleuteld.")
+    if result.rescues:
+        print(f"{result.rescues} noodkopieën van vóór het versleutelen versleuteld.")
     if result.removed_temp:
         print(f"{result.removed_temp} achtergebleven tijdelijke bestanden opgeruimd.")
     exports = sorted(p for p in (store.root / EXPORTS_DIRNAME).glob("*.json"))

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arrangeren_tui.core.planning.store import LOCK_NAME, PLANNING_DIRNAME
-from arrangeren_tui.core.storage.codec import AGE_HEADER, Codec
+from arrangeren_tui.core.storage.codec import AGE_HEADER, DONE_NAME, Codec
 from arrangeren_tui.core.storage.exportlog import EXPORTS_DIRNAME
 from arrangeren_tui.core.storage.files import atomic_write_bytes, fsync_dir
 from arrangeren_tui.core.storage.lock import waiting_lock
+from arrangeren_tui.core.storage.rescue import encrypt_rescues
 from arrangeren_tui.core.storage.store import DAMAGED_MARK, INDEX_NAME, SessionStore
 
 LOCK_SECONDS = 10.0
@@ -43,6 +44,7 @@ class Conversion:
     already: int = 0  # files that were encrypted before this run
     busy: list[str] = field(default_factory=list)  # sessions open elsewhere, left as they are
     removed_temp: int = 0  # temporary files of killed writes (they may hold plain data)
+    rescues: int = 0  # plain emergency copies of this store (outside it) encrypted
 
     @property
     def complete(self) -> bool:
@@ -104,10 +106,14 @@ def _remove_dead_temp_files(folder: Path) -> int:
 
 
 def encrypt_store(store: SessionStore, codec: Codec,
-                  after_file: Callable[[Path], object] = lambda path: None) -> Conversion:
-    """Encrypt every data file of the store that is still plain (see the module's text).
+                  after_file: Callable[[Path], object] = lambda path: None,
+                  rescue_folders: list[Path] | None = None) -> Conversion:
+    """Encrypt every data file of the store that is still plain (see the module's text),
+    and the plain emergency copies made for it outside the store.
 
     ``after_file`` is called after each file written (a progress line; tests stop there).
+    A run that leaves no plain file marks the store done (``DONE_NAME``): from then on the
+    program refuses a plain file in it, as one that did not come from this program.
     """
     if not codec.encrypted:
         raise ValueError("encrypt_store needs the store's unlocked key")
@@ -151,5 +157,15 @@ def encrypt_store(store: SessionStore, codec: Codec,
         convert(index)
     for folder in (root, exports, planning):
         result.removed_temp += _remove_dead_temp_files(folder)
-    fsync_dir(root)
+    _finish(root, codec, result, rescue_folders)
     return result
+
+
+def _finish(root: Path, codec: Codec, result: Conversion,
+            rescue_folders: list[Path] | None) -> None:
+    """The emergency copies outside the store; then, if nothing was left plain, the mark."""
+    result.rescues = encrypt_rescues(root, codec, rescue_folders)
+    if result.complete:
+        atomic_write_bytes(root / DONE_NAME, b"", keep_backup=False)
+        codec.accept_plain = False
+    fsync_dir(root)

@@ -22,6 +22,7 @@ from arrangeren_tui.core.clock import SteadyTime
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.signals import TERMINAL_GONE_SIGNALS, TERMINATING_SIGNALS
+from arrangeren_tui.core.storage.codec import codec_for_writing
 from arrangeren_tui.core.storage.crashlog import write_crash_log
 from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
 from arrangeren_tui.core.storage.lock import SessionLock
@@ -68,11 +69,16 @@ DECK_DELAY = 0.5  # seconds after start before the decks are read in a thread
 
 
 def write_copy(record: dict[str, Any], path: Path) -> Path:
-    """Write a session file somewhere else (a folder gets ``<id>.json``); returns the file."""
+    """Write a session file somewhere else (a folder gets ``<id>.json``); returns the file.
+
+    Into an encrypted store's own folder it goes encrypted (or not at all, without the key),
+    never as a plain file among the encrypted ones.
+    """
     path = path.expanduser()
     if path.is_dir():
         path = path / f"{record['session']['1']['id']}.json"
-    atomic_write_bytes(path, encode_json(record), keep_backup=False)
+    codec = codec_for_writing(path.parent)
+    atomic_write_bytes(path, codec.encode(encode_json(record)), keep_backup=False)
     return path
 
 

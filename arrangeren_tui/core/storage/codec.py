@@ -21,6 +21,10 @@ from pathlib import Path
 
 AGE_HEADER = b"age-encryption.org/v1\n"
 KEY_NAME = "sleutel.age"  # the store's own age identity, encrypted with the passphrase
+# Written when a conversion has left no plain file: from then on a plain file in the store is
+# refused (it did not come from this program), until 'arrangeren versleutel' encrypts it.
+DONE_NAME = "versleuteling-klaar"
+INDEX_FILE = "index.json"  # the store's index (store.INDEX_NAME)
 # For scripts and tests: the number of an open file descriptor to read the passphrase from.
 PASSPHRASE_FD_ENV = "ARRANGEREN_WACHTWOORD_FD"
 
@@ -40,6 +44,8 @@ class Codec:
     """The plain codec: bytes as they are."""
 
     encrypted = False
+    # An encrypted codec reads plain files only while the store's conversion is unfinished.
+    accept_plain = True
 
     def encode(self, payload: bytes) -> bytes:
         return payload
@@ -87,8 +93,31 @@ def codec_for_writing(root: Path) -> Codec:
 
 
 def is_encrypted(root: Path) -> bool:
-    """True if the store has a key: it is encrypted (or its conversion began)."""
-    return (Path(root) / KEY_NAME).is_file()
+    """True if the store has a key: it is encrypted (or its conversion began); also when
+    its key is gone while its data is encrypted (``key_missing``): such a store is never
+    written plain and never given a second key."""
+    return (Path(root) / KEY_NAME).is_file() or key_missing(root)
+
+
+def key_missing(root: Path) -> bool:
+    """True if ``sleutel.age`` is gone from a store whose data is encrypted: its conversion
+    was finished, or its index (written last, and encrypted whenever the key is open) is an
+    age file. Deleted, or not restored with the rest: without it nothing can be read."""
+    root = Path(root)
+    if (root / KEY_NAME).is_file():
+        return False
+    if (root / DONE_NAME).is_file():
+        return True
+    try:
+        with open(root / INDEX_FILE, "rb") as index:
+            return index.read(len(AGE_HEADER)) == AGE_HEADER
+    except OSError:
+        return False
+
+
+def conversion_done(root: Path) -> bool:
+    """True once ``arrangeren versleutel`` finished the store: no plain file is expected."""
+    return (Path(root) / DONE_NAME).is_file()
 
 
 def needs_passphrase(root: Path) -> bool:

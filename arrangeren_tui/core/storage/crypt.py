@@ -26,6 +26,8 @@ from arrangeren_tui.core.storage.codec import (
     Codec,
     UndecryptableError,
     codec_for,
+    conversion_done,
+    key_missing,
     register,
 )
 from arrangeren_tui.core.storage.files import atomic_write_bytes
@@ -41,26 +43,42 @@ class CryptError(Exception):
     """A problem with the store's key or passphrase, worded in Dutch."""
 
 
+KEY_GONE = (f"de sleutel van de opslag ({KEY_NAME}) ontbreekt, maar de gegevens zijn "
+            f"versleuteld: zet {KEY_NAME} terug (uit een back-up); zonder dat bestand is niets "
+            f"te openen en komt er geen nieuwe sleutel")
+
+
 class WrongPassphraseError(CryptError):
     def __init__(self) -> None:
         super().__init__("het wachtwoord is onjuist; er is niets veranderd")
 
 
+NOT_ENCRYPTED = ("het bestand is niet versleuteld, in een versleutelde opslag (draai "
+                 "'arrangeren versleutel' als het van jou is)")
+
+
 class AgeCodec(Codec):
-    """Every file age-encrypted to the store's own identity; plain files still read."""
+    """Every file age-encrypted to the store's own identity.
+
+    Plain files still read while the conversion is unfinished (``accept_plain``); once it
+    is done, a plain file is refused as one that does not decrypt.
+    """
 
     encrypted = True
 
-    def __init__(self, identity: pyrage.x25519.Identity) -> None:
+    def __init__(self, identity: pyrage.x25519.Identity, *, accept_plain: bool = True) -> None:
         self._identity = identity
         self._recipients = [identity.to_public()]
+        self.accept_plain = accept_plain
 
     def encode(self, payload: bytes) -> bytes:
         return bytes(pyrage.encrypt(payload, self._recipients))
 
     def decode(self, raw: bytes) -> bytes:
         if not raw.startswith(AGE_HEADER):
-            return raw  # not yet converted (or written before the conversion)
+            if self.accept_plain:
+                return raw  # not yet converted (or written before the conversion)
+            raise UndecryptableError(NOT_ENCRYPTED)
         try:
             return bytes(pyrage.decrypt(raw, [self._identity]))
         except pyrage.DecryptError:
@@ -93,6 +111,8 @@ def create_key(root: Path, passphrase: str) -> AgeCodec:
     check_new_passphrase(passphrase)
     if key_path(root).exists():
         raise CryptError("deze opslag heeft al een sleutel")
+    if key_missing(root):
+        raise CryptError(KEY_GONE)  # a second key would leave every file unreadable
     identity = pyrage.x25519.Identity.generate()
     _write_key(root, identity, passphrase)
     codec = AgeCodec(identity)
@@ -104,7 +124,8 @@ def _open_key(root: Path, passphrase: str) -> pyrage.x25519.Identity:
     try:
         sealed = key_path(root).read_bytes()
     except FileNotFoundError:
-        raise CryptError("deze opslag is niet versleuteld") from None
+        raise CryptError(KEY_GONE if key_missing(root)
+                         else "deze opslag is niet versleuteld") from None
     try:
         secret = bytes(pyrage.passphrase.decrypt(sealed, passphrase))
     except pyrage.DecryptError:
@@ -117,7 +138,7 @@ def _open_key(root: Path, passphrase: str) -> pyrage.x25519.Identity:
 
 def unlock(root: Path, passphrase: str) -> AgeCodec:
     """Open the store's key with the passphrase (scrypt: about a second) and use it."""
-    codec = AgeCodec(_open_key(root, passphrase))
+    codec = AgeCodec(_open_key(root, passphrase), accept_plain=not conversion_done(root))
     register(root, codec)
     return codec
 
@@ -127,7 +148,7 @@ def change_passphrase(root: Path, old: str, new: str) -> None:
     check_new_passphrase(new)
     identity = _open_key(root, old)
     _write_key(root, identity, new)
-    register(root, AgeCodec(identity))
+    register(root, AgeCodec(identity, accept_plain=not conversion_done(root)))
 
 
 def unlock_memory_mib(root: Path) -> int | None:

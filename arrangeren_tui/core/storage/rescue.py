@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from arrangeren_tui.core.paths import user_data_dir
-from arrangeren_tui.core.storage.codec import codec_for
+from arrangeren_tui.core.storage.codec import AGE_HEADER, Codec, codec_for
 from arrangeren_tui.core.storage.files import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.core.storage.store import summary_from_record
 
@@ -93,7 +93,10 @@ def find_rescues(store_root: Path, folders: list[Path] | None = None) -> list[Re
             try:
                 # Another store's encrypted copy does not decrypt (ValueError) or is
                 # locked (OSError): not meant for this store.
-                data = json.loads(codec.decode(path.read_bytes()))
+                # A plain copy is read even in a finished encrypted store: it was made by
+                # a window that had no key, and putting it back encrypts it.
+                raw = path.read_bytes()
+                data = json.loads(codec.decode(raw) if raw.startswith(AGE_HEADER) else raw)
                 record = data["record"]
                 if data.get("store") != wanted or not isinstance(record, dict):
                     continue
@@ -102,6 +105,29 @@ def find_rescues(store_root: Path, folders: list[Path] | None = None) -> list[Re
             except (OSError, ValueError, TypeError, KeyError):
                 continue
     return sorted(found, key=lambda r: r.written)
+
+
+def encrypt_rescues(store_root: Path, codec: Codec,
+                    folders: list[Path] | None = None) -> int:
+    """Encrypt the plain emergency copies meant for this store (made before it was
+    encrypted); how many. Another store's copies, and unreadable ones, are left alone."""
+    wanted = str(store_root.resolve())
+    done = 0
+    for folder in folders if folders is not None else rescue_dirs():
+        try:
+            paths = sorted(folder.glob(f"*{SUFFIX}"))
+        except OSError:
+            continue
+        for path in paths:
+            try:
+                raw = path.read_bytes()
+                if raw.startswith(AGE_HEADER) or json.loads(raw).get("store") != wanted:
+                    continue
+                atomic_write_bytes(path, codec.encode(raw), keep_backup=False)
+            except (OSError, ValueError, AttributeError):
+                continue
+            done += 1
+    return done
 
 
 def forget_rescue(rescue: Rescue) -> None:

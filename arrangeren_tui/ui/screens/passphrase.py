@@ -16,6 +16,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.ui import SCREENS_CSS
 
 
@@ -57,6 +58,8 @@ class PassphraseScreen(Screen[bool]):
             self._status("Typ eerst het wachtwoord.")
             return
         self.busy = True
+        # The passphrase leaves the field at once: it is not kept on screen, right or wrong.
+        event.input.value = ""
         self._status("Bezig met openen van de sleutel…")
         self._unlock(event.value)
 
@@ -68,6 +71,15 @@ class PassphraseScreen(Screen[bool]):
             unlock(self.root, passphrase)
         except CryptError as error:
             self.app.call_from_thread(self._refused, str(error))
+            return
+        except OSError as error:  # the key file cannot be read: say so, never hang
+            self.app.call_from_thread(
+                self._refused, f"kan de sleutel van de opslag niet lezen ({os_reason(error)})")
+            return
+        except Exception as error:  # noqa: BLE001 - e.g. no memory for scrypt
+            self.app.call_from_thread(
+                self._refused, f"kan de sleutel van de opslag niet openen "
+                f"({type(error).__name__})")
             return
         self.app.call_from_thread(self.dismiss, True)
 
