@@ -302,3 +302,23 @@ async def test_plan_a_meeting_in_a_free_slot_of_the_year(store, veld, clock):
         assert slot is not None and slot.date == "2026-12-15"
         head = on_disk(store, session_id)
         assert (head["meta"]["place"], head["meta"]["planned_minutes"]) == ("kamer 2", 75)
+
+
+async def test_quitting_from_the_voorbereiding_lets_go_of_its_lock(store, veld, clock):
+    """^Q with a voorbereiding open (from the home screen) saves it and releases its
+    lock as closing it would: no holder note stays behind to puzzle the next start."""
+    from arrangeren_tui.core.storage.lock import holder_path, lock_path
+
+    store.save(planned_session(veld))
+    app = make_app(store, veld, clock)
+    note = holder_path(lock_path(store.root, PLANNED_ID))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.prepare_session(PLANNED_ID)
+        await pilot.pause()
+        assert isinstance(app.screen, PreparationScreen)
+        assert store.in_use(PLANNED_ID) and note.exists()
+        app.screen.query_one("#p-place").value = "Kamer 3"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not note.exists() and not store.in_use(PLANNED_ID)
+    assert on_disk(store, PLANNED_ID)["meta"]["place"] == "Kamer 3"

@@ -589,9 +589,12 @@ class ArrangerenApp(App[int]):
         for screen in self.savers():
             if isinstance(screen, BoardScreen):
                 continue  # a board is shut down below, with its own question
-            if not screen.emergency_save():
-                def answer(stop: bool | None) -> None:
+            if screen.emergency_save():
+                screen.let_go()  # its lock, as closing it would (no stale holder note)
+            else:
+                def answer(stop: bool | None, screen: EmergencySave = screen) -> None:
                     if stop:
+                        screen.let_go()
                         self.exit(0)
 
                 from arrangeren_tui.ui.dialogs.common import ConfirmDialog

@@ -41,6 +41,10 @@ class EmergencySave:
         without asking, so a write the store refuses goes to an emergency copy instead."""
         raise NotImplementedError
 
+    def let_go(self) -> None:
+        """The program stops with this screen open: release what it holds (its session
+        lock), as closing it would. Nothing to release by default."""
+
     def save_off_loop(self, timeout: float = 3.0, *, rescue: bool = False) -> bool:
         """Write the session from a thread other than the event loop's, which is stuck.
 

@@ -331,9 +331,13 @@ class PreparationScreen(EmergencySave, Screen[None]):
                             "(bv. schijf vol) en druk ^S, of kopieer de tekst.",
                             severity="error", timeout=10)
                 return
-        if self.on_close is not None:
-            self.on_close()
+        self.let_go()
         self.dismiss(None)
+
+    def let_go(self) -> None:
+        on_close, self.on_close = self.on_close, None  # once: the saver and the lock
+        if on_close is not None:
+            on_close()
 
     def action_invitations(self) -> None:
         if self.pending:
