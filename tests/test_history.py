@@ -325,6 +325,37 @@ async def test_home_shows_the_newest_sessions_and_says_how_many_more(store, veld
         assert newest[-1] in {str(k.value) for k in screen.query_one(DataTable).rows}
 
 
+async def test_home_reads_the_list_once_at_start_and_again_when_it_shows_again(
+        store, veld, monkeypatch):
+    """At start the list is read on mount, not once more by the resume that follows (at
+    10,000 sessions that second read held the first frame back); a screen that lay over
+    the home screen may have changed sessions, so returning from it reads it again."""
+    from arrangeren_tui.ui.screens import home
+
+    write_sessions(store, veld, 3)
+    reads: list[str] = []
+    original = home.read_sessions
+
+    async def counted(store):  # type: ignore[no-untyped-def]
+        reads.append(type(app.screen).__name__)
+        return await original(store)
+
+    monkeypatch.setattr(home, "read_sessions", counted)
+    monkeypatch.setattr(home, "SCAN_DELAY", 0.0)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reads == ["HomeScreen"]
+        assert app.screen.query_one("#sessions", DataTable).row_count == 3
+        await open_history(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(reads) == 2
+        assert app.screen.query_one("#sessions", DataTable).row_count == 3
+
+
 async def test_history_caps_its_rows_and_says_how_many_more_matched(store, veld, monkeypatch):
     from arrangeren_tui.ui.screens import history
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import random
 import stat
 from pathlib import Path
 
@@ -13,7 +15,13 @@ import tinydb
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.storage import files as storage
 from arrangeren_tui.core.storage.files import AtomicJSONStorage, CorruptFileError, encode_json
-from arrangeren_tui.core.storage.store import INDEX_NAME, SessionStore, StoreError
+from arrangeren_tui.core.storage.store import (
+    INDEX_NAME,
+    SessionStore,
+    SessionSummary,
+    StoreError,
+    _newest_first,
+)
 from arrangeren_tui.core.veld import load_veld
 
 DECK = Path(__file__).resolve().parent.parent / "decks" / "veld.toml"
@@ -443,6 +451,82 @@ def test_list_reads_an_index_whose_entries_are_in_another_key_order(
     assert (summary.id, summary.pupil, summary.school) == (a.id, "A.A.", "De Linde")
 
 
+def _trusted_index(store: SessionStore, text: str) -> None:
+    """Write ``text`` as the index, newer than every session file (so it is believed)."""
+    index = store.root / INDEX_NAME
+    index.write_text(text, "utf-8")
+    os.utime(index, ns=(10**18 * 3, 10**18 * 3))
+
+
+@pytest.mark.parametrize("layout", ["as written", "indented", "one per line",
+                                    "other members", "spaces everywhere"])
+def test_list_reads_the_index_in_any_json_layout(store: SessionStore, veld, monkeypatch,
+                                                  layout: str) -> None:
+    """The index is parsed entry by entry (not as one document); any layout of the same
+    JSON gives the same list, and no session file is read for it."""
+    a = store.create(meta("A.A.", school="De Linde"), veld, T0)
+    b = store.create(meta("B \"de\" B.", date="2026-11-24", group="8"), veld, T0)
+    data = json.loads((store.root / INDEX_NAME).read_text())
+    entries = data["sessions"]
+    text = {
+        "as written": json.dumps(data),
+        "indented": json.dumps(data, indent=2),
+        "one per line": '{"sessions": {\n' + ",\n".join(
+            f'"{n}": {json.dumps(v)}' for n, v in entries.items()) + "\n}}\n",
+        "other members": json.dumps({"later": [1, {"x": "}"}], "sessions": entries,
+                                     "also": None}),
+        "spaces everywhere": " \n{ \"sessions\" :\t{ " + " , ".join(
+            f'"{n}" : {json.dumps(v)} ' for n, v in entries.items()) + "} }\r\n",
+    }[layout]
+    _trusted_index(store, text)
+    fresh = SessionStore(store.root)
+    monkeypatch.setattr(fresh, "read_record", lambda session_id: pytest.fail(session_id))
+    summaries, problems = fresh.list()
+    assert problems == []
+    assert [(s.id, s.pupil, s.school, s.group) for s in summaries] == [
+        (b.id, 'B "de" B.', "", "8"), (a.id, "A.A.", "De Linde", "")]
+
+
+@pytest.mark.parametrize("text", ['{"sessions": {"1": {"id": "x"', '{"sessions": {}} {}',
+                                  '{"sessions": {"1": {"id": "x"} "2": {}}}', "[]",
+                                  '{"sessions": {"1": [1, 2]}}', '{"sessions": {"1": {}}}'])
+def test_list_rebuilds_an_index_that_is_not_whole(store: SessionStore, veld, text: str
+                                                  ) -> None:
+    a = store.create(meta("A.A."), veld, T0)
+    _trusted_index(store, text)
+    summaries, problems = SessionStore(store.root).list()
+    assert ([s.id for s in summaries], problems) == ([a.id], [])
+    index = json.loads((store.root / INDEX_NAME).read_text())
+    assert [v["id"] for v in index["sessions"].values()] == [a.id]
+
+
+def test_index_entries_keep_every_field(store: SessionStore) -> None:
+    """Each field comes back under its own name (the short way reads them by position),
+    also from an entry without ``damaged`` (older indexes) or with a number in it."""
+    summary = SessionSummary(*[f"{field.name}-{n}" for n, field in
+                               enumerate(dataclasses.fields(SessionSummary))])
+    store.ensure()
+    store._write_index({summary.id: summary})
+    assert SessionStore(store.root)._read_index() == {summary.id: summary}
+    entry = dataclasses.asdict(summary)
+    del entry["damaged"]
+    entry["minutes"] = 45
+    _trusted_index(store, json.dumps({"sessions": {"1": entry}}))
+    assert SessionStore(store.root)._read_index() == {
+        summary.id: dataclasses.replace(summary, damaged="", minutes="45")}
+
+
+def test_list_order_is_date_then_creation_then_id_newest_first() -> None:
+    rng = random.Random(5)
+    summaries = [SessionSummary(id=f"s{n:03d}", pupil="", date=f"2026-01-0{rng.randint(1, 3)}",
+                                school="", group="", status="open",
+                                created=f"T{rng.randint(1, 3)}")
+                 for n in range(200)]
+    rng.shuffle(summaries)
+    expected = sorted(summaries, key=lambda s: (s.date, s.created, s.id), reverse=True)
+    assert _newest_first(summaries) == expected
+
+
 def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
         store: SessionStore, veld, monkeypatch) -> None:
     a = store.create(meta("A.A."), veld, T0)
@@ -452,13 +536,13 @@ def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
 
     def counting():  # type: ignore[no-untyped-def]
         storage = original()
-        read = storage.read
+        read = storage.read_text  # the index is parsed from its text, entry by entry
 
         def counted_read(*args):  # type: ignore[no-untyped-def]
             reads.append(1)
             return read(*args)
 
-        storage.read = counted_read  # type: ignore[method-assign]
+        storage.read_text = counted_read  # type: ignore[method-assign]
         return storage
 
     monkeypatch.setattr(store, "_index_storage", counting)

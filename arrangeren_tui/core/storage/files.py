@@ -123,14 +123,12 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_json_file(path: Path, codec: Codec = PLAIN,
-                   pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
-                   ) -> Any | None:
-    """The parsed content, None if the file does not exist; CorruptFileError if unreadable
-    (an encrypted file that does not decrypt included).
+def read_text_file(path: Path, codec: Codec = PLAIN) -> str | None:
+    """The file's text (decrypted by ``codec``), None if the file does not exist;
+    CorruptFileError if it is empty, does not decrypt or is not UTF-8.
 
-    ``pairs_hook``: ``json``'s ``object_pairs_hook`` (the store's index builds its entries
-    straight from the pairs, so 10,000 of them never exist as dicts).
+    The bytes read are let go before the text is returned, so a caller that parses a
+    large file (the store's index) holds one copy of it, not two.
     """
     try:
         raw = path.read_bytes()
@@ -143,9 +141,24 @@ def read_json_file(path: Path, codec: Codec = PLAIN,
     if not raw.strip():
         raise CorruptFileError(path, "het bestand is leeg")
     try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=pairs_hook)
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CorruptFileError(path, "het bestand is geen geldige UTF-8-tekst") from None
+
+
+def read_json_file(path: Path, codec: Codec = PLAIN,
+                   pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+                   ) -> Any | None:
+    """The parsed content, None if the file does not exist; CorruptFileError if unreadable
+    (an encrypted file that does not decrypt included).
+
+    ``pairs_hook``: ``json``'s ``object_pairs_hook``.
+    """
+    text = read_text_file(path, codec)
+    if text is None:
+        return None
+    try:
+        return json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as error:
         raise CorruptFileError(
             path, f"ongeldige JSON op regel {error.lineno}, kolom {error.colno}"
@@ -287,6 +300,11 @@ class AtomicJSONStorage(Storage):
         if not isinstance(data, dict):
             raise CorruptFileError(self.path, "het bestand heeft niet de vorm van een database")
         return data
+
+    def read_text(self) -> str | None:
+        """The file's text, unparsed (``read_text_file``): for a caller that parses a large
+        file piece by piece."""
+        return read_text_file(self.path, self.codec)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write_bytes(self.path, self.codec.encode(encode_json(data)),

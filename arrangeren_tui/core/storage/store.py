@@ -12,11 +12,15 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 import threading
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, fields, replace
+from json import JSONDecoder
+from json.scanner import make_scanner
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import Any
@@ -121,6 +125,8 @@ class SessionSummary:
 
     Slotted: a store of 10,000 sessions keeps 10,000 of these in memory (the index
     cache, the home and history lists share them), so each costs no ``__dict__``.
+    The index file holds these fields under these names (``_summary_from_index``
+    builds a summary from them in this order).
     """
 
     id: str
@@ -194,13 +200,34 @@ def _needs_check(known: SessionSummary | None, entry: os.DirEntry[str],
     return known is None or bool(known.damaged) or _changed_since(entry, written)
 
 
-def _summary_from_index(value: dict[str, Any]) -> SessionSummary:
-    """One index entry as a summary (``damaged`` was added later: it may be missing).
+_INDEX_FIELDS = tuple(field.name for field in fields(SessionSummary))
+_index_values = itemgetter(*_INDEX_FIELDS)
 
-    Written out field by field: a store of 10,000 sessions reads 10,000 of these at
-    start. Values that repeat across sessions (a school, a group, a status, a date)
-    are interned: one string object each instead of one per session.
+
+def _summary_from_index(value: dict[str, Any]) -> SessionSummary:
+    """One index entry as a summary.
+
+    A store of 10,000 sessions reads 10,000 of these at start, so an entry as this
+    program writes it (every field, every value a string) takes a short way: its values
+    in one C call, the summary from them by position. Values that repeat across
+    sessions (a school, a status, a date) are interned: one string object each instead
+    of one per session. Anything else (``damaged`` was added later and may be missing,
+    a value written by hand as a number) takes the long way.
     """
+    try:
+        v = _index_values(value)
+        "".join(v)  # TypeError unless every value is a string
+    except (KeyError, TypeError):
+        return _summary_from_loose_entry(value)
+    shared = sys.intern
+    return SessionSummary(
+        v[0], v[1], shared(v[2]), shared(v[3]), shared(v[4]), shared(v[5]), v[6],
+        shared(v[7]), shared(v[8]), shared(v[9]), shared(v[10]), shared(v[11]),
+        shared(v[12]), v[13],
+    )
+
+
+def _summary_from_loose_entry(value: dict[str, Any]) -> SessionSummary:
     shared = sys.intern
     return SessionSummary(
         id=str(value["id"]), pupil=str(value["pupil"]), date=shared(str(value["date"])),
@@ -213,17 +240,110 @@ def _summary_from_index(value: dict[str, Any]) -> SessionSummary:
     )
 
 
-def _index_object(pairs: builtins.list[tuple[str, Any]]) -> Any:
-    """One object of the index file as it is parsed: an entry (written with its ``id``
-    first) becomes a summary at once, so 10,000 entries never exist as dicts (a third
-    of the memory and of the time of reading the index)."""
-    if pairs and pairs[0][0] == "id":
-        return _summary_from_index(dict(pairs))
-    return dict(pairs)
+# json's own (C) scanner: one JSON value at an offset of a text, as (value, end).
+_scan_json = make_scanner(JSONDecoder())  # type: ignore[arg-type]  # (typeshed: a decoder)
+_space = re.compile(r"[ \t\n\r]*").match  # JSON's white space
+# Between two entries of the index as written: a comma and the next entry's key.
+_next_entry = re.compile(r'[ \t\n\r]*,[ \t\n\r]*"[^"\\]*"[ \t\n\r]*:[ \t\n\r]*').match
 
 
-def _newest_first(summary: SessionSummary) -> tuple[str, str, str]:
-    return summary.date, summary.created, summary.id
+def _skip_space(text: str, pos: int) -> int:
+    """Past the white space at ``pos`` (none is a match too)."""
+    return _space(text, pos).end()  # type: ignore[union-attr]
+
+
+def _json_value(text: str, pos: int) -> tuple[Any, int]:
+    try:
+        return _scan_json(text, pos)
+    except StopIteration:  # json's scanner says "no value here" this way
+        raise ValueError(f"geen JSON-waarde op positie {pos}") from None
+
+
+def _member_key(text: str, pos: int) -> tuple[str, int]:
+    """An object's key at ``pos``; returns it and where its value begins."""
+    if not text.startswith('"', pos):
+        raise ValueError(f"geen sleutel op positie {pos}")
+    key, pos = _json_value(text, pos)
+    pos = _skip_space(text, pos)
+    if not text.startswith(":", pos):
+        raise ValueError(f"geen dubbele punt op positie {pos}")
+    return key, _skip_space(text, pos + 1)
+
+
+def _after_member(text: str, pos: int) -> tuple[int, bool]:
+    """After an object's member: where the next one begins and True, or past the
+    closing brace and False."""
+    pos = _skip_space(text, pos)
+    if text.startswith(",", pos):
+        return _skip_space(text, pos + 1), True
+    if text.startswith("}", pos):
+        return pos + 1, False
+    raise ValueError(f"geen komma of accolade op positie {pos}")
+
+
+def _object_start(text: str, pos: int) -> tuple[int, bool]:
+    """At an object's opening brace: where its first member begins and True, or past
+    the closing brace of an empty object and False."""
+    if not text.startswith("{", pos):
+        raise ValueError(f"geen object op positie {pos}")
+    pos = _skip_space(text, pos + 1)
+    if text.startswith("}", pos):
+        return pos + 1, False
+    return pos, True
+
+
+def _index_entries(text: str) -> Iterator[Any]:
+    """The values of the index's ``sessions`` object, one at a time, as parsed.
+
+    ``json.loads`` would build the whole document before any of it became a summary: at
+    10,000 sessions (2.8 MB of JSON) a dict and 14 strings per session plus the outer
+    object's 10,000 pairs, a peak of several MB. The pieces freed afterwards lie between
+    the summaries that live on, and the allocator cannot give that memory back: the
+    program stayed several MB larger than the summaries themselves. Here json's own
+    scanner parses one entry at a time, and the caller turns it into a summary before
+    the next is parsed, so the same few blocks are used over and over. Any layout of
+    the JSON is read (spaces and line breaks anywhere); ``ValueError`` if the text is
+    not one JSON object, and other members than ``sessions`` are passed over.
+    """
+    scan, next_entry = _scan_json, _next_entry
+    pos, more = _object_start(text, _skip_space(text, 0))
+    while more:
+        key, pos = _member_key(text, pos)
+        if key == "sessions" and text.startswith("{", pos):
+            pos, entries = _object_start(text, pos)
+            while entries:
+                _key, pos = _member_key(text, pos)
+                while True:  # entries as written follow one another: the short way
+                    try:
+                        value, pos = scan(text, pos)
+                    except StopIteration:  # json's scanner says "no value here" this way
+                        raise ValueError(f"geen JSON-waarde op positie {pos}") from None
+                    yield value
+                    following = next_entry(text, pos)
+                    if following is None:
+                        break
+                    pos = following.end()
+                pos, entries = _after_member(text, pos)
+        else:
+            _value, pos = _json_value(text, pos)
+        pos, more = _after_member(text, pos)
+    if _skip_space(text, pos) != len(text):
+        raise ValueError(f"meer dan één JSON-waarde (positie {pos})")
+
+
+_by_id, _by_created, _by_date = attrgetter("id"), attrgetter("created"), attrgetter("date")
+
+
+def _newest_first(summaries: Iterable[SessionSummary]) -> builtins.list[SessionSummary]:
+    """Newest first: by date, then creation time, then id, each descending.
+
+    Three stable sorts on one field each give the order of one sort on (date, created,
+    id) without a key tuple per session (10,000 of them, made and dropped on every sort).
+    """
+    ordered = sorted(summaries, key=_by_id, reverse=True)
+    ordered.sort(key=_by_created, reverse=True)
+    ordered.sort(key=_by_date, reverse=True)
+    return ordered
 
 
 def _remove(path: Path) -> None:
@@ -428,15 +548,13 @@ class SessionStore:
         seen = self._index_signature()
         if self._index_cache is not None and seen == self._index_seen:
             return self._index_cache
+        entries: dict[str, SessionSummary] = {}
         try:
-            data = self._index_storage().read(_index_object) or {}
-            table = data.get("sessions", {})
-            entries = {}
-            for value in table.values():
-                summary = (value if isinstance(value, SessionSummary)
-                           else _summary_from_index(value))
+            text = self._index_storage().read_text()
+            for value in _index_entries(text) if text is not None else ():
+                summary = _summary_from_index(value)
                 entries[summary.id] = summary
-        except (CorruptFileError, KeyError, TypeError, AttributeError, OSError):
+        except (CorruptFileError, ValueError, KeyError, TypeError, AttributeError, OSError):
             entries = {}
         self._index_cache = entries
         self._index_seen = seen
@@ -480,14 +598,8 @@ class SessionStore:
         with self._index_lock:
             cached = self._read_index()
             written = self._index_seen[1] if self._index_seen is not None else None
-            on_disk = self._session_files()
-            # One pass over the folder: only what is new, changed or damaged is read.
+            to_check, stale = self._reconcile(cached, written)
             # The index is copied only if something in it changes.
-            to_check = sorted(
-                session_id for session_id, entry in on_disk.items()
-                if _needs_check(cached.get(session_id), entry, written)
-            )
-            stale = [session_id for session_id in cached if session_id not in on_disk]
             entries = cached
             changed = False
             if stale or to_check:
@@ -521,24 +633,47 @@ class SessionStore:
                     problems.append(f"kan de index niet bijwerken ({os_reason(error)})")
             if entries is self._index_cache and self._ordered is not None:
                 return builtins.list(self._ordered), problems
-            ordered = sorted(entries.values(), key=_newest_first, reverse=True)
+            ordered = _newest_first(entries.values())
             if entries is self._index_cache:
                 self._ordered = ordered
                 return builtins.list(ordered), problems
         return ordered, problems
 
-    def _session_files(self) -> dict[str, os.DirEntry[str]]:
-        """The folder's entries that stand where a session file goes, by session id."""
+    def _reconcile(self, cached: dict[str, SessionSummary], written: int | None
+                   ) -> tuple[builtins.list[str], builtins.list[str]]:
+        """The session files to read (new, changed or damaged), in order, and the index
+        entries whose file is gone.
+
+        One pass over the folder; each file is looked at and let go (10,000 directory
+        entries with their stat results held at once were ~5 MB, made in a thread while
+        the screen is drawn). Only if an entry has no file is the folder listed again,
+        to see which.
+        """
+        to_check: builtins.list[str] = []
+        indexed = 0  # files that have an entry in the index
+        for session_id, entry in self._session_files():
+            known = cached.get(session_id)
+            indexed += known is not None
+            if _needs_check(known, entry, written):
+                to_check.append(session_id)
+        to_check.sort()
+        if indexed == len(cached):
+            return to_check, []
+        on_disk = {session_id for session_id, _entry in self._session_files()}
+        return to_check, [session_id for session_id in cached if session_id not in on_disk]
+
+    def _session_files(self) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        """The folder's entries that stand where a session file goes, with their session
+        ids, one at a time."""
         try:
-            with os.scandir(self.root) as found:
-                return {
-                    entry.name[: -len(".json")]: entry
-                    for entry in found
-                    if entry.name.endswith(".json") and entry.name != INDEX_NAME
-                    and not entry.name.startswith(".")
-                }
+            found = os.scandir(self.root)
         except (FileNotFoundError, NotADirectoryError):
-            return {}
+            return
+        with found:
+            for entry in found:
+                name = entry.name
+                if name.endswith(".json") and name != INDEX_NAME and not name.startswith("."):
+                    yield name[: -len(".json")], entry
 
 
     # -- locks -------------------------------------------------------------------
