@@ -12,6 +12,10 @@ What each reference is:
 - terminal figures (start-up, keystroke latency, bytes per key, memory): the
   minimal Textual app in ``reference_app.py``, run in the same pseudo-terminal
   harness, alternating with arrangeren (A B A B ...) so both see the same noise;
+- link figures (``bench_link.py``: bytes per action, idle bytes per minute per screen,
+  the time over a slow link): the same reference app in the same harness, right after
+  arrangeren, for a typed key, its command palette and its idle output; their bars are
+  absolute (issue 17);
 - save: a plain ``json.dumps`` of the same session record, one write and ``fsync``, timed
   alternately with arrangeren's save (the floor for writing that data safely);
   and for the growth check, the same save in a store of 10 sessions;
@@ -42,6 +46,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+import bench_link  # noqa: E402
 import fictional  # noqa: E402
 import terminal  # noqa: E402
 
@@ -176,6 +181,13 @@ def terminal_figures(store: SessionStore, session_id: str, sizes: Sizes, folder:
             median([r.peak_rss_kib / 1024 for r in mine]),
             median([r.peak_rss_kib / 1024 for r in ref]), what, "ratio", 1.3),
     ]
+
+
+def link_figures(store: SessionStore, session_id: str, quick: bool, folder: Path,
+                 raw: dict[str, object]) -> list[Row]:
+    sizes = bench_link.QUICK_LINK if quick else bench_link.FULL_LINK
+    return [Row(f.id, f.figure, f.unit, f.app, f.reference, f.reference_is, "abs", f.bar)
+            for f in bench_link.link_figures(store, session_id, sizes, folder, raw, log=log)]
 
 
 def save_figures(folder: Path, sizes: Sizes, raw: dict[str, object]) -> list[Row]:
@@ -422,7 +434,8 @@ def compile_bytecode() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one round (CI)")
-    parser.add_argument("--only", choices=["terminal", "save", "cards", "history", "export"],
+    parser.add_argument("--only",
+                        choices=["terminal", "link", "save", "cards", "history", "export"],
                         action="append", help="run only these groups (repeatable)")
     parser.add_argument("--results", default=str(HERE / "results"),
                         help="folder for the JSON and Markdown (default: benchmarks/results)")
@@ -433,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     overrides = {"rounds": args.rounds, "keys": args.keys, "store_sessions": args.sessions}
     sizes = replace(sizes, **{k: v for k, v in overrides.items() if v})
-    groups = set(args.only or ["terminal", "save", "cards", "history", "export"])
+    groups = set(args.only or ["terminal", "link", "save", "cards", "history", "export"])
     started = time.time()
     info = machine()
     log(f"Machine: {info['cores']} cores, {info['cpu']}, Python {info['python']}, "
@@ -442,15 +455,18 @@ def main(argv: list[str] | None = None) -> int:
     raw: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="arrangeren-bench-") as name:
         folder = Path(name)
-        if groups & {"terminal", "history"}:
+        if groups & {"terminal", "link", "history"}:
             start = time.perf_counter()
             store = fictional.generate_store(folder / "store", sizes.store_sessions, notes=40)
             session_id = fictional.add_board_session(store, sizes.board_notes)
             log(f"Opslag van {sizes.store_sessions} verzonnen gesprekken gemaakt in "
                 f"{time.perf_counter() - start:.1f} s")
-            if "terminal" in groups:
+            if groups & {"terminal", "link"}:
                 compile_bytecode()
+            if "terminal" in groups:
                 rows += terminal_figures(store, session_id, sizes, folder, raw)
+            if "link" in groups:
+                rows += link_figures(store, session_id, args.quick, folder, raw)
             if "history" in groups:
                 rows += history_figures(store, sizes, raw)
         if "save" in groups:
