@@ -22,7 +22,7 @@ through a terminal emulator, write by write, to check it).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rich.cells import cell_len
 
@@ -159,12 +159,14 @@ class _Styles:
             self.out.append(transition(self.terminal, self.wanted))
             self.terminal = self.wanted
 
-    def lost(self, sequence: str) -> None:
-        """Something not followed: the style first, then it, then nothing is known."""
+    def lost(self, sequence: str, *, moves: bool = True) -> None:
+        """Something not followed: the style first, then it; then the style is not known,
+        nor the cursor if the sequence may have moved it."""
         self.sync()
         self.out.append(sequence)
         self.terminal = self.wanted = None
-        self.cursor = None
+        if moves:
+            self.cursor = None
 
     def text(self, chunk: str) -> None:
         self.sync()
@@ -195,7 +197,7 @@ def compact(text: str) -> str:
         if sgr is not None:
             after = apply(state.wanted, sgr)
             if after is None:
-                state.lost(match.group())
+                state.lost(match.group(), moves=False)
             else:
                 state.wanted = after
         elif chunk is not None:
@@ -221,6 +223,7 @@ class _Frame:
     style: Style
     harmless: list[str]
     only_harmless: bool
+    wide: set[tuple[int, int]] = field(default_factory=set)  # cells under wide characters
 
 
 def _read(text: str, start: Style, size: tuple[int, int]) -> _Frame | None:
@@ -241,7 +244,7 @@ def _read(text: str, start: Style, size: tuple[int, int]) -> _Frame | None:
         elif chunk is not None:
             assert style is not None
             frame.style = style
-            if not _cells(frame, chunk, columns):
+            if not _cells(frame, chunk, size):
                 return None
         elif other is not None or match.group("rest") is not None:
             return None
@@ -256,12 +259,15 @@ def _read(text: str, start: Style, size: tuple[int, int]) -> _Frame | None:
     return frame
 
 
-def _cells(frame: _Frame, chunk: str, columns: int) -> bool:
+def _cells(frame: _Frame, chunk: str, size: tuple[int, int]) -> bool:
     """Put the characters of ``chunk`` in ``frame.writes``; False if they cannot be."""
+    columns, lines = size
     for piece in _LINE_END.split(chunk):
         if not piece:
             continue
         if piece in ("\n", "\r\n"):
+            if frame.cursor is None or frame.cursor[0] >= lines - 1:
+                return False  # on the last line a line end would scroll the screen
             frame.cursor = None  # Textual moves the cursor after each line end
             continue
         if frame.cursor is None or _CONTROL.search(piece):
@@ -269,11 +275,15 @@ def _cells(frame: _Frame, chunk: str, columns: int) -> bool:
         row, column = frame.cursor
         for char in piece:
             width = cell_len(char)
-            if width not in (1, 2) or column + width > columns:
+            cells = [(row, column + n) for n in range(width)]
+            # Half of a wide character written over in the same write: what the terminal
+            # shows then depends on the terminal. Not followed (Textual does not do it).
+            if width not in (1, 2) or column + width > columns or frame.wide.intersection(cells):
                 return False
             frame.writes[(row, column)] = (char, frame.style)
             if width == 2:
                 frame.writes[(row, column + 1)] = ("", frame.style)
+                frame.wide.update(cells)
             column += width
         frame.cursor = (row, column)
     return True
@@ -286,6 +296,7 @@ class ScreenShadow:
         self._size: tuple[int, int] | None = None  # (columns, lines)
         self._rows: list[list[Cell | None]] = []  # None: not known
         self._style: Style | None = None  # the terminal's style after the last write
+        self._cut_off = False  # the last write ended inside an escape sequence
 
     def forget(self) -> None:
         self._rows = []
@@ -296,6 +307,12 @@ class ScreenShadow:
         if size != self._size:
             self._size = size
             self.forget()
+        if self._cut_off:
+            # The terminal is inside a sequence the last write began: this one goes out
+            # exactly as it came, so that the terminal reads it as Textual meant it.
+            self.forget()
+            self._cut_off = _ends_cut_off(text)
+            return text
         if size is None or "\x1b" not in text:
             return self._pass(text)
         # Textual ends every stretch it writes with a reset, so a write starts from the
@@ -366,7 +383,13 @@ class ScreenShadow:
 
     def _pass(self, text: str) -> str:
         self.forget()
+        self._cut_off = _ends_cut_off(text)
         return compact(text)
+
+
+def _ends_cut_off(text: str) -> bool:
+    tokens = list(_TOKEN.finditer(text))
+    return bool(tokens) and tokens[-1].group("rest") is not None
 
 
 def _runs(line: list[Cell | None], columns: list[int]) -> list[tuple[int, int]]:
