@@ -10,7 +10,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.screen import Screen
+from textual.errors import NoWidget
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -388,11 +389,26 @@ class BoardScreen(EmergencySave, Screen[None]):
             minutes = "1 minuut" if step.minutes == 1 else f"{step.minutes} minuten"
             verb = "is" if step.minutes == 1 else "zijn"
             self.notify(f"De {minutes} voor ‘{step.name}’ {verb} om.", timeout=6)
-        if self.is_active:
-            # Under another screen the board is not drawn: Textual repaints the whole
-            # terminal for any change on a screen below the top one, once a second here
-            # (~6 kB). ``on_screen_resume`` shows the clock again at once.
+        if self._clock_in_sight():
             self._show_clock(now, left)
+
+    def _clock_in_sight(self) -> bool:
+        """True if the clock can be seen: the board is on top, or a dialog over it leaves
+        the clock uncovered (seen through, dimmed). Under anything else the board is not
+        drawn: Textual renders the whole screen for any change on a screen below the top
+        one, for nobody here. ``on_screen_resume`` shows the clock again at once."""
+        if self.is_active:
+            return True
+        top = self.app.screen
+        if (not isinstance(top, ModalScreen) or self not in self.app.screen_stack
+                or top.styles.background.a >= 1):
+            return False  # a screen of its own, or a dialog on an opaque background
+        clock = self.query_one("#cb-clock").region
+        try:
+            widget, _ = top.get_widget_at(clock.x, clock.y)
+        except NoWidget:
+            return True
+        return widget is top  # the dialog's see-through background, not one of its parts
 
     def on_screen_resume(self) -> None:
         self._show_clock(self.now(), self.session.step_left(self.now()))
