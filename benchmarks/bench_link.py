@@ -200,7 +200,7 @@ def measure_arrangeren(program: terminal.Program, sizes: LinkSizes, env: dict[st
     home_args = program.args[:program.args.index("open")]
     with PtyApp(home_args, module=program.module, env=child_env({**env, **program.env}),
                 cols=terminal.COLS, rows=terminal.ROWS, cwd=ROOT) as app:
-        if not app.wait_for(_has("Arrangeergesprekken", BOARD_PUPIL), terminal.START_TIMEOUT):
+        if not app.wait_for(_has("Arrangeergesprekken", "Nieuw gesprek"), terminal.START_TIMEOUT):
             raise RuntimeError(f"arrangeren did not show its home screen:\n{app.text()}")
         _quiet(app, 1.0, 5.0)
         result.idle_per_minute["home"] = idle(app, sizes.idle_seconds)
