@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 # One token: an SGR (style), a CUP (cursor move), another escape sequence, or text.
 _TOKEN = re.compile(
@@ -218,12 +218,12 @@ def _target(match: re.Match[str]) -> tuple[int, int]:
 class _Frame:
     """One write, read: the cells it writes, where it leaves cursor and style."""
 
-    writes: dict[tuple[int, int], Cell]
+    writes: dict[int, dict[int, Cell]]  # row: column: cell (ints: nothing to allocate)
     cursor: tuple[int, int] | None  # 0-based
     style: Style
     harmless: list[str]
     only_harmless: bool
-    wide: set[tuple[int, int]] = field(default_factory=set)  # cells under wide characters
+    wide: dict[int, set[int]] = field(default_factory=dict)  # row: cells under wide ones
 
 
 def _read(text: str, start: Style, size: tuple[int, int]) -> _Frame | None:
@@ -273,17 +273,22 @@ def _cells(frame: _Frame, chunk: str, size: tuple[int, int]) -> bool:
         if frame.cursor is None or _CONTROL.search(piece):
             return False
         row, column = frame.cursor
+        line = frame.writes.setdefault(row, {})
+        wide = frame.wide.get(row)
+        style = frame.style
         for char in piece:
-            width = cell_len(char)
-            cells = [(row, column + n) for n in range(width)]
+            width = 1 if char < "\x7f" else get_character_cell_size(char)
+            if width not in (1, 2) or column + width > columns:
+                return False
             # Half of a wide character written over in the same write: what the terminal
             # shows then depends on the terminal. Not followed (Textual does not do it).
-            if width not in (1, 2) or column + width > columns or frame.wide.intersection(cells):
+            if wide and (column in wide or column + width - 1 in wide):
                 return False
-            frame.writes[(row, column)] = (char, frame.style)
+            line[column] = (char, style)
             if width == 2:
-                frame.writes[(row, column + 1)] = ("", frame.style)
-                frame.wide.update(cells)
+                line[column + 1] = ("", style)
+                wide = frame.wide.setdefault(row, set())
+                wide.update((column, column + 1))
             column += width
         frame.cursor = (row, column)
     return True
@@ -338,35 +343,22 @@ class ScreenShadow:
         tail = [s for s in frame.harmless if s not in _BEFORE_CELLS]
         return "".join([*head, reset, *body, *tail])
 
-    def _changes(self, writes: dict[tuple[int, int], Cell]) -> list[str]:
+    def _changes(self, writes: dict[int, dict[int, Cell]]) -> list[str]:
         """Apply the written cells to the copy; the output for those that changed."""
-        self._blank_halves(writes)
-        rows = self._rows
-        changed: dict[int, list[int]] = {}
-        for (row, column), cell in writes.items():
-            if rows[row][column] != cell:
-                changed.setdefault(row, []).append(column)
-                rows[row][column] = cell
         out: list[str] = []
-        for row in sorted(changed):
-            line = rows[row]
-            for start, end in _runs(line, sorted(changed[row])):
+        for row in sorted(writes):
+            cells = writes[row]
+            line = self._rows[row]
+            _blank_halves(line, cells)
+            changed = []
+            for column, cell in cells.items():
+                if line[column] != cell:
+                    changed.append(column)
+                    line[column] = cell
+            for start, end in _runs(line, sorted(changed)):
                 out.append(f"\x1b[{row + 1};{start + 1}H")
                 self._send(line[start:end + 1], out)
         return out
-
-    def _blank_halves(self, writes: dict[tuple[int, int], Cell]) -> None:
-        """Half of a wide character overwritten: the terminal blanks the other half."""
-        for (row, column), (char, _style) in writes.items():
-            line = self._rows[row]
-            old = line[column]
-            if old is None or char == "":
-                continue
-            if old[0] == "" and column > 0 and (row, column - 1) not in writes:
-                line[column - 1] = None
-            right = line[column + 1] if column + 1 < len(line) else None
-            if right is not None and right[0] == "" and (row, column + 1) not in writes:
-                line[column + 1] = None
 
     def _send(self, cells: list[Cell | None], out: list[str]) -> None:
         style = self._style
@@ -388,8 +380,24 @@ class ScreenShadow:
 
 
 def _ends_cut_off(text: str) -> bool:
-    tokens = list(_TOKEN.finditer(text))
-    return bool(tokens) and tokens[-1].group("rest") is not None
+    last = text.rfind("\x1b")
+    if last < 0:
+        return False
+    match = _TOKEN.match(text, last)
+    return match is not None and match.group("rest") is not None
+
+
+def _blank_halves(line: list[Cell | None], cells: dict[int, Cell]) -> None:
+    """Half of a wide character overwritten: the terminal blanks the other half."""
+    for column, (char, _style) in cells.items():
+        old = line[column]
+        if old is None or char == "":
+            continue
+        if old[0] == "" and column > 0 and column - 1 not in cells:
+            line[column - 1] = None
+        right = line[column + 1] if column + 1 < len(line) else None
+        if right is not None and right[0] == "" and column + 1 not in cells:
+            line[column + 1] = None
 
 
 def _runs(line: list[Cell | None], columns: list[int]) -> list[tuple[int, int]]:
