@@ -459,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             store = fictional.generate_store(folder / "store", sizes.store_sessions, notes=40)
             session_id = fictional.add_board_session(store, sizes.board_notes)
+            pristine = store.path_for(session_id).read_bytes()
             log(f"Opslag van {sizes.store_sessions} verzonnen gesprekken gemaakt in "
                 f"{time.perf_counter() - start:.1f} s")
             if groups & {"terminal", "link"}:
@@ -466,6 +467,10 @@ def main(argv: list[str] | None = None) -> int:
             if "terminal" in groups:
                 rows += terminal_figures(store, session_id, sizes, folder, raw)
             if "link" in groups:
+                # The session as generated: the terminal group's typing left a draft in it.
+                path = store.path_for(session_id)
+                path.write_bytes(pristine)
+                path.with_name(path.name + ".bak").unlink(missing_ok=True)
                 rows += link_figures(store, session_id, args.quick, folder, raw)
             if "history" in groups:
                 rows += history_figures(store, sizes, raw)
