@@ -7,6 +7,8 @@ to ``pyte``, a terminal emulator, so "drawn" means "a person would see it":
 - start-up: from just before the process is spawned until every marker text
   (for arrangeren: the pupil's name on the clock bar, the empty capture line
   and the key bar) is on the emulated screen;
+- start-up bytes: what the program wrote until then (its first complete frame,
+  the terminal set-up included), and until the screen is quiet after it;
 - keystroke latency: one character is written once the screen has been quiet
   for a moment, and the time runs until that character is on the screen (the
   last characters typed, as a run, appear on the screen); the time is taken by
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import string
 import sys
 import time
@@ -53,6 +56,21 @@ class Program:
     placeholder: str  # shown in the empty input line
     env: dict[str, str] = field(default_factory=dict)
     before_run: object = None  # called before each spawn (restores the session file)
+    # An encrypted store: start-up ends when the passphrase prompt (``markers``) is drawn;
+    # then ``unlock`` is typed with Enter, and the typing waits for ``unlocked_markers``.
+    unlock: str = ""
+    unlocked_markers: list[str] = field(default_factory=list)
+    cwd: Path = ROOT  # the folder it runs in (first on its sys.path)
+
+
+@dataclass
+class StartResult:
+    startup: float
+    bytes_drawn: int  # written until the markers were all on the screen: the first frame
+    bytes_quiet: int  # written until the screen was quiet after that
+    peak_rss_kib: int  # once quiet
+    cpu_drawn: float  # CPU seconds of its main thread until drawn (less noisy than wall time)
+    first_byte: float  # seconds from the spawn until its first output (imports, set-up)
 
 
 @dataclass
@@ -62,6 +80,8 @@ class RunResult:
     bytes_per_key: float
     peak_rss_kib: int
     screen: str
+    bytes_drawn: int = 0
+    bytes_quiet: int = 0
 
 
 def typed_text(count: int, seed: int = 7) -> str:
@@ -95,12 +115,34 @@ def typed_shown(row: int, typed: str, placeholder: str):  # type: ignore[no-unty
 NOT_TYPED = " ▎▊│┃▌▐"  # what may follow the typed text on its line: padding and borders
 
 
+def ratio_per_round(mine: list[float], reference: list[float]) -> float:
+    """The median of the ratios of each round (a round: one run of each, back to back).
+
+    Neighbouring runs share the machine's load of that moment, so this ratio is less
+    moved by load that comes and goes during a run than the ratio of the medians.
+    """
+    return statistics.median(a / b for a, b in zip(mine, reference, strict=True))
+
+
+def ratio_of_medians(mine: list[float], reference: list[float]) -> float:
+    return statistics.median(mine) / statistics.median(reference)
+
+
 def _peak_rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     raise RuntimeError("no VmHWM in /proc/<pid>/status")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of the process's main thread so far (``/proc/<pid>/schedstat``, ns)."""
+    try:
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _settle(app: PtyApp, quiet: float, limit: float) -> None:
@@ -114,20 +156,53 @@ def _settle(app: PtyApp, quiet: float, limit: float) -> None:
         time.sleep(min(quiet - idle, deadline - now) + 0.001)
 
 
-def run_once(program: Program, text: str, env_base: dict[str, str]) -> RunResult:
-    """Spawn the program, wait for its screen, type ``text`` key by key, read its memory."""
+def _spawn(program: Program, env_base: dict[str, str]) -> PtyApp:
     if callable(program.before_run):
         program.before_run()
     env = child_env({**env_base, **program.env})
-    with PtyApp(program.args, module=program.module, env=env, cols=COLS, rows=ROWS,
-                cwd=ROOT) as app:
-        ready = app.wait_until(lambda screen: all(m in screen for m in program.markers),
-                               START_TIMEOUT)
-        if ready is None:
-            raise RuntimeError(f"{program.name} did not draw {program.markers} within "
-                               f"{START_TIMEOUT}s:\n{app.text()}")
-        startup = ready - app.started_at
+    return PtyApp(program.args, module=program.module, env=env, cols=COLS, rows=ROWS,
+                  cwd=program.cwd)
+
+
+def _started(app: PtyApp, program: Program) -> StartResult:
+    """Wait until the program's screen is drawn and then quiet; what it took."""
+    drawn = [0]
+    cpu = [0.0]
+
+    def complete(screen: str) -> bool:
+        if all(m in screen for m in program.markers):
+            drawn[0] = app.output_length  # under the reader's lock: exactly this frame
+            cpu[0] = _cpu_seconds(app.pid)
+            return True
+        return False
+
+    ready = app.wait_until(complete, START_TIMEOUT)
+    if ready is None:
+        raise RuntimeError(f"{program.name} did not draw {program.markers} within "
+                           f"{START_TIMEOUT}s:\n{app.text()}")
+    _settle(app, AFTER_START_QUIET, 3.0)
+    result = StartResult(ready - app.started_at, drawn[0], app.output_length,
+                         _peak_rss_kib(app.pid), cpu[0],
+                         (app.first_output_at or ready) - app.started_at)
+    if program.unlock:  # start-up ended at the prompt; the typing starts after it
+        app.write(program.unlock + "\r")
+        if app.wait_until(lambda screen: all(m in screen for m in program.unlocked_markers),
+                          START_TIMEOUT) is None:
+            raise RuntimeError(f"{program.name}: not unlocked:\n{app.text()}")
         _settle(app, AFTER_START_QUIET, 3.0)
+    return result
+
+
+def start_once(program: Program, env_base: dict[str, str]) -> StartResult:
+    """Spawn the program and wait until its screen is drawn and quiet (no typing)."""
+    with _spawn(program, env_base) as app:
+        return _started(app, program)
+
+
+def run_once(program: Program, text: str, env_base: dict[str, str]) -> RunResult:
+    """Spawn the program, wait for its screen, type ``text`` key by key, read its memory."""
+    with _spawn(program, env_base) as app:
+        began = _started(app, program)
         rows = [n for n, line in enumerate(app.display()) if program.placeholder in line]
         if len(rows) != 1:
             raise RuntimeError(f"{program.name}: no single input line:\n{app.text()}")
@@ -148,7 +223,8 @@ def run_once(program: Program, text: str, env_base: dict[str, str]) -> RunResult
         written = len(app.output) - before
         rss = _peak_rss_kib(app.pid)
         screen = app.text()
-    return RunResult(startup, latencies, written / len(text), rss, screen)
+    return RunResult(began.startup, latencies, written / len(text), rss, screen,
+                     began.bytes_drawn, began.bytes_quiet)
 
 
 def alternate(programs: list[Program], rounds: int, keys: int, env_base: dict[str, str],

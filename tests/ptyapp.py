@@ -250,6 +250,12 @@ class PtyApp:
         with self._cond:
             return bytes(self._output)
 
+    @property
+    def output_length(self) -> int:
+        """How many bytes the program has written so far (cheap: no copy)."""
+        with self._cond:
+            return len(self._output)
+
     def display(self) -> list[str]:
         with self._cond:
             return list(self.screen.display)

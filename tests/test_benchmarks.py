@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FIGURES = {
-    "startup", "key_median", "key_p95", "bytes_per_key", "memory",
+    "startup", "startup_of_medians", "startup_bytes", "key_median", "key_p95",
+    "bytes_per_key", "memory", "memory_of_medians",
     "save_10_notes_small_store", "save_100_notes_small_store", "save_1000_notes_small_store",
     "save_10_notes_large_store", "save_100_notes_large_store", "save_1000_notes_large_store",
     "save_growth", "card_search_75", "card_search_5000", "history_list", "history_search",
@@ -27,6 +28,11 @@ FIGURES = {
       for action in ("tab", "step_next", "step_previous", "enter", "overview_open",
                      "overview_close", "picker_open", "picker_close")),
     *(f"idle_{screen}" for screen in ("board", "overview", "picker", "home", "history")),
+    "history_list_growth",
+    *(f"history_{figure}_{n}" for figure in ("home", "home_rss", "letter", "broad",
+                                             "broad_bytes") for n in (10, 30)),
+    "crypt_save", "crypt_history_list", "crypt_history_search", "crypt_startup",
+    "crypt_key_median", "crypt_bytes_per_key", "crypt_memory",
 }
 
 

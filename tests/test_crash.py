@@ -15,6 +15,12 @@ Knobs, all optional:
 - ``ARRANGEREN_STALL_ROUNDS``  stalled-then-dropped rounds (default 20)
 - ``ARRANGEREN_STALL_SECONDS`` how long each stall lasts (default 10)
 - ``ARRANGEREN_STALL_WORKERS`` sessions stalled side by side (default 2)
+- ``ARRANGEREN_CRASH_KILLS_ENCRYPTED`` SIGKILL rounds against an encrypted store (default 8;
+  each start there waits about a second more for the passphrase)
+
+The tests marked ``encrypted`` run against a store encrypted with a passphrase
+(issue 18): the program is started as a person starts it, the passphrase typed
+into its prompt; this test process unlocks the store once to check the files.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import pytest
 from ptyapp import PtyApp, child_env
 
 from arrangeren_tui.core.model import Session
+from arrangeren_tui.core.storage.codec import PASSPHRASE_FD_ENV, codec_for, is_encrypted
 from arrangeren_tui.core.storage.lock import is_locked, lock_path
 from arrangeren_tui.core.storage.store import SessionStore
 
@@ -47,6 +54,8 @@ SAVE_GRACE = 1.0  # a note whose Enter is this old must be on disk at a SIGKILL
 DRAFT_GRACE = 0.4 + 1.0  # the draft is saved 0.4 s after typing; plus the same grace
 EXIT_TIMEOUT = 4.0  # the app's watchdog is 3 s
 HANGUP_LIMIT = 5.0  # gone within 5 s of a hang-up in any state of the output, lock released
+PASSPHRASE = "proef-wachtwoord"  # of the encrypted stores made here
+PROMPT_TEXT = "Versleutelde opslag"
 
 
 # -- fixtures -------------------------------------------------------------------------
@@ -88,13 +97,41 @@ def spawn(env: dict[str, str], tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line; on an encrypted store with the passphrase on standard input."""
+    given = ""
+    if "--store" in args and is_encrypted(Path(args[args.index("--store") + 1])):
+        env, given = {**env, PASSPHRASE_FD_ENV: "0"}, PASSPHRASE + "\n"
     return subprocess.run(
         [sys.executable, "-m", "arrangeren_tui", *args],
         env=env,
+        input=given,
         capture_output=True,
         text=True,
         timeout=30,
     )
+
+
+@pytest.fixture
+def encrypted(store_dir: Path) -> bool:
+    """Make ``store_dir`` an encrypted store; this process keeps its key unlocked."""
+    from arrangeren_tui.core.storage import crypt
+    from arrangeren_tui.core.storage.codec import forget
+
+    SessionStore(store_dir).ensure()
+    crypt.create_key(store_dir, PASSPHRASE)
+    yield True
+    forget(store_dir)
+
+
+def pass_prompt(app: PtyApp, store_dir: Path) -> bool:
+    """On an encrypted store, type the passphrase into the prompt; False if it never came."""
+    if not is_encrypted(store_dir):
+        return True
+    if not app.wait_for_text(PROMPT_TEXT, START_TIMEOUT):
+        return False
+    app.type(PASSPHRASE)
+    app.press("enter")
+    return True
 
 
 @pytest.fixture
@@ -125,6 +162,7 @@ def load(store_dir: Path, session_id: str) -> Session:
 
 def open_board(spawn, store_dir: Path, session_id: str) -> PtyApp:  # type: ignore[no-untyped-def]
     app = spawn("--store", str(store_dir), "open", session_id)
+    assert pass_prompt(app, store_dir), app.text()
     app.expect_text(BOARD_TEXT, START_TIMEOUT)
     return app
 
@@ -175,7 +213,7 @@ def store_problems(store_dir: Path) -> list[str]:
             problems.append(f"{path.name}: not readable ({error})")
             continue
         try:
-            data = json.loads(raw)
+            data = json.loads(codec_for(store_dir).decode(raw))
         except ValueError as error:
             problems.append(f"{path.name}: not complete JSON ({error}); {len(raw)} bytes")
             continue
@@ -298,7 +336,8 @@ class KillWorker:
 
     def play(self, app: PtyApp, rnd: Round, rng: random.Random, before: Session,
              kill_now) -> None:  # type: ignore[no-untyped-def]
-        if not app.wait_for_text(BOARD_TEXT, START_TIMEOUT):
+        if not (pass_prompt(app, self.store_dir) and app.wait_for_text(BOARD_TEXT,
+                                                                       START_TIMEOUT)):
             self.fail(rnd, "the board did not appear after a restart")
             return
         rnd.board = time.monotonic()
@@ -435,7 +474,18 @@ def test_crash_sigkill_rounds(spawn, new_session, store_dir: Path) -> None:
     note whose Enter was sent more than SAVE_GRACE before the kill must be there,
     nothing seen on disk before may disappear, and an idle draft must be saved.
     """
-    kills = int(os.environ.get("ARRANGEREN_CRASH_KILLS", "50"))
+    sigkill_rounds(spawn, new_session, store_dir,
+                   int(os.environ.get("ARRANGEREN_CRASH_KILLS", "50")))
+
+
+def test_crash_sigkill_rounds_encrypted(encrypted, spawn, new_session, store_dir: Path) -> None:
+    """The same against an encrypted store, in fewer rounds (each start waits for the key);
+    a start-up kill there can land while the passphrase is asked or the key is opened."""
+    sigkill_rounds(spawn, new_session, store_dir,
+                   int(os.environ.get("ARRANGEREN_CRASH_KILLS_ENCRYPTED", "10")))
+
+
+def sigkill_rounds(spawn, new_session, store_dir: Path, kills: int) -> None:  # type: ignore[no-untyped-def]
     workers = max(1, int(os.environ.get("ARRANGEREN_CRASH_WORKERS", "2")))
     seed = int(os.environ.get("ARRANGEREN_CRASH_SEED", str(random.SystemRandom().randrange(10**6))))
     print(f"\nSIGKILL rounds: kills={kills} workers={workers} seed={seed} "
@@ -743,9 +793,52 @@ def test_crash_two_instances_second_read_only_then_stale_lock_frees(
         "van het eerste venster", "na de crash verder"]
 
 
+def test_crash_hangup_at_once_encrypted(encrypted, spawn, new_session, store_dir: Path
+                                        ) -> None:
+    """A hang-up right behind the typing, on an encrypted store: only the emergency save (the
+    guardian thread, encrypting) can have the draft, and it must."""
+    test_crash_hangup_mid_typing(spawn, new_session, store_dir, "sighup", 0.0)
+
+
+@pytest.mark.parametrize("when", ["typing", "unlocking"])
+def test_crash_hangup_at_the_passphrase_prompt_encrypted(
+        encrypted, spawn, new_session, store_dir: Path, tmp_path: Path, when: str) -> None:
+    """A hang-up at the passphrase prompt (half typed, or while the key is being opened):
+    the program ends within the watchdog's time, writes nothing (no emergency copy, no
+    crash log) and the passphrase is in no file."""
+    new_session()
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    app = spawn("--store", str(store_dir))
+    assert app.wait_for_text(PROMPT_TEXT, START_TIMEOUT), app.text()
+    app.type(PASSPHRASE if when == "unlocking" else PASSPHRASE[:6])
+    if when == "unlocking":
+        app.press("enter")
+        assert app.wait_for_text("Bezig met openen", START_TIMEOUT), app.text()
+    app.kill(signal.SIGHUP)
+    assert app.wait(EXIT_TIMEOUT + 1) is not None, "still running after the hang-up"
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert {p for p in after if p not in before and not p.name.endswith(".lock")} == set()
+    assert all(after[p] == raw for p, raw in before.items() if p in after)
+    assert not any(PASSPHRASE[:6].encode() in raw for raw in after.values())
+
+
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "not-utf8", "schema"])
 def test_crash_damaged_file_at_start_offers_previous_version(
         spawn, new_session, store_dir: Path, damage: str) -> None:
+    damaged_file_offers_previous_version(spawn, new_session, store_dir, damage)
+
+
+@pytest.mark.parametrize("damage", ["flipped", "truncated"])
+def test_crash_damaged_file_at_start_offers_previous_version_encrypted(
+        encrypted, spawn, new_session, store_dir: Path, damage: str) -> None:
+    """One byte flipped in an encrypted session (age's authentication refuses it), or the
+    file cut short: set aside as damaged, and the previous generation offered."""
+    damaged_file_offers_previous_version(spawn, new_session, store_dir, damage)
+
+
+def damaged_file_offers_previous_version(spawn, new_session, store_dir: Path,  # type: ignore[no-untyped-def]
+                                         damage: str) -> None:
     session_id = new_session("Beschadigd Voorbeeld")
     app = open_board(spawn, store_dir, session_id)
     type_note(app, "eerste generatie")
@@ -754,7 +847,9 @@ def test_crash_damaged_file_at_start_offers_previous_version(
     assert app.wait(EXIT_TIMEOUT) == 0
     path = store_dir / f"{session_id}.json"
     raw = path.read_bytes()
+    middle = len(raw) // 2
     broken = {
+        "flipped": raw[:middle] + bytes([raw[middle] ^ 0x01]) + raw[middle + 1:],
         "truncated": raw[: len(raw) // 3],
         "garbage": raw + b"\n}}garbage",
         "empty": b"",
@@ -763,6 +858,7 @@ def test_crash_damaged_file_at_start_offers_previous_version(
     }[damage]
     path.write_bytes(broken)
     home = spawn("--store", str(store_dir))
+    assert pass_prompt(home, store_dir), home.text()
     home.expect_text("beschadigd", START_TIMEOUT)
     home.expect_text("Terugzetten", 5)
     time.sleep(0.2)

@@ -57,6 +57,7 @@ async def test_history_search_as_you_type_and_open_read_only(store, veld):
         first = table.get_row_at(0)
         assert first[0] == "2026-11-23" and first[4] == "1"
         await pilot.press(*"linde")  # a list field: Tessa's and Lina's school
+        await app.workers.wait_for_complete()  # the search runs after a pause in typing
         await pilot.pause()
         assert {str(k.value) for k in table.rows} == {ids["demo"], ids["Lina Ouali"]}
         screen.query_one(Input).value = "voetbal"  # only in a note
@@ -261,3 +262,155 @@ async def test_search_shows_the_snippet_and_opens_on_the_step_of_the_hit(store, 
         await pilot.pause()
     saved = store.load(session_id)
     assert saved.current_step == "afsluiting", "looking at a closed session writes nothing"
+
+
+# -- a large store: capped lists, searching after a pause, stale searches stopped ------
+
+
+def write_sessions(store: SessionStore, veld, count: int, note: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    """``count`` closed sessions written straight to disk, newest first in the returned ids."""
+    from arrangeren_tui.core.model import Session
+    from arrangeren_tui.core.storage.files import encode_json
+
+    ids = []
+    for number in range(count):
+        date = f"2025-{1 + number // 28 % 12:02d}-{1 + number % 28:02d}"
+        session = Session.new(f"20250101-{number:04d}", SessionMeta(
+            pupil=f"Leerling {number}", date=date, school="De Linde"), veld, T0)
+        if note:
+            session.add_note(f"{note} ({number})", T0)
+        session.close(T0 + 60)
+        store.path_for(session.id).write_bytes(encode_json(session.to_record()))
+        ids.append(session.id)
+    return [s.id for s in store.list()[0]]
+
+
+def status_line(screen) -> str:  # type: ignore[no-untyped-def]
+    return str(screen.query_one("#history-status").render())
+
+
+async def search(app: ArrangerenApp, pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a query as one change and wait until its search (after the pause) is done."""
+    app.screen.query_one(Input).value = text
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_history(app: ArrangerenApp, pilot) -> HistoryScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("slash")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+async def test_home_shows_the_newest_sessions_and_says_how_many_more(store, veld):
+    from arrangeren_tui.ui.screens.lists import ROW_LIMIT
+
+    newest = write_sessions(store, veld, ROW_LIMIT + 20)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.row_count == ROW_LIMIT
+        assert [str(k.value) for k in table.rows] == newest[:ROW_LIMIT]
+        more = app.screen.query_one("#home-more")
+        assert more.display
+        assert str(more.render()).strip() == (
+            f"De nieuwste {ROW_LIMIT} van {ROW_LIMIT + 20} gesprekken; "
+            "druk / om alle te doorzoeken.")
+        screen = await open_history(app, pilot)  # the history finds the older ones
+        await search(app, pilot, newest[-1])  # the oldest, by its code
+        assert newest[-1] in {str(k.value) for k in screen.query_one(DataTable).rows}
+
+
+async def test_history_caps_its_rows_and_says_how_many_more_matched(store, veld, monkeypatch):
+    from arrangeren_tui.ui.screens import history
+
+    monkeypatch.setattr(history, "ROW_LIMIT", 5)
+    newest = write_sessions(store, veld, 12, note="rekenen loopt vast")
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot)
+        table = screen.query_one(DataTable)
+        assert [str(k.value) for k in table.rows] == newest[:5]
+        assert status_line(screen).strip() == "12 gesprekken · de nieuwste 5 staan hier; " \
+            "typ om te zoeken"
+        await search(app, pilot, "linde")  # every session's school: the list fields
+        assert [str(k.value) for k in table.rows] == newest[:5]
+        assert status_line(screen).strip() == "… en nog 7 treffers, typ verder om te verfijnen"
+        await search(app, pilot, "vast (3)")  # one note: under the cap, every match shown
+        assert [str(k.value) for k in table.rows] == ["20250101-0003"]
+        assert status_line(screen).strip() == "1 gevonden (ook in notities en afspraken)"
+        await search(app, pilot, "rekenen")  # in every note, in no list field
+        assert [str(k.value) for k in table.rows] == newest[:5]
+        assert status_line(screen).strip() == (
+            "5 getoond · … en meer in de notities, typ verder om te verfijnen")
+        line = str(screen.query_one("#history-hit").render())
+        assert "rekenen" in line  # each full-text row still says where it matched
+
+
+async def test_history_searches_once_after_a_burst_of_keys(store, veld, monkeypatch):
+    from arrangeren_tui.ui.screens import history
+
+    write_sessions(store, veld, 3, note="voetbal op woensdag")
+    monkeypatch.setattr(history, "SEARCH_PAUSE", 1.0)  # longer than any gap between keys here
+    searched: list[list[str]] = []
+    real = history.full_text_hits
+
+    def spy(store, summaries, wanted, stop):  # type: ignore[no-untyped-def]
+        searched.append(list(wanted))
+        return real(store, summaries, wanted, stop)
+
+    monkeypatch.setattr(history, "full_text_hits", spy)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot)
+        await pilot.press(*"voetbal")
+        await pilot.pause()
+        assert screen.query_one(DataTable).row_count == 3, "no search before the pause"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3 gevonden (ook in notities" in status_line(screen)
+    assert searched == [["voetbal"]]
+
+
+async def test_a_new_query_stops_the_stale_search_between_two_files(store, veld, monkeypatch):
+    import threading
+
+    from arrangeren_tui.ui.screens import history
+
+    newest = write_sessions(store, veld, 8, note="rekenen loopt vast")
+    monkeypatch.setattr(history, "SEARCH_PAUSE", 0.0)
+    read: dict[str, list[str]] = {}
+    two_read = threading.Event()
+    real = history.full_text_hits
+
+    def slow(store, summaries, wanted, stop):  # type: ignore[no-untyped-def]
+        seen = read.setdefault(" ".join(wanted), [])
+        for summary in summaries:
+            if len(seen) == 2 and wanted == ["rekenen"]:
+                two_read.set()
+                for _ in range(500):  # until a newer query makes this one stale
+                    if stop():
+                        break
+                    threading.Event().wait(0.01)
+            if stop():
+                return
+            seen.append(summary.id)
+            yield from real(store, [summary], wanted, stop)
+
+    monkeypatch.setattr(history, "full_text_hits", slow)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot)
+        screen.query_one(Input).value = "rekenen"
+        for _ in range(200):
+            if two_read.is_set():
+                break
+            await pilot.pause(0.01)
+        assert two_read.is_set()
+        await search(app, pilot, "20250101-0007")  # a code: a list field, no file to read
+        assert [str(k.value) for k in screen.query_one(DataTable).rows] == ["20250101-0007"]
+    assert read["rekenen"] == newest[:2], "the stale search read no further file"

@@ -121,6 +121,29 @@ def _two_generations(store: SessionStore, veld) -> Session:  # type: ignore[no-u
     return session
 
 
+def test_the_damage_scan_reads_only_files_changed_since_the_index(store, veld, monkeypatch):
+    """Files this program saved are not read again at every start; a file changed by
+    something else after that is."""
+    whole = _two_generations(store, veld)
+    other = demo_session(veld)
+    other.id = "20261124-ab12"
+    store.save(other)
+    store.list()
+    read: list[str] = []
+    real_read = SessionStore.read_record
+
+    def counting_read(self: SessionStore, session_id: str) -> dict[str, object]:
+        read.append(session_id)
+        return real_read(self, session_id)
+
+    monkeypatch.setattr(SessionStore, "read_record", counting_read)
+    assert store.recover_damaged() == [] and read == []
+    path = store.path_for(other.id)
+    path.write_bytes(path.read_bytes()[:40])  # torn by another program, after the index
+    assert [r.session_id for r in store.recover_damaged()] == [other.id]
+    assert whole.id not in read and other.id in read
+
+
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
 def test_damaged_file_is_set_aside_never_overwritten_and_backup_offered(store, veld, kind):
     session = _two_generations(store, veld)

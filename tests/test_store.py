@@ -386,6 +386,63 @@ def test_list_picks_up_a_file_missing_from_the_index(store: SessionStore, veld) 
     assert [s.id for s in summaries] == [b.id, a.id]
 
 
+def _write_many(store: SessionStore, veld, count: int) -> dict[str, str]:
+    """``count`` sessions written straight to disk (as copied in), dates spread over years."""
+    store.ensure()
+    dates = {}
+    for number in range(count):
+        date = f"{2020 + number % 7}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        session = Session.new(f"20200101-{number:04d}", meta(f"Leerling {number}", date=date,
+                                                               school="De Linde"), veld, T0)
+        store.path_for(session.id).write_bytes(encode_json(session.to_record()))
+        dates[session.id] = date
+    return dates
+
+
+def test_list_of_a_large_store_is_complete_sorted_and_follows_every_change(
+        store: SessionStore, veld) -> None:
+    dates = _write_many(store, veld, 600)
+    summaries, problems = store.list()
+    assert problems == []
+    assert len(summaries) == 600 and {s.id for s in summaries} == set(dates)
+    key = [(s.date, s.created, s.id) for s in summaries]
+    assert key == sorted(key, reverse=True)
+    summaries.clear()  # the caller's copy: the store's own stays whole
+    again, _ = store.list()
+    assert len(again) == 600
+    assert [s.id for s in SessionStore(store.root).list()[0]] == [s.id for s in again]
+
+    # Another program rewrites one file in place, removes one, adds one.
+    changed, gone = again[300].id, again[10].id
+    session = store.load(changed)
+    session.meta = meta("Nieuwe Naam", date="2031-01-01")
+    store.path_for(changed).write_bytes(encode_json(session.to_record()))
+    store.path_for(gone).unlink()
+    extra = Session.new("20300101-xtra", meta("Erbij", date="2030-06-01"), veld, T0)
+    store.path_for(extra.id).write_bytes(encode_json(extra.to_record()))
+    for reader in (store, SessionStore(store.root)):
+        summaries, problems = reader.list()
+        assert problems == []
+        assert len(summaries) == 600
+        assert [s.id for s in summaries[:2]] == [changed, extra.id]
+        assert summaries[0].pupil == "Nieuwe Naam"
+        assert gone not in {s.id for s in summaries}
+
+
+def test_list_reads_an_index_whose_entries_are_in_another_key_order(
+        store: SessionStore, veld) -> None:
+    a = store.create(meta("A.A.", school="De Linde"), veld, T0)
+    index = store.root / INDEX_NAME
+    data = json.loads(index.read_text())
+    data["sessions"] = {n: dict(reversed(list(entry.items())))  # e.g. written by hand
+                        for n, entry in data["sessions"].items()}
+    index.write_text(json.dumps(data))
+    os.utime(index, ns=(10**18 * 3, 10**18 * 3))  # newer than the session file: trusted
+    [summary], problems = SessionStore(store.root).list()
+    assert problems == []
+    assert (summary.id, summary.pupil, summary.school) == (a.id, "A.A.", "De Linde")
+
+
 def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
         store: SessionStore, veld, monkeypatch) -> None:
     a = store.create(meta("A.A."), veld, T0)
@@ -397,9 +454,9 @@ def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
         storage = original()
         read = storage.read
 
-        def counted_read():  # type: ignore[no-untyped-def]
+        def counted_read(*args):  # type: ignore[no-untyped-def]
             reads.append(1)
-            return read()
+            return read(*args)
 
         storage.read = counted_read  # type: ignore[method-assign]
         return storage

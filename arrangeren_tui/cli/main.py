@@ -35,6 +35,7 @@ from arrangeren_tui.core.paths import (
     resolve_veld_path,
     user_config_dir,
 )
+from arrangeren_tui.core.storage.codec import PASSPHRASE_FD_ENV, is_encrypted
 from arrangeren_tui.core.storage.crashlog import write_crash_log
 from arrangeren_tui.core.storage.files import write_file_or_into
 from arrangeren_tui.core.storage.retention import (
@@ -168,6 +169,11 @@ def build_parser() -> DutchParser:
         "bewaartermijn", help="toon gesprekken die over de bewaartermijn zijn"
     )
     retention.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    commands.add_parser(
+        "versleutel",
+        help="versleutel de opslag met een wachtwoord (of maak een versleuteling af die "
+             "werd onderbroken); een nieuwe, lege opslag wordt zo meteen versleuteld")
+    commands.add_parser("wachtwoord", help="verander het wachtwoord van een versleutelde opslag")
     planning_args.add_parser(commands)
     return parser
 
@@ -180,8 +186,14 @@ def _load_veld(args: argparse.Namespace) -> Veld:
         fail(f"het arrangeerveld kan niet geladen worden: {error}")
 
 
-def _store(args: argparse.Namespace) -> SessionStore:
-    return SessionStore(resolve_store_dir(args.store))
+def _store(args: argparse.Namespace, *, unlock: bool = True) -> SessionStore:
+    """The store; an encrypted one unlocked (the passphrase asked once, hidden)."""
+    store = SessionStore(resolve_store_dir(args.store))
+    if unlock and is_encrypted(store.root):
+        from arrangeren_tui.cli.encryption import unlock_store  # loads pyrage
+
+        unlock_store(store)
+    return store
 
 
 def _pupil_name(given: str | None) -> str:
@@ -433,7 +445,7 @@ def cmd_take_over(args: argparse.Namespace) -> int:
     """End the window of this user that holds a session, so it can be opened here."""
     from arrangeren_tui.core.storage.takeover import take_over, why_not
 
-    store = _store(args)
+    store = _store(args, unlock=False)  # only locks and a process: no data, no passphrase
     session_id = _resolve_any(store, args.id)
     lock = store.lock(session_id)
     if not store.in_use(session_id):
@@ -619,10 +631,15 @@ def _require_terminal() -> None:
 def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
     veld = _load_veld(args)
     months = _retention_months(args)
-    store = _store(args)
+    store = _store(args, unlock=False)  # the screen asks the passphrase of an encrypted store
+    if store.locked and os.environ.get(PASSPHRASE_FD_ENV):
+        from arrangeren_tui.cli.encryption import unlock_store
+
+        unlock_store(store)
     store.ensure()
     if session_id is not None:
         session_id = store.resolve_id(session_id)
+    if session_id is not None and not store.locked:  # a locked one: the App checks it
         try:
             store.load(session_id)  # fail here, in plain text, before the screen takes over
         except DamagedSessionError as error:
@@ -654,12 +671,20 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "plan" or args.command in COMMANDS:
+        gc.enable()  # off while the modules loaded (``arrangeren_tui.__main__.run``)
     try:
         if args.command == "plan":
             from arrangeren_tui.cli import planning  # the planning core loads only now
 
             listing = getattr(args, "plan_command", None) is None
             return planning.run(args, _listed_store(args) if listing else _store(args))
+        if args.command in ("versleutel", "wachtwoord"):
+            from arrangeren_tui.cli import encryption
+
+            command = (encryption.cmd_encrypt if args.command == "versleutel"
+                       else encryption.cmd_passphrase)
+            return command(args, _store(args, unlock=False))
         if args.command in COMMANDS:
             return COMMANDS[args.command](args)
         return run_app(args, args.id if args.command == "open" else None)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from arrangeren_tui.core.planning.store import PlanningStore
 from arrangeren_tui.core.storage.exportlog import ExportCleanup, remove_exports
+from arrangeren_tui.core.storage.rescue import find_rescues, forget_rescue
 from arrangeren_tui.core.storage.store import SessionStore, StoreError
 
 
@@ -19,7 +20,7 @@ from arrangeren_tui.core.storage.store import SessionStore, StoreError
 class Removal:
     """What deleting a session removed, and which of its exports stay (with why)."""
 
-    files: list[Path]  # in the store: the session, its backup, damaged copies, lock, temp files
+    files: list[Path]  # the session, its backup, damaged copies, lock, temp files, rescues
     exports: ExportCleanup = field(default_factory=ExportCleanup)
 
     def summary(self) -> str:
@@ -36,13 +37,24 @@ class Removal:
         return text
 
 
-def delete_session(store: SessionStore, session_id: str) -> Removal:
-    """Remove every file of the session and every unchanged export, then free its slot.
+def delete_session(store: SessionStore, session_id: str,
+                   rescue_folders: list[Path] | None = None) -> Removal:
+    """Remove every file of the session, its emergency copies (outside the store) and
+    every unchanged export, then free its slot.
 
     A planning file that cannot be changed now (damaged, read-only) does not
     stop the delete: its slot then shows the session as gone ("onbekend").
+    An emergency copy left behind would hold the whole session, and the next start
+    would offer to put the deleted session back.
     """
     removed = store.delete(session_id)
+    for rescue in find_rescues(store.root, rescue_folders):
+        if rescue.session_id == session_id:
+            try:
+                forget_rescue(rescue)
+            except OSError:
+                continue
+            removed.append(rescue.path)
     exports = remove_exports(store.root, session_id)
     try:
         PlanningStore(store.root).forget_session(session_id)

@@ -22,6 +22,7 @@ from arrangeren_tui.core.clock import SteadyTime
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.signals import TERMINAL_GONE_SIGNALS, TERMINATING_SIGNALS
+from arrangeren_tui.core.storage.codec import codec_for_writing
 from arrangeren_tui.core.storage.crashlog import write_crash_log
 from arrangeren_tui.core.storage.files import atomic_write_bytes, encode_json
 from arrangeren_tui.core.storage.lock import SessionLock
@@ -48,8 +49,8 @@ from arrangeren_tui.ui.messages import (
 from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.terminal import Guardian, guarded_driver
-from arrangeren_tui.ui.textual_private import forward_key, record_crash, running_loop
-from arrangeren_tui.ui.widgets.typing import wants_keys_in_order
+from arrangeren_tui.ui.textual_private import record_crash, running_loop, same_size_resize
+from arrangeren_tui.ui.widgets.typing import KeyRouter
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
     from arrangeren_tui.core.decks.types import Deck, DeckProblem
@@ -68,11 +69,16 @@ DECK_DELAY = 0.5  # seconds after start before the decks are read in a thread
 
 
 def write_copy(record: dict[str, Any], path: Path) -> Path:
-    """Write a session file somewhere else (a folder gets ``<id>.json``); returns the file."""
+    """Write a session file somewhere else (a folder gets ``<id>.json``); returns the file.
+
+    Into an encrypted store's own folder it goes encrypted (or not at all, without the key),
+    never as a plain file among the encrypted ones.
+    """
     path = path.expanduser()
     if path.is_dir():
         path = path / f"{record['session']['1']['id']}.json"
-    atomic_write_bytes(path, encode_json(record), keep_backup=False)
+    codec = codec_for_writing(path.parent)
+    atomic_write_bytes(path, codec.encode(encode_json(record)), keep_backup=False)
     return path
 
 
@@ -155,6 +161,8 @@ class ArrangerenApp(App[int]):
         self._too_small: TooSmallScreen | None = None
         self._home_screen: HomeScreen | None = None
         self._guardian: Guardian | None = None
+        # Keys from the terminal, in order, however fast they come (ui.widgets.typing).
+        self.key_router = KeyRouter(self, on_error=self._handle_exception)
         self.context = AppContext(
             store=store, veld=veld, now=self.now, today=self.today, cards=self,
             retention_months=retention_months, export_dir=export_dir,
@@ -173,15 +181,25 @@ class ArrangerenApp(App[int]):
         self.call_later(self._first_screen)
 
     def _first_screen(self) -> None:
+        if self.store.locked:
+            # An encrypted store: its passphrase first, before any screen that reads data.
+            from arrangeren_tui.ui.screens.passphrase import PassphraseScreen
+
+            self.push_screen(PassphraseScreen(self.store.root),
+                             lambda _unlocked: self._first_data_screen())
+        else:
+            self._first_data_screen()
+        self._check_size(self.size.width, self.size.height)
+        self.screen.call_after_refresh(self._started)
+        self.set_timer(STARTED_AT_LATEST, self._started)
+
+    def _first_data_screen(self) -> None:
         # Opened straight on a board (`arrangeren open`), the home screen is built only
         # when the board is left: its list, damage scan and notices are not needed yet.
         if not (self.initial_session and self.open_session(self.initial_session)):
             self.push_screen(self._home())
-        self._check_size(self.size.width, self.size.height)
-        self.screen.call_after_refresh(self._started)
         # Emergency copies from an earlier stop: looked for after the first screen is drawn.
         self.set_timer(DECK_DELAY, self._look_for_rescues)
-        self.set_timer(STARTED_AT_LATEST, self._started)
 
     def _started(self) -> None:
         """The first screen is drawn: the garbage collector may work again.
@@ -626,7 +644,18 @@ class ArrangerenApp(App[int]):
 
     # -- window size --------------------------------------------------------------
 
-    def on_resize(self, event: events.Resize) -> None:
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A private Textual handler (see ``ui.textual_private``): our ``on_resize``.
+
+        The driver reports the terminal's size once more right after the start. Textual
+        keeps even a Resize of the size it already has and sends it to every screen when
+        idle, and each screen then lays out and redraws all of itself: about 14 kB sent
+        again for nothing, at every start, over a possibly slow link. Such a Resize is
+        dropped here; any other goes on to Textual's own handler.
+        """
+        if same_size_resize(self, event):
+            event.prevent_default()
+            return
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
@@ -646,16 +675,15 @@ class ArrangerenApp(App[int]):
     # -- keys in order ----------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """A key for a field one types in goes to it first, priority keys included.
+        """A key for a field one types in goes to the key router, priority keys included,
+        and so does every key while earlier ones are still taking effect.
 
         Textual runs priority bindings (the board's Tab, the form's ^S) here, before
-        the field has typed the keys that came before them in the same read; the field
-        runs them itself, in order (``ui.widgets.typing``).
+        the field has typed the keys that came before them in the same read; the router
+        hands each key over only once the one before it has taken effect, and the field
+        runs the bindings itself, in order (``ui.widgets.typing``).
         """
-        if (isinstance(event, events.Key) and not event.is_forwarded
-                and wants_keys_in_order(self.focused)):
-            assert self.focused is not None
-            forward_key(self.focused, event)
+        if isinstance(event, events.Key) and self.key_router.take(event):
             return
         await super().on_event(event)
 

@@ -15,6 +15,15 @@ Overrides of private methods (by name, in their own modules):
     There is no public hook for this. It must leave the app in the state Textual's own
     version leaves it in: see ``record_crash`` below.
 
+``ui/app.py`` ``ArrangerenApp._on_resize``
+    ``App._on_resize`` remembers every Resize, also one of the size the app already has,
+    and its idle handler then sends it to every screen, which lays out and redraws all
+    of itself. The driver sends such a Resize right after the start, so a board opened
+    at start was drawn twice more (~14 kB). The override drops a Resize of the known
+    size (``same_size_resize``) with ``prevent_default`` and leaves every other to
+    Textual. (It also replaces the App's ``on_resize``: Textual calls one of
+    ``_on_resize`` and ``on_resize`` per class.)
+
 ``ui/widgets/typing.py`` ``InOrderKeys._on_key``
     ``Input`` and ``TextArea`` type printable keys in ``_on_key`` but run bound keys
     (Backspace, Enter, Tab, a screen's ^S) later, after the key bubbled up to the App,
@@ -74,6 +83,11 @@ def record_crash(app: App[int], error: Exception, return_code: int) -> None:
     if app._exception is None:
         app._exception = error
         app._exception_event.set()
+
+
+def same_size_resize(app: App[int], event: events.Resize) -> bool:
+    """True if the App already has this size (``App._size``, None before the first one)."""
+    return app._size is not None and app._size == event.size
 
 
 def running_loop(app: App[int]) -> asyncio.AbstractEventLoop | None:

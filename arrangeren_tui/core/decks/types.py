@@ -6,7 +6,6 @@ The file format is described in ``parse``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -155,6 +154,8 @@ def slug(text: str) -> str:
     result = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     result = result[:60].rstrip("-")
     if not result:
+        import hashlib  # only here: its OpenSSL binding is ~0.6 MiB of memory
+
         digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         result = f"kaart-{digest}"
     return result

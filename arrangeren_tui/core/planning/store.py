@@ -29,6 +29,7 @@ from arrangeren_tui.core.planning.rules import (
     generate_dates,
     slot_order,
 )
+from arrangeren_tui.core.storage.codec import codec_for, codec_for_writing
 from arrangeren_tui.core.storage.files import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -102,7 +103,7 @@ class PlanningStore:
 
     def _read(self) -> _State:
         try:
-            db = TinyDB(self.path, storage=AtomicJSONStorage)
+            db = TinyDB(self.path, storage=AtomicJSONStorage, codec=codec_for(self.root))
             try:
                 series = [Series.from_record(dict(d)) for d in db.table("series").all()]
                 slots = [Slot.from_record(dict(d)) for d in db.table("slots").all()]
@@ -127,7 +128,7 @@ class PlanningStore:
             },
         }
         try:
-            AtomicJSONStorage(self.path).write(data)
+            AtomicJSONStorage(self.path, codec=codec_for_writing(self.root)).write(data)
         except OSError as error:
             raise PlanningError(
                 f"kan de jaarplanning niet opslaan ({os_reason(error)}); er is niets veranderd"
@@ -311,7 +312,7 @@ class PlanningStore:
     def _restore_backup(self) -> bool:
         backup = backup_path(self.path)
         try:
-            data = read_json_file(backup)
+            data = read_json_file(backup, codec_for(self.root))
             if not isinstance(data, dict):
                 return False
             atomic_write_bytes(self.path, backup.read_bytes(), keep_backup=False)

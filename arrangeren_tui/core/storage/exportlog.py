@@ -3,7 +3,8 @@
 A verslag, foto, invitation or agenda written to ``~/arrangeren-verslagen`` or with
 ``-o`` holds the pupil's name. Every such write is noted here: its path, its size
 and a SHA-256 of its bytes, in ``exports/<code>.json`` inside the store (never a
-name in the file name; the store's own permissions protect it). Deleting the
+name in the file name; the store's own permissions protect it, and in an encrypted store
+the list is encrypted like every session). Deleting the
 session removes each listed file that is still there and unchanged; a file that
 was moved, changed or cannot be removed is named, never silently left.
 
@@ -18,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from arrangeren_tui.core.storage.codec import codec_for, codec_for_writing
 from arrangeren_tui.core.storage.files import DIR_MODE, atomic_write_bytes, fsync_dir
 from arrangeren_tui.core.storage.lock import waiting_lock
 
@@ -55,9 +57,9 @@ def _digest(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def _read(path: Path) -> list[ExportRecord]:
+def _read(root: Path, path: Path) -> list[ExportRecord]:
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(codec_for(root).decode(path.read_bytes()))
         return [ExportRecord(Path(str(e["path"])), str(e["sha256"]), int(e["size"]),
                              str(e["written"])) for e in data["files"]]
     except FileNotFoundError:
@@ -66,11 +68,11 @@ def _read(path: Path) -> list[ExportRecord]:
         return []  # a damaged list is written anew; the files it named are then unknown
 
 
-def _write(path: Path, records: list[ExportRecord]) -> None:
+def _write(root: Path, path: Path, records: list[ExportRecord]) -> None:
     payload = json.dumps({"version": 1, "files": [
         {"path": str(r.path), "sha256": r.sha256, "size": r.size, "written": r.written}
         for r in records]}, ensure_ascii=False, indent=1).encode("utf-8")
-    atomic_write_bytes(path, payload, keep_backup=False)
+    atomic_write_bytes(path, codec_for_writing(root).encode(payload), keep_backup=False)
 
 
 def record_export(root: Path, session_id: str, target: Path, payload: bytes) -> None:
@@ -80,16 +82,16 @@ def record_export(root: Path, session_id: str, target: Path, payload: bytes) -> 
     path = log_path(root, session_id)
     target = target.expanduser().resolve()
     with waiting_lock(_lock_path(root, session_id), LOCK_SECONDS):
-        records = [r for r in _read(path) if r.path != target]
+        records = [r for r in _read(root, path) if r.path != target]
         records.append(ExportRecord(
             target, _digest(payload), len(payload),
             dt.datetime.now().astimezone().isoformat(timespec="seconds")))
-        _write(path, records)
+        _write(root, path, records)
 
 
 def exported_files(root: Path, session_id: str) -> list[ExportRecord]:
     """Every file noted for this session, oldest first."""
-    return _read(log_path(root, session_id))
+    return _read(root, log_path(root, session_id))
 
 
 def _remove_one(record: ExportRecord) -> str:
@@ -117,7 +119,7 @@ def remove_exports(root: Path, session_id: str) -> ExportCleanup:
     path = log_path(root, session_id)
     if not path.exists():
         return cleanup
-    for record in _read(path):
+    for record in _read(root, path):
         reason = _remove_one(record)
         if reason:
             cleanup.kept.append((record.path, reason))

@@ -20,13 +20,15 @@ from __future__ import annotations
 import errno
 import json
 import os
-import secrets
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+from arrangeren_tui.core.storage.codec import PLAIN, Codec, UndecryptableError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -121,16 +123,27 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_json_file(path: Path) -> Any | None:
-    """The parsed content, None if the file does not exist; CorruptFileError if unreadable."""
+def read_json_file(path: Path, codec: Codec = PLAIN,
+                   pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+                   ) -> Any | None:
+    """The parsed content, None if the file does not exist; CorruptFileError if unreadable
+    (an encrypted file that does not decrypt included).
+
+    ``pairs_hook``: ``json``'s ``object_pairs_hook`` (the store's index builds its entries
+    straight from the pairs, so 10,000 of them never exist as dicts).
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    try:
+        raw = codec.decode(raw)
+    except UndecryptableError as error:
+        raise CorruptFileError(path, str(error)) from None
     if not raw.strip():
         raise CorruptFileError(path, "het bestand is leeg")
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=pairs_hook)
     except UnicodeDecodeError:
         raise CorruptFileError(path, "het bestand is geen geldige UTF-8-tekst") from None
     except json.JSONDecodeError as error:
@@ -142,7 +155,7 @@ def read_json_file(path: Path) -> Any | None:
 def atomic_write_bytes(path: Path, payload: bytes, *, keep_backup: bool = True) -> None:
     """Replace ``path`` by ``payload`` atomically, readable by the owner alone."""
     folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    tmp = folder / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
     try:
         try:
@@ -194,7 +207,7 @@ def keep_previous(path: Path) -> None:
     """
     folder = path.parent
     backup = backup_path(path)
-    temp = folder / f".{backup.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    temp = folder / f".{backup.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
         if _device(folder) not in _linkless_devices:
             try:
@@ -260,12 +273,15 @@ def encode_json(data: Any) -> bytes:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: atomic replace on write, refuses damaged files on read."""
 
-    def __init__(self, path: str | os.PathLike[str], keep_backup: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], keep_backup: bool = True,
+                 codec: Codec = PLAIN) -> None:
         self.path = Path(path)
         self.keep_backup = keep_backup
+        self.codec = codec
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        data = read_json_file(self.path)
+    def read(self, pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+             ) -> dict[str, dict[str, Any]] | None:
+        data = read_json_file(self.path, self.codec, pairs_hook)
         if data is None:
             return None
         if not isinstance(data, dict):
@@ -273,7 +289,8 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write_bytes(self.path, encode_json(data), keep_backup=self.keep_backup)
+        atomic_write_bytes(self.path, self.codec.encode(encode_json(data)),
+                           keep_backup=self.keep_backup)
 
     def close(self) -> None:
         pass

@@ -10,7 +10,7 @@ the step and party to open the session on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from arrangeren_tui.core.storage.files import CorruptFileError, read_json_file
@@ -21,12 +21,39 @@ def words(query: str) -> list[str]:
     return query.casefold().split()
 
 
-def fields_match(summary: SessionSummary, wanted: list[str]) -> bool:
-    text = " ".join(
+def field_text(summary: SessionSummary) -> str:
+    """The list fields a search looks at, in one lower-case string.
+
+    Made once per session when a list is read, so that each typed letter only tests
+    ``word in text`` per session, however many sessions there are.
+    """
+    return " ".join(
         [summary.date, summary.pupil, summary.school, summary.group, summary.status,
          summary.evaluation, summary.id]
     ).casefold()
+
+
+def fields_match(summary: SessionSummary, wanted: list[str]) -> bool:
+    return text_matches(field_text(summary), wanted)
+
+
+def text_matches(text: str, wanted: list[str]) -> bool:
+    """True if the (lower-case) text holds every word."""
     return all(word in text for word in wanted)
+
+
+def split_by_fields(
+    summaries: Sequence[SessionSummary], texts: Sequence[str], wanted: list[str]
+) -> tuple[list[SessionSummary], list[SessionSummary]]:
+    """The sessions whose list fields hold every word, and the rest (in the same order).
+
+    ``texts`` are the sessions' ``field_text``, made once.
+    """
+    matched: list[SessionSummary] = []
+    rest: list[SessionSummary] = []
+    for summary, text in zip(summaries, texts, strict=True):
+        (matched if text_matches(text, wanted) else rest).append(summary)
+    return matched, rest
 
 
 SNIPPET = 60  # characters of context shown around a hit
@@ -147,7 +174,7 @@ def full_text_hits(
         if stop():
             return
         try:
-            record = read_json_file(store.path_for(summary.id))
+            record = read_json_file(store.path_for(summary.id), store.codec)
         except (CorruptFileError, OSError):
             continue
         if isinstance(record, dict):

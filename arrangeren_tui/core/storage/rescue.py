@@ -4,7 +4,8 @@ With a full disk (or a store that became read-only) and a hang-up, SIGTERM or ^Q
 the notes held in memory would be lost. Then the session is written to the first
 of these places that works: the user's data folder, the home folder, the system's
 temporary folder, each in a folder of its own (0700) with a file 0600 named by
-the session code, never by a name. At the next start the program finds the copies
+the session code, never by a name; for an encrypted store the copy is encrypted with the
+store's key. At the next start the program finds the copies
 meant for its store and offers to put them back.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from arrangeren_tui.core.paths import user_data_dir
+from arrangeren_tui.core.storage.codec import AGE_HEADER, Codec, codec_for
 from arrangeren_tui.core.storage.files import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.core.storage.store import summary_from_record
 
@@ -65,6 +67,7 @@ def write_rescue(store_root: Path, record: dict[str, Any],
     payload = json.dumps({"version": 1, "store": str(store_root.resolve()),
                           "written": now.isoformat(timespec="seconds"), "record": record},
                          ensure_ascii=False).encode("utf-8")
+    payload = codec_for(store_root).encode(payload)
     for folder in folders if folders is not None else rescue_dirs():
         target = folder / f"{session_id}-{now:%Y%m%d-%H%M%S}{SUFFIX}"
         try:
@@ -79,6 +82,7 @@ def write_rescue(store_root: Path, record: dict[str, Any],
 def find_rescues(store_root: Path, folders: list[Path] | None = None) -> list[Rescue]:
     """The emergency copies meant for this store, oldest first."""
     wanted = str(store_root.resolve())
+    codec = codec_for(store_root)
     found: list[Rescue] = []
     for folder in folders if folders is not None else rescue_dirs():
         try:
@@ -87,7 +91,12 @@ def find_rescues(store_root: Path, folders: list[Path] | None = None) -> list[Re
             continue
         for path in paths:
             try:
-                data = json.loads(path.read_bytes())
+                # Another store's encrypted copy does not decrypt (ValueError) or is
+                # locked (OSError): not meant for this store.
+                # A plain copy is read even in a finished encrypted store: it was made by
+                # a window that had no key, and putting it back encrypts it.
+                raw = path.read_bytes()
+                data = json.loads(codec.decode(raw) if raw.startswith(AGE_HEADER) else raw)
                 record = data["record"]
                 if data.get("store") != wanted or not isinstance(record, dict):
                     continue
@@ -96,6 +105,29 @@ def find_rescues(store_root: Path, folders: list[Path] | None = None) -> list[Re
             except (OSError, ValueError, TypeError, KeyError):
                 continue
     return sorted(found, key=lambda r: r.written)
+
+
+def encrypt_rescues(store_root: Path, codec: Codec,
+                    folders: list[Path] | None = None) -> int:
+    """Encrypt the plain emergency copies meant for this store (made before it was
+    encrypted); how many. Another store's copies, and unreadable ones, are left alone."""
+    wanted = str(store_root.resolve())
+    done = 0
+    for folder in folders if folders is not None else rescue_dirs():
+        try:
+            paths = sorted(folder.glob(f"*{SUFFIX}"))
+        except OSError:
+            continue
+        for path in paths:
+            try:
+                raw = path.read_bytes()
+                if raw.startswith(AGE_HEADER) or json.loads(raw).get("store") != wanted:
+                    continue
+                atomic_write_bytes(path, codec.encode(raw), keep_backup=False)
+            except (OSError, ValueError, AttributeError):
+                continue
+            done += 1
+    return done
 
 
 def forget_rescue(rescue: Rescue) -> None:

@@ -7,8 +7,8 @@ review; deleting stays a human decision.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -77,14 +77,16 @@ def resolve_months(
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (the month's last day if it has fewer days)."""
+    import calendar  # only here: it loads locale, which a board opened at start does not need
+
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expired:
-    """A session past its bewaartermijn."""
+    """A session past its bewaartermijn (slotted: the home screen may hold thousands)."""
 
     summary: SessionSummary
     since: dt.date
@@ -94,11 +96,22 @@ class Expired:
 def retention_end(summary: SessionSummary, months: int) -> tuple[dt.date, str] | None:
     """When the term ends and from which date it ran; None without a usable date."""
     for value, basis in ((summary.evaluation, "evaluatiedatum"), (summary.date, "gespreksdatum")):
-        try:
-            return add_months(dt.date.fromisoformat(value), months), basis
-        except ValueError:
-            continue
+        end = _term_end(value, months)
+        if end is not None:
+            return end, basis
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _term_end(value: str, months: int) -> dt.date | None:
+    """``months`` after the ISO date ``value``; None if it is not one. Cached: 10,000
+    sessions share a few thousand dates, and the home screen asks at every reload."""
+    if not value:
+        return None
+    try:
+        return add_months(dt.date.fromisoformat(value), months)
+    except ValueError:
+        return None
 
 
 def expired(summaries: list[SessionSummary], today: dt.date, months: int) -> list[Expired]:

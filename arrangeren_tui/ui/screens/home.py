@@ -40,6 +40,13 @@ from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.messages import OfferRecoveries, OpenSession, PlanSession, PrepareSession
 from arrangeren_tui.ui.screens.base import read_sessions
+from arrangeren_tui.ui.screens.lists import (
+    HOME_COLUMNS,
+    RETENTION_COLUMNS,
+    ROW_LIMIT,
+    add_columns,
+    dutch_number,
+)
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
 from arrangeren_tui.ui.widgets.tick import Tick
@@ -104,29 +111,25 @@ class HomeScreen(Screen[None]):
         yield Static(HOME_TITLE, id="home-title")
         yield Static(f" Opslag: {self.store.root}", id="home-store")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-more")
         yield Static("", id="home-empty")
         yield KeyBar()
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Datum", key="datum", width=16)
-        table.add_column("Leerling", key="leerling", width=15)
-        table.add_column("School", key="school", width=11)
-        table.add_column("Gr.", key="groep", width=4)
-        table.add_column("Status", key="status", width=8)
-        table.add_column("Code", key="code", width=13)
+        add_columns(table, HOME_COLUMNS)
         await self.action_reload()
         table.focus()
         self._scan_for_damage()
 
     @work(thread=True, exclusive=True, group="damage-scan", exit_on_error=False)
     def _scan_for_damage(self) -> None:
-        """Read every session file once, off the event loop; set damaged ones aside.
+        """Set damaged session files aside, off the event loop (``recover_damaged``:
+        files new or changed since the index was written are read, the rest not).
 
         The thread shares the interpreter with the event loop, so it waits until the
-        first screen is drawn and then lets go between files: with a thousand
-        sessions the scan takes about half a second of work, which would otherwise
-        delay the board and the first keys typed on it.
+        first screen is drawn and then lets go between files, so that a store full of
+        changed files (copied in) does not delay the first keys typed.
         """
         time.sleep(SCAN_DELAY)
         recoveries = self.store.recover_damaged(between=partial(time.sleep, SCAN_PAUSE))
@@ -179,15 +182,22 @@ class HomeScreen(Screen[None]):
     def _fill(self, table: DataTable[object], summaries: list[SessionSummary]) -> None:
         """The rows of the table; skipped while another screen covers this one.
 
-        With a thousand sessions the rows cost Textual about a second to lay out, so
-        a board opened straight away (``arrangeren open``) would wait for a table
-        nobody sees. ``on_screen_resume`` fills it when the home screen shows.
+        Rows cost Textual time to lay out, so a board opened straight away
+        (``arrangeren open``) would wait for a table nobody sees; ``on_screen_resume``
+        fills it when the home screen shows. At most ``ROW_LIMIT`` rows: the planned
+        meetings to come and the newest sessions; a line under the table says how many
+        more there are and that the history (/) finds any of them.
         """
         if self._covered():
             table.clear()
             return
         table.clear()
-        for s in upcoming_first(summaries, self.context.today()):
+        rows = upcoming_first(summaries, self.context.today())
+        more = self.query_one("#home-more", Static)
+        more.display = len(rows) > ROW_LIMIT
+        more.update(f" De nieuwste {ROW_LIMIT} van {dutch_number(len(rows))} gesprekken; "
+                    "druk / om alle te doorzoeken.")
+        for s in rows[:ROW_LIMIT]:
             style = {STATUS_CLOSED: "dim", STATUS_PLANNED: "bold cyan"}.get(s.status,
                                                                             "bold green")
             status = Text(s.status, style=style)
@@ -408,12 +418,7 @@ class RetentionScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Datum", width=10)
-        table.add_column("Leerling", width=16)
-        table.add_column("School", width=9)
-        table.add_column("Verlopen", width=10)
-        table.add_column("Vanaf", width=9)
-        table.add_column("Code", width=13)
+        add_columns(table, RETENTION_COLUMNS)
         await self.reload()
         table.focus()
 
