@@ -12,6 +12,10 @@ What each reference is:
 - terminal figures (start-up, keystroke latency, bytes per key, memory): the
   minimal Textual app in ``reference_app.py``, run in the same pseudo-terminal
   harness, alternating with arrangeren (A B A B ...) so both see the same noise;
+- link figures (``bench_link.py``: bytes per action, idle bytes per minute per screen,
+  the time over a slow link): the same reference app in the same harness, right after
+  arrangeren, for a typed key, its command palette and its idle output; their bars are
+  absolute (issue 17);
 - save: a plain ``json.dumps`` of the same session record, one write and ``fsync``, timed
   alternately with arrangeren's save (the floor for writing that data safely);
   and for the growth check, the same save in a store of 10 sessions;
@@ -45,6 +49,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+import bench_link  # noqa: E402
 import fictional  # noqa: E402
 import terminal  # noqa: E402
 
@@ -213,6 +218,13 @@ def terminal_figures(store: SessionStore, session_id: str, sizes: Sizes, folder:
         Row("memory_of_medians", f"peak RSS, {sizes.board_notes}-note session open (ratio "
             "of medians)", "MiB", median(rss), median(ref_rss), what, "ratio", 1.25),
     ]
+
+
+def link_figures(store: SessionStore, session_id: str, quick: bool, folder: Path,
+                 raw: dict[str, object]) -> list[Row]:
+    sizes = bench_link.QUICK_LINK if quick else bench_link.FULL_LINK
+    return [Row(f.id, f.figure, f.unit, f.app, f.reference, f.reference_is, "abs", f.bar)
+            for f in bench_link.link_figures(store, session_id, sizes, folder, raw, log=log)]
 
 
 def save_figures(folder: Path, sizes: Sizes, raw: dict[str, object]) -> list[Row]:
@@ -572,8 +584,8 @@ def compile_bytecode() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one round (CI)")
-    parser.add_argument("--only", choices=["terminal", "save", "cards", "history", "export",
-                                           "crypt"],
+    parser.add_argument("--only", choices=["terminal", "link", "save", "cards", "history",
+                                           "export", "crypt"],
                         action="append", help="run only these groups (repeatable)")
     parser.add_argument("--results", default=str(HERE / "results"),
                         help="folder for the JSON and Markdown (default: benchmarks/results)")
@@ -584,7 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     overrides = {"rounds": args.rounds, "keys": args.keys, "store_sessions": args.sessions}
     sizes = replace(sizes, **{k: v for k, v in overrides.items() if v})
-    groups = set(args.only or ["terminal", "save", "cards", "history", "export", "crypt"])
+    groups = set(args.only or ["terminal", "link", "save", "cards", "history", "export",
+                               "crypt"])
     started = time.time()
     info = machine()
     log(f"Machine: {info['cores']} cores, {info['cpu']}, Python {info['python']}, "
@@ -593,15 +606,22 @@ def main(argv: list[str] | None = None) -> int:
     raw: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="arrangeren-bench-") as name:
         folder = Path(name)
-        if groups & {"terminal", "history"}:
+        if groups & {"terminal", "link", "history"}:
             start = time.perf_counter()
             store = fictional.generate_store(folder / "store", sizes.store_sessions, notes=40)
             session_id = fictional.add_board_session(store, sizes.board_notes)
+            pristine = store.path_for(session_id).read_bytes()
             log(f"Opslag van {sizes.store_sessions} verzonnen gesprekken gemaakt in "
                 f"{time.perf_counter() - start:.1f} s")
-            compile_bytecode()  # both groups start the program in a terminal
+            compile_bytecode()  # every group here starts the program in a terminal
             if "terminal" in groups:
                 rows += terminal_figures(store, session_id, sizes, folder, raw)
+            if "link" in groups:
+                # The session as generated: the terminal group's typing left a draft in it.
+                path = store.path_for(session_id)
+                path.write_bytes(pristine)
+                path.with_name(path.name + ".bak").unlink(missing_ok=True)
+                rows += link_figures(store, session_id, args.quick, folder, raw)
             if "history" in groups:
                 rows += history_figures(store, sizes, raw)
                 rows += history_screen_figures(sizes, folder, raw)

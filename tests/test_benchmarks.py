@@ -23,6 +23,11 @@ FIGURES = {
     "save_10_notes_large_store", "save_100_notes_large_store", "save_1000_notes_large_store",
     "save_growth", "card_search_75", "card_search_5000", "history_list", "history_search",
     "export_markdown", "export_html", "export_pdf", "export_json", "import_fpdf",
+    # bench_link.py: bytes per action, idle bytes per minute, the slow link (issue 17)
+    *(f"{kind}_{action}" for kind in ("link", "slow")
+      for action in ("tab", "step_next", "step_previous", "enter", "overview_open",
+                     "overview_close", "picker_open", "picker_close")),
+    *(f"idle_{screen}" for screen in ("board", "overview", "picker", "home", "history")),
     "history_list_growth",
     *(f"history_{figure}_{n}" for figure in ("home", "home_rss", "letter", "broad",
                                              "broad_bytes") for n in (10, 30)),
@@ -36,7 +41,7 @@ def test_quick_benchmark_suite_writes_every_figure(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",
          "--results", str(tmp_path)],
-        capture_output=True, text=True, timeout=240, cwd=ROOT,
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     [json_file] = tmp_path.glob("bench-*.json")
@@ -51,6 +56,7 @@ def test_quick_benchmark_suite_writes_every_figure(tmp_path: Path) -> None:
         assert row["app"] >= 0 and row["reference"] >= 0
         assert isinstance(row["pass"], bool)
     assert rows["bytes_per_key"]["app"] > 0  # the app really drew the typed keys
+    assert rows["link_tab"]["app"] > 0 and rows["link_overview_open"]["app"] > 0
     assert result["machine"]["cores"]
 
 

@@ -7,7 +7,8 @@ on ``read()`` returning 0, and the kernel's SIGHUP may land on any thread while 
 Python signal handler only runs once the main thread is free: the program lived on,
 holding the session's lock. Two parts here make the end independent of the loop:
 
-- ``TerminalOutput`` is the file Textual's output thread writes to. It never raises:
+- ``TerminalOutput`` is the file Textual's output thread writes to (each write cut down
+  by ``ui.compact`` to what changed on the screen). It never raises:
   after a failed write (the terminal is gone) it drops everything, so the output
   queue keeps draining and the event loop is never stuck in ``put`` for good; and it
   reports the loss.
@@ -31,6 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from arrangeren_tui.core.signals import TERMINATING_SIGNALS
+from arrangeren_tui.ui.compact import ScreenShadow
 from arrangeren_tui.ui.textual_private import replace_driver_output
 
 if TYPE_CHECKING:
@@ -66,6 +68,15 @@ class TerminalOutput:
         self._parts: list[bytes] = []
         self._size = 0
         self._gone = threading.Event()
+        self._shadow = ScreenShadow()  # only what changed on the screen is sent
+
+    def _screen_size(self) -> tuple[int, int] | None:
+        """The terminal's size now (a resize may have cleared or reflowed it)."""
+        try:
+            size = os.get_terminal_size(self._fd)
+        except OSError:
+            return None
+        return (size.columns, size.lines)
 
     @property
     def gone(self) -> bool:
@@ -79,7 +90,7 @@ class TerminalOutput:
 
     def write(self, text: str) -> int:
         if not self._gone.is_set():
-            data = text.encode(self._encoding, "replace")
+            data = self._shadow.process(text, self._screen_size()).encode(self._encoding, "replace")
             self._parts.append(data)
             self._size += len(data)
             if self._size >= FLUSH_AT:

@@ -92,12 +92,15 @@ class OverviewScreen(ModalScreen[tuple[str, str] | None]):
             f" Overzicht van het arrangeerveld · {total} notities, {important} belangrijk{laid}",
             id="overview-title",
         )
-        yield DataTable(id="overview", cursor_type="cell", zebra_stripes=True)
+        # Filled before it is mounted, so that the first frame is the finished overview:
+        # filled on mount, its rows (of computed heights) came in three more full frames.
+        yield self._table()
         yield Static(id="overview-detail")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+    def _table(self) -> DataTable[Text]:
+        table: DataTable[Text] = DataTable(id="overview", cursor_type="cell",
+                                           zebra_stripes=True)
         veld = self.session.veld
         columns = max(1, len(veld.parties))
         spare = self.app.size.width - (STEP_COLUMN_WIDTH + 2) - 2 * columns - 2
@@ -111,6 +114,11 @@ class OverviewScreen(ModalScreen[tuple[str, str] | None]):
                           no_wrap=True)]
             cells += [cell_text(self.session, step.key, p.key, width) for p in veld.parties]
             table.add_row(*cells, key=step.key, height=None)
+        return table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        veld = self.session.veld
         row = veld.step_index(self.session.current_step)
         column = veld.party_index(self.session.selected_party) + 1
         table.move_cursor(row=row, column=column)

@@ -10,7 +10,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.screen import Screen
+from textual.errors import NoWidget
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -155,7 +156,7 @@ class BoardScreen(EmergencySave, Screen[None]):
                 yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}")
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
-        yield CaptureBar(id="capturebar")
+        yield CaptureBar([party.label for party in veld.parties], id="capturebar")
         yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
@@ -256,7 +257,8 @@ class BoardScreen(EmergencySave, Screen[None]):
         banner = self.query_one("#save-banner", Static)
         clockbar = self.query_one(ClockBar)
         if message.ok:
-            banner.display = False
+            if banner.display:  # the first assignment would lay out the board, even unchanged
+                banner.display = False
             clockbar.save_text = "✓ opgeslagen"
             clockbar.set_save_state(False)
         else:
@@ -380,6 +382,40 @@ class BoardScreen(EmergencySave, Screen[None]):
                 if gap.notable:
                     self.notify(gap.describe(), severity="warning", timeout=20)
                 self.save()
+        step = session.step
+        left = session.step_left(now)
+        if clock.running and left <= 0 and step.key not in self._alerted:
+            self._alerted.add(step.key)
+            minutes = "1 minuut" if step.minutes == 1 else f"{step.minutes} minuten"
+            verb = "is" if step.minutes == 1 else "zijn"
+            self.notify(f"De {minutes} voor ‘{step.name}’ {verb} om.", timeout=6)
+        if self._clock_in_sight():
+            self._show_clock(now, left)
+
+    def _clock_in_sight(self) -> bool:
+        """True if the clock can be seen: the board is on top, or a dialog over it leaves
+        the clock uncovered (seen through, dimmed). Under anything else the board is not
+        drawn: Textual renders the whole screen for any change on a screen below the top
+        one, for nobody here. ``on_screen_resume`` shows the clock again at once."""
+        if self.is_active:
+            return True
+        top = self.app.screen
+        if (not isinstance(top, ModalScreen) or self not in self.app.screen_stack
+                or top.styles.background.a >= 1):
+            return False  # a screen of its own, or a dialog on an opaque background
+        clock = self.query_one("#cb-clock").region
+        try:
+            widget, _ = top.get_widget_at(clock.x, clock.y)
+        except NoWidget:
+            return True
+        return widget is top  # the dialog's see-through background, not one of its parts
+
+    def on_screen_resume(self) -> None:
+        self._show_clock(self.now(), self.session.step_left(self.now()))
+
+    def _show_clock(self, now: float, left: float) -> None:
+        session = self.session
+        clock = session.clock
         phase = clock.phase(now)
         closed = session.status == STATUS_CLOSED
         if closed:
@@ -393,16 +429,9 @@ class BoardScreen(EmergencySave, Screen[None]):
         clockbar = self.query_one(ClockBar)
         clockbar.clock_text = text + " "
         clockbar.set_phase(phase.value, clock.running)
-        left = session.step_left(now)
         stepbar = self.query_one(StepBar)
         stepbar.step_time = "" if closed else format_remaining(left)  # no frozen step clock
         stepbar.overrun = left < 0 and not closed
-        step = session.step
-        if clock.running and left <= 0 and step.key not in self._alerted:
-            self._alerted.add(step.key)
-            minutes = "1 minuut" if step.minutes == 1 else f"{step.minutes} minuten"
-            verb = "is" if step.minutes == 1 else "zijn"
-            self.notify(f"De {minutes} voor ‘{step.name}’ {verb} om.", timeout=6)
 
     # -- voorbereiding ---------------------------------------------------------------
 

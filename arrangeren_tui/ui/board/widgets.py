@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive, reactive
+from textual.reactive import Reactive, reactive, var
 from textual.widget import Widget
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -40,12 +40,22 @@ if TYPE_CHECKING:  # DataTable is a big module; the board has none
     pass
 
 
+def _show(label: Label, text: str | Text, old: str) -> None:
+    """Put ``text`` in a label that shows ``old``: repaint only the label, and lay out the
+    screen only if its width changed. ``Label.update`` lays out by default, and every layout
+    of the board repaints each note list's scrollbar (a kilobyte over SSH)."""
+    text = Text(text) if isinstance(text, str) else text
+    label.update(text, layout=cell_len(old) != text.cell_len)
+
+
 class ClockBar(Horizontal):
     """The top line: who the session is about, save state, and the meeting clock."""
 
-    title: reactive[str] = reactive("")
-    clock_text: reactive[str] = reactive("")
-    save_text: reactive[str] = reactive("")
+    # ``var``, not ``reactive``: a reactive repaints its widget, and this one is the whole
+    # top line. Each watcher repaints only its own label (see ``_show``).
+    title: var[str] = var("")
+    clock_text: var[str] = var("")
+    save_text: var[str] = var("")
 
     def compose(self) -> ComposeResult:
         yield Label(id="cb-title")
@@ -53,26 +63,29 @@ class ClockBar(Horizontal):
         yield Label(id="cb-save")
         yield Label(id="cb-clock")
 
+    _check_shown: str | None = ""  # the check's text, None while hidden ("" at first)
+
     def set_check(self, missing: int | None) -> None:
         """The completeness check: hidden (None), complete (0) or the number of open points."""
+        text = None if missing is None else ("✓ compleet" if not missing else f"⚑ {missing} open")
+        if text == self._check_shown:
+            return  # the board asks on every refresh; most of the time nothing changed
         label = self.query_one("#cb-check", Label)
-        label.display = missing is not None
-        if missing is not None:
-            label.update(Text("✓ compleet" if not missing else f"⚑ {missing} open"))
+        label.display = text is not None
+        if text is not None:
+            _show(label, text, self._check_shown or "")
             label.set_class(bool(missing), "-open")
+        self._check_shown = text
 
     def watch_title(self, value: str) -> None:
-        self.query_one("#cb-title", Label).update(Text(value))
+        # The title takes the width the others leave (1fr): its text never needs a layout.
+        self.query_one("#cb-title", Label).update(Text(value), layout=False)
 
     def watch_clock_text(self, old: str, value: str) -> None:
-        # Every second. A layout (Static.update's default) repaints every note list's
-        # scrollbar too, ~1.8 kB a second over SSH; only a change of width needs one.
-        self.query_one("#cb-clock", Label).update(
-            Text(value), layout=cell_len(old) != cell_len(value)
-        )
+        _show(self.query_one("#cb-clock", Label), value, old)
 
-    def watch_save_text(self, value: str) -> None:
-        self.query_one("#cb-save", Label).update(Text(value))
+    def watch_save_text(self, old: str, value: str) -> None:
+        _show(self.query_one("#cb-save", Label), value, old)
 
     def set_phase(self, phase: str, running: bool) -> None:
         clock = self.query_one("#cb-clock", Label)
@@ -85,19 +98,52 @@ class ClockBar(Horizontal):
 
 
 class StepBar(Widget):
-    """Every step with its minutes, the current one marked, its prompt and time left."""
+    """Every step with its minutes, the current one marked, its prompt and time left.
+
+    The time left is a label of its own over the right end of the second line: it changes
+    every second, and Textual rewrites a widget's line from the widget's left edge up to
+    the end of what changed, so as part of this widget each tick sent the whole prompt.
+    """
 
     DEFAULT_CSS = """
     StepBar { height: 2; }
+    StepBar > #step-time { dock: right; width: auto; height: 1; margin: 1 0 0 0;
+                           background: transparent; }
     """
 
     current: reactive[int] = reactive(0)
-    step_time: reactive[str] = reactive("")
-    overrun: reactive[bool] = reactive(False)
+    step_time: var[str] = var("")
+    overrun: var[bool] = var(False)
 
     def __init__(self, steps: tuple[Step, ...], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.steps = steps
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="step-time")
+
+    @staticmethod
+    def _time_text(step_time: str) -> str:
+        return f" stap {step_time} " if step_time else ""  # none when closed
+
+    def on_mount(self) -> None:
+        self._show_time()
+
+    def watch_step_time(self, old: str, value: str) -> None:
+        self._show_time()
+        if cell_len(self._time_text(old)) != cell_len(self._time_text(value)):
+            self.refresh()  # the prompt is cut to leave room for the time
+
+    def watch_overrun(self) -> None:
+        self._show_time()
+
+    def _show_time(self) -> None:
+        if not self.is_mounted:
+            return
+        label = self.query_one("#step-time", Label)
+        style = "bold italic red" if self.overrun else "bold italic"
+        _show(label, Text(self._time_text(self.step_time), style=style),
+              str(label.render()))
 
     def _chips(self, limit: int | None, all_minutes: bool) -> Text:
         """One chip per step: its number and short name, the name cut to ``limit``
@@ -135,13 +181,12 @@ class StepBar(Widget):
         chips = self._fitting_chips(width)
         chips.truncate(width, overflow="ellipsis")
         step = self.steps[self.current]
-        right = f" stap {self.step_time} " if self.step_time else ""  # none when closed
+        right = self._time_text(self.step_time)  # drawn by the #step-time label over it
         prompt_width = max(0, width - len(right) - 1)
         prompt = Text(" " + one_line(step.prompt, prompt_width - 1), style="italic")
         prompt.truncate(prompt_width)
-        prompt.pad_right(prompt_width - prompt.cell_len)
-        line2 = prompt + Text(" ") + Text(right, style="bold red" if self.overrun else "bold")
-        return Text("\n").join([chips, line2])
+        prompt.pad_right(width - prompt.cell_len)
+        return Text("\n").join([chips, prompt])
 
 
 @dataclass
@@ -166,6 +211,12 @@ class NoteList(OptionList):
                 id="note.domain"),
         Binding("escape", "command('leave')", "Terug naar typen", id="note.leave"),
     ]
+
+    # As in CaptureInput: OptionList sets its virtual size (the height of its notes) each
+    # time its options change, and on Widget that is a layout reactive, so every new step
+    # or note laid out the whole board and repainted every pane's scrollbar in two more
+    # frames. A pane's size never depends on its notes; the list scrolls on its own.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, party: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -251,14 +302,17 @@ class PartyPane(Vertical):
         shown: list[tuple[object, ...]] = [(n.id, n.text, n.important, n.domain) for n in notes]
         shown += [(f"k{c.id}", c.title, c.intensity, c.wie, c.wanneer) for c in cards]
         count = len(notes) + len(cards)
-        self.border_title = f"{self.title_label} ({count})" if count else self.title_label
+        title = f"{self.title_label} ({count})" if count else self.title_label
+        if title != self.border_title:  # every assignment repaints the whole pane
+            self.border_title = title
         if shown == self._shown:
             return
         self._shown = shown
         note_list = self.note_list
         previous = keep if keep is not None else note_list._highlighted_id()
-        note_list.clear_options()
-        note_list.add_options(
+        # set_options, not clear_options and add_options: an empty list in between hides
+        # the scrollbar and shows it again, a layout of the whole board each time.
+        note_list.set_options(
             [Option(note_prompt(n), id=str(n.id)) for n in notes]
             + [Option(card_prompt(c), id=f"k{c.id}") for c in cards]
         )
@@ -317,17 +371,38 @@ class CaptureInput(TextInput):
 
 
 class CaptureBar(Horizontal):
-    """Party label plus the capture input."""
+    """Party label plus the capture input.
+
+    The label is as wide as the longest party's, the name set right against the ›: a
+    label that changed width with the party moved the input and laid out the whole board
+    on every Tab (each note list's scrollbar repainted, ~2 kB over SSH).
+    """
+
+    def __init__(self, labels: Sequence[str] = (), **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._width = max((cell_len(self._text(label)) for label in labels), default=0)
+        self._party = ""
+
+    @staticmethod
+    def _text(label: str) -> str:
+        return f" {label} ›"
 
     def compose(self) -> ComposeResult:
-        yield Label(id="capture-party")
+        label = Label(id="capture-party")
+        if self._width:
+            label.styles.width = self._width
+        yield label
         yield CaptureInput(
             placeholder=CAPTURE_PLACEHOLDER,
             id="capture",
         )
 
     def set_party(self, label: str) -> None:
-        self.query_one("#capture-party", Label).update(Text(f" {label} ›"))
+        text = self._text(label)
+        text = " " * max(0, self._width - cell_len(text)) + text
+        if text != self._party:
+            _show(self.query_one("#capture-party", Label), text, self._party)
+            self._party = text
 
 
 PREP_LINES = 3  # content lines of the short voorbereiding (plus its heading line)

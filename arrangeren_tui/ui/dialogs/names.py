@@ -18,6 +18,7 @@ from arrangeren_tui.core.export.names import join_other_people, split_other_peop
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.typing import STEADY_CURSOR
 
 
 class NamesDialog(ModalScreen[tuple[str, ...] | None]):
@@ -45,8 +46,10 @@ class NamesDialog(ModalScreen[tuple[str, ...] | None]):
                                   200), id="names-known")
             yield Label("Andere namen (broers, zussen, ...), bv. Sem (broer), Lotte (zus)",
                         classes="field-label")
-            yield Input(value=join_other_people(meta.other_people), id="names-other",
-                        max_length=400, compact=True, disabled=self.read_only)
+            names = Input(value=join_other_people(meta.other_people), id="names-other",
+                          max_length=400, compact=True, disabled=self.read_only)
+            names.cursor_blink = STEADY_CURSOR  # as every other field (ui.widgets.typing)
+            yield names
             with Horizontal(classes="dialog-row"):
                 yield Button("Bewaren ^S", variant="primary", id="names-save", compact=True,
                              disabled=self.read_only)

@@ -89,8 +89,10 @@ class KeyBar(Static):
         keys = pack_keys(parts, self.size.width or self.app.size.width)
         if keys == self._shown_keys:
             return  # an unchanged key bar would cost a layout of the whole screen
+        # Only a new number of lines changes the bar's height; other changes repaint it.
+        lines = len(self._shown_keys.split()) if self._shown_keys is not None else -1
         self._shown_keys = keys
-        self.update(keys)
+        self.update(keys, layout=lines != len(keys.split()))
 
 
 def pack_keys(parts: list[Text], width: int) -> Text:
