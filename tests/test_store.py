@@ -474,6 +474,51 @@ def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
     assert store.list() == ([], [])
 
 
+def test_saves_without_a_list_keep_no_index_and_miss_no_change_of_another_process(
+        tmp_path: Path, veld, monkeypatch) -> None:
+    """A board opened straight away keeps only its own index entry, not the whole index."""
+    setup = SessionStore(tmp_path / "store")
+    a = setup.create(meta("A.A."), veld, T0)
+    b = setup.create(meta("B.B."), veld, T0)
+    board = SessionStore(setup.root)  # a new process, no list read
+    session = board.load(a.id)
+    board.save(session)
+    assert board._index_cache is None
+    reads: list[int] = []
+    original = board._index_storage
+
+    def counting():  # type: ignore[no-untyped-def]
+        storage = original()
+        read = storage.read
+
+        def counted_read(*args):  # type: ignore[no-untyped-def]
+            reads.append(1)
+            return read(*args)
+
+        storage.read = counted_read  # type: ignore[method-assign]
+        return storage
+
+    monkeypatch.setattr(board, "_index_storage", counting)
+    board.save(session)  # unchanged summary, unchanged index: nothing read
+    assert reads == []
+    other = SessionStore(setup.root)  # another window renames b's pupil
+    session_b = other.load(b.id)
+    session_b.meta = SessionMeta(pupil="C.C.", date=session_b.meta.date)
+    other.save(session_b)
+    board.save(session)  # the index changed: a's entry is looked up again, still right
+    assert len(reads) == 1
+    session.close(T0 + 60)
+    board.save(session)  # a's summary changed: the index is read whole and rewritten
+    assert board._index_cache is None
+    index = json.loads((setup.root / INDEX_NAME).read_text())
+    assert sorted((v["pupil"], v["status"]) for v in index["sessions"].values()) == [
+        ("A.A.", "gesloten"), ("C.C.", "open")]
+    board.save(session)
+    assert len(reads) == 3  # the lookup and the whole read before the rewrite; no more
+    summaries, _ = board.list()  # a list: the cache from now on, kept current by saves
+    assert {s.pupil for s in summaries} == {"A.A.", "C.C."} and board._index_cache
+
+
 def test_list_reports_a_corrupt_session_file(store: SessionStore, veld) -> None:
     good = store.create(meta("A.A."), veld, T0)
     store.path_for("20261123-kapt").write_bytes(b"")

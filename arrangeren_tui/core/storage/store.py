@@ -171,6 +171,10 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
     )
 
 
+# Inode, modification time (ns) and size of the index file.
+IndexSignature = tuple[int, int, int]
+
+
 def _changed_since(entry: os.DirEntry[str], written: int | None) -> bool:
     """True unless ``entry`` is a regular file unchanged since ``written`` (ns).
 
@@ -242,9 +246,14 @@ class SessionStore:
         self._index_lock = threading.Lock()
         self._index_cache: dict[str, SessionSummary] | None = None
         # The index file as it was when cached: another process may rewrite it.
-        self._index_seen: tuple[int, int, int] | None = None
+        self._index_seen: IndexSignature | None = None
         # The cached index newest first, as ``list`` returns it (None: sort again).
         self._ordered: builtins.list[SessionSummary] | None = None
+        # Without the cache (no list read in this process, as on a board opened straight
+        # away): each saved session's summary as the index holds it, with the index file
+        # it was seen in. A save whose summary is unchanged, with the index unchanged
+        # since, then reads nothing.
+        self._entries_seen: dict[str, tuple[SessionSummary, IndexSignature | None]] = {}
 
     @property
     def codec(self) -> Codec:
@@ -411,7 +420,7 @@ class SessionStore:
         return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False,
                                  codec=codec_for_writing(self.root))
 
-    def _index_signature(self) -> tuple[int, int, int] | None:
+    def _index_signature(self) -> IndexSignature | None:
         """Inode, modification time and size of the index file (None if it is not there).
 
         Every write replaces the file (a new inode), so an index rewritten by another
@@ -423,47 +432,87 @@ class SessionStore:
             return None
         return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
-    def _read_index(self) -> dict[str, SessionSummary]:
-        """The index, from the cache while the file is the one it was read from."""
-        seen = self._index_signature()
-        if self._index_cache is not None and seen == self._index_seen:
-            return self._index_cache
+    def _load_index(self, pairs_hook: Callable[[builtins.list[tuple[str, Any]]], Any]
+                    = _index_object) -> dict[str, SessionSummary]:
+        """The index file's entries (none if it is missing or unreadable: ``list``
+        rebuilds it from the session files)."""
         try:
-            data = self._index_storage().read(_index_object) or {}
+            data = self._index_storage().read(pairs_hook) or {}
             table = data.get("sessions", {})
             entries = {}
             for value in table.values():
+                if value is None:  # an entry ``pairs_hook`` passed over
+                    continue
                 summary = (value if isinstance(value, SessionSummary)
                            else _summary_from_index(value))
                 entries[summary.id] = summary
         except (CorruptFileError, KeyError, TypeError, AttributeError, OSError):
             entries = {}
+        return entries
+
+    def _read_index(self) -> dict[str, SessionSummary]:
+        """The index, from the cache while the file is the one it was read from."""
+        seen = self._index_signature()
+        if self._index_cache is not None and seen == self._index_seen:
+            return self._index_cache
+        entries = self._load_index()
         self._index_cache = entries
         self._index_seen = seen
         self._ordered = None
         return entries
 
-    def _write_index(self, entries: dict[str, SessionSummary]) -> None:
+    def _index_entry(self, session_id: str) -> SessionSummary | None:
+        """One session's index entry, read without building (or keeping) the others."""
+        def only_this(pairs: builtins.list[tuple[str, Any]]) -> Any:
+            if pairs and pairs[0][0] == "id":
+                return _summary_from_index(dict(pairs)) if pairs[0][1] == session_id else None
+            return dict(pairs)
+
+        return self._load_index(only_this).get(session_id)
+
+    def _write_index(self, entries: dict[str, SessionSummary], *, keep: bool = True) -> None:
+        """Write the index; ``keep``: as the cache (a list is shown and reads it again)."""
         ordered = sorted(entries.values(), key=lambda s: s.id)
         data = {"sessions": {str(n): asdict(s) for n, s in enumerate(ordered, start=1)}}
         self._index_writer().write(data)
-        self._index_cache = dict(entries)
-        self._index_seen = self._index_signature()
-        self._ordered = None
+        if keep:
+            self._index_cache = dict(entries)
+            self._index_seen = self._index_signature()
+            self._ordered = None
 
     def _update_index(self, summary: SessionSummary) -> None:
+        """Put ``summary`` in the index if it is not there as it is.
+
+        With the cache (a list was read in this process) the cache is kept current.
+        Without it (a board opened straight away) nothing of the index is kept but this
+        entry: the whole index (1,000 summaries, ~1 MiB) is read only to rewrite it.
+        """
         with self._index_lock:
-            entries = dict(self._read_index())
-            if entries.get(summary.id) == summary:
+            if self._index_cache is not None:
+                entries = self._read_index()
+                if entries.get(summary.id) != summary:
+                    entries = dict(entries)
+                    entries[summary.id] = summary
+                    self._write_index(entries)
                 return
-            entries[summary.id] = summary
-            self._write_index(entries)
+            seen = self._index_signature()
+            if self._entries_seen.get(summary.id) == (summary, seen):
+                return
+            if seen is None or self._index_entry(summary.id) != summary:
+                entries = self._load_index()
+                entries[summary.id] = summary
+                self._write_index(entries, keep=False)
+                del entries
+                seen = self._index_signature()
+            self._entries_seen[summary.id] = (summary, seen)
 
     def forget(self, session_id: str) -> None:
         with self._index_lock:
-            entries = dict(self._read_index())
+            self._entries_seen.pop(session_id, None)
+            keep = self._index_cache is not None
+            entries = dict(self._read_index()) if keep else self._load_index()
             if entries.pop(session_id, None) is not None:
-                self._write_index(entries)
+                self._write_index(entries, keep=keep)
 
     def list(self) -> tuple[builtins.list[SessionSummary], builtins.list[str]]:
         """Every session, newest first, and the Dutch problems met on the way.
