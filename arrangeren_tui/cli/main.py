@@ -44,7 +44,12 @@ from arrangeren_tui.core.storage.retention import (
     expired,
     resolve_months,
 )
-from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
+from arrangeren_tui.core.storage.store import (
+    DamagedSessionError,
+    FileSignature,
+    SessionStore,
+    StoreError,
+)
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
 from arrangeren_tui.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
@@ -639,9 +644,15 @@ def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
     store.ensure()
     if session_id is not None:
         session_id = store.resolve_id(session_id)
+    loaded: tuple[Session, FileSignature] | None = None
     if session_id is not None and not store.locked:  # a locked one: the App checks it
         try:
-            store.load(session_id)  # fail here, in plain text, before the screen takes over
+            # Fail here, in plain text, before the screen takes over; the App takes this
+            # copy if the file is still the same once it holds the session's lock.
+            signature = store.file_signature(session_id)
+            session = store.load(session_id)
+            if signature is not None:
+                loaded = session, signature
         except DamagedSessionError as error:
             hint = (f"zet de vorige versie terug met: arrangeren herstel {session_id}"
                     if store.backup_info(session_id) else "er is geen vorige versie")
@@ -649,7 +660,7 @@ def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
     _require_terminal()
     from arrangeren_tui.ui.app import ArrangerenApp
 
-    app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
+    app = ArrangerenApp(store=store, veld=veld, open_session=session_id, loaded=loaded,
                         retention_months=months, deck_dirs=resolve_deck_dirs(args.decks),
                         template_dirs=resolve_template_dirs(args.decks),
                         deck_cache=deck_cache_path())

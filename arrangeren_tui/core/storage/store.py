@@ -173,6 +173,8 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
 
 # Inode, modification time (ns) and size of the index file.
 IndexSignature = tuple[int, int, int]
+# Inode, modification and change time (ns) and size of a session file.
+FileSignature = tuple[int, int, int, int]
 
 
 def _changed_since(entry: os.DirEntry[str], written: int | None) -> bool:
@@ -376,6 +378,18 @@ class SessionStore:
 
     def load(self, session_id: str) -> Session:
         return self._session_from(session_id, self.read_record(session_id))
+
+    def file_signature(self, session_id: str) -> FileSignature | None:
+        """A session file's inode, times and size (None if it cannot be looked at).
+
+        Every save replaces the file (a new inode, new times), so a session loaded after
+        taking the signature is the one on disk as long as the signature is unchanged.
+        """
+        try:
+            info = self.path_for(session_id).stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size
 
     @staticmethod
     def _session_from(session_id: str, record: dict[str, Any]) -> Session:
