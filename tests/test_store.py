@@ -573,6 +573,22 @@ def test_resolve_full_id_that_is_also_a_prefix(store: SessionStore) -> None:
     assert store.resolve_id("abc") == "abc"
 
 
+def test_resolve_id_of_a_full_id_lists_no_folder(store: SessionStore, monkeypatch) -> None:
+    store.ensure()
+    store.path_for("20261123-abcd").write_text("{}")
+    store.path_for("20261123-abcde").write_text("{}")
+    (store.root / "index.json").write_text("{}")
+    (store.root / ".x.json").write_text("{}")
+    listed: list[int] = []
+    session_ids = store.session_ids
+    monkeypatch.setattr(store, "session_ids", lambda: listed.append(1) or session_ids())
+    assert store.resolve_id("20261123-abcd") == "20261123-abcd" and listed == []
+    for not_a_session in ("index", ".x", "", "20261123-ABCD", "20261123-abc?"):
+        with pytest.raises(StoreError):
+            store.resolve_id(not_a_session)
+    assert len(listed) == 5
+
+
 @pytest.mark.parametrize("bad", ["../x", "a/b", "", ".hidden", ".."])
 def test_path_for_rejects_unsafe_ids(store: SessionStore, bad: str) -> None:
     with pytest.raises(StoreError, match="ongeldige gesprekscode"):

@@ -415,6 +415,11 @@ class SessionStore:
 
     def resolve_id(self, text: str) -> str:
         """A full id, or a prefix that names exactly one session."""
+        name = f"{text}.json"
+        if (text and text == text.lower() and name != INDEX_NAME and not text.startswith(".")
+                and os.path.basename(name) == name and "*" not in name and "?" not in name
+                and "[" not in name and os.path.lexists(self.root / name)):
+            return text  # a full id (``arrangeren open CODE``): no listing of the folder
         ids = self.session_ids()
         if text in ids:
             return text
