@@ -6,7 +6,7 @@ import gc
 import math
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
@@ -141,6 +141,7 @@ class BoardScreen(EmergencySave, Screen[None]):
         self.review = False
         self._picker_all_parties = False  # the card picker's party filter, as last left
         self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
+        self._resumed = False
 
     # -- set-up ---------------------------------------------------------------
 
@@ -157,6 +158,14 @@ class BoardScreen(EmergencySave, Screen[None]):
         yield Static("", id="readonly-banner")
         yield CaptureBar(id="capturebar")
         yield KeyBar(id="keybar")
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes right after the push, with every widget styled as it was
+        mounted: Textual's restyling of the whole screen then (``refresh_styles``, ~20 ms
+        of the start, before the first frame) changes nothing. Later resumes restyle."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         parties = len(self.session.veld.parties)
