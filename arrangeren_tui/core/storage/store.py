@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import json
 import os
 import shutil
 import sys
@@ -226,6 +227,11 @@ def _index_object(pairs: builtins.list[tuple[str, Any]]) -> Any:
     if pairs and pairs[0][0] == "id":
         return _summary_from_index(dict(pairs))
     return dict(pairs)
+
+
+# An index entry parsed alone (``SessionStore._index_entry``): its pairs, at most this long.
+_ENTRY_DECODER = json.JSONDecoder(object_pairs_hook=lambda pairs: pairs)
+_ENTRY_BYTES = 16_384
 
 
 def _newest_first(summary: SessionSummary) -> tuple[str, str, str]:
@@ -481,7 +487,28 @@ class SessionStore:
         return entries
 
     def _index_entry(self, session_id: str) -> SessionSummary | None:
-        """One session's index entry, read without building (or keeping) the others."""
+        """One session's index entry, read without building (or keeping) the others.
+
+        The entry is looked for in the file's bytes as this program writes it (``{"id":
+        "<id>", ...}``; a quote inside a string is escaped, so no text can look like it)
+        and only it is parsed. Not found or not readable so: the whole file is parsed, as
+        before, building this entry alone.
+        """
+        try:
+            raw = self.codec.decode((self.root / INDEX_NAME).read_bytes())
+        except (OSError, ValueError):
+            return None
+        needle = b'{"id": ' + json.dumps(session_id, ensure_ascii=False).encode("utf-8")
+        at = raw.rfind(needle + b", ")  # the last one, as a parse of the whole file keeps
+        if at >= 0:
+            try:
+                pairs, _ = _ENTRY_DECODER.raw_decode(
+                    raw[at:at + _ENTRY_BYTES].decode("utf-8", "ignore"))
+                return _summary_from_index(dict(pairs))
+            except (ValueError, KeyError, TypeError):
+                pass  # longer than _ENTRY_BYTES, or not an entry after all
+        del raw
+
         def only_this(pairs: builtins.list[tuple[str, Any]]) -> Any:
             if pairs and pairs[0][0] == "id":
                 return _summary_from_index(dict(pairs)) if pairs[0][1] == session_id else None
