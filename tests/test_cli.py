@@ -956,3 +956,17 @@ def test_an_absurd_bewaartermijn_is_one_line_not_a_crash(capsys, store_dir: Path
                                    "99999999999999", "bewaartermijn"])
     assert code == 2
     assert "hoogstens" in line
+
+
+def test_the_parser_built_for_one_command_reads_as_the_whole_one() -> None:
+    """``build_parser(argv)`` gives only the named command its options (a faster start):
+    the help of the program and of every command is the same as with all of them built."""
+    from arrangeren_tui.cli.main import build_parser
+
+    whole = build_parser()
+    commands = whole._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name, parser in commands.items():
+        built = build_parser(["--store", "x", name])
+        assert built.format_help() == whole.format_help()
+        one = built._subparsers._group_actions[0].choices[name]  # type: ignore[union-attr]
+        assert one.format_help() == parser.format_help()

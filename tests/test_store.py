@@ -558,6 +558,56 @@ def test_list_keeps_its_index_cache_until_another_process_changes_the_index(
     assert store.list() == ([], [])
 
 
+def test_saves_without_a_list_keep_no_index_and_miss_no_change_of_another_process(
+        tmp_path: Path, veld, monkeypatch) -> None:
+    """A board opened straight away keeps only its own index entry, not the whole index."""
+    setup = SessionStore(tmp_path / "store")
+    a = setup.create(meta("A.A."), veld, T0)
+    b = setup.create(meta("B.B."), veld, T0)
+    board = SessionStore(setup.root)  # a new process, no list read
+    session = board.load(a.id)
+    board.save(session)
+    assert board._index_cache is None
+    lookups: list[str] = []
+    wholes: list[int] = []
+    entry, whole = board._index_entry, board._load_index
+    monkeypatch.setattr(board, "_index_entry", lambda i: lookups.append(i) or entry(i))
+    monkeypatch.setattr(board, "_load_index", lambda *h: wholes.append(1) or whole(*h))
+    board.save(session)  # unchanged summary, unchanged index: nothing read
+    assert lookups == [] and wholes == []
+    other = SessionStore(setup.root)  # another window renames b's pupil
+    session_b = other.load(b.id)
+    session_b.meta = SessionMeta(pupil="C.C.", date=session_b.meta.date)
+    other.save(session_b)
+    board.save(session)  # the index changed: a's entry is looked up again, still right
+    assert lookups == [a.id] and wholes == []
+    session.close(T0 + 60)
+    board.save(session)  # a's summary changed: the index is read whole and rewritten
+    assert board._index_cache is None and wholes == [1]
+    index = json.loads((setup.root / INDEX_NAME).read_text())
+    assert sorted((v["pupil"], v["status"]) for v in index["sessions"].values()) == [
+        ("A.A.", "gesloten"), ("C.C.", "open")]
+    board.save(session)
+    assert len(lookups) == 2 and wholes == [1]  # nothing read since the rewrite
+    summaries, _ = board.list()  # a list: the cache from now on, kept current by saves
+    assert {s.pupil for s in summaries} == {"A.A.", "C.C."} and board._index_cache
+
+
+def test_an_index_entry_is_found_alone_or_by_reading_the_whole_index(
+        store: SessionStore, veld) -> None:
+    a = store.create(meta('Anna "}{" Smit'), veld, T0)
+    b = store.create(meta("B.B."), veld, T0)
+    whole = store._load_index()
+    assert store._index_entry(a.id) == whole[a.id] and store._index_entry(b.id) == whole[b.id]
+    assert store._index_entry("20991231-none") is None
+    # Written by another program (indented): not found in the bytes, found by parsing.
+    index = store.root / INDEX_NAME
+    index.write_text(json.dumps(json.loads(index.read_text()), indent=2))
+    assert store._index_entry(a.id) == whole[a.id]
+    index.write_text("{")
+    assert store._index_entry(a.id) is None
+
+
 def test_list_reports_a_corrupt_session_file(store: SessionStore, veld) -> None:
     good = store.create(meta("A.A."), veld, T0)
     store.path_for("20261123-kapt").write_bytes(b"")
@@ -610,6 +660,22 @@ def test_resolve_full_id_that_is_also_a_prefix(store: SessionStore) -> None:
     store.path_for("abc").write_text("{}")
     store.path_for("abcd").write_text("{}")
     assert store.resolve_id("abc") == "abc"
+
+
+def test_resolve_id_of_a_full_id_lists_no_folder(store: SessionStore, monkeypatch) -> None:
+    store.ensure()
+    store.path_for("20261123-abcd").write_text("{}")
+    store.path_for("20261123-abcde").write_text("{}")
+    (store.root / "index.json").write_text("{}")
+    (store.root / ".x.json").write_text("{}")
+    listed: list[int] = []
+    session_ids = store.session_ids
+    monkeypatch.setattr(store, "session_ids", lambda: listed.append(1) or session_ids())
+    assert store.resolve_id("20261123-abcd") == "20261123-abcd" and listed == []
+    for not_a_session in ("index", ".x", "", "20261123-ABCD", "20261123-abc?"):
+        with pytest.raises(StoreError):
+            store.resolve_id(not_a_session)
+    assert len(listed) == 5
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "", ".hidden", ".."])
@@ -666,3 +732,12 @@ def test_note_save_writes_only_that_session(
     assert (store.root / INDEX_NAME).read_bytes() == index_before
     assert store.load(session.id).notes[0].text == "aangepast"
     assert stray_files(store.root) == []
+
+
+@pytest.mark.parametrize("data", [
+    {}, [1, "é"], "x", {"a": {}},
+    {"sessions": {str(n): {"id": f"s{n}", "pupil": "Zoë \\ \"x\" •"} for n in range(1, 124)}},
+    {"t": {n: {"x": n, 2.5: None} for n in range(51)}, 5: {True: [1, {"a": 1}]}, "é": {}},
+])
+def test_encode_json_writes_a_large_table_in_parts_with_the_same_bytes(data) -> None:
+    assert encode_json(data) == json.dumps(data, ensure_ascii=False).encode("utf-8")

@@ -360,6 +360,36 @@ async def test_opened_straight_on_the_board_home_comes_when_it_is_left(store, ve
         assert app.screen.query_one("#sessions").row_count == 1
 
 
+async def test_the_session_the_command_line_read_is_taken_only_if_its_file_is_unchanged(
+        store, veld, clock, demo, monkeypatch):
+    reads: list[str] = []
+    load = store.load
+
+    def counted_load(session_id):  # type: ignore[no-untyped-def]
+        reads.append(session_id)
+        return load(session_id)
+
+    monkeypatch.setattr(store, "load", counted_load)
+    signature = store.file_signature(demo.id)
+    assert signature is not None
+    read_before = load(demo.id)
+    app = ArrangerenApp(store=store, veld=veld, open_session=demo.id,
+                        loaded=(read_before, signature), now=clock, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.screen.session is read_before
+        assert reads == []
+    changed = load(demo.id)
+    changed.meta = type(changed.meta)(pupil="Ander Kind", date=changed.meta.date)
+    store.save(changed)  # written after the command line read it: read again
+    app = ArrangerenApp(store=store, veld=veld, open_session=demo.id,
+                        loaded=(read_before, signature), now=clock, today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.session.meta.pupil == "Ander Kind" and reads == [demo.id]
+
+
 # -- small text: Dutch, singular where it is one, nothing that no longer applies ------------
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -44,7 +45,12 @@ from arrangeren_tui.core.storage.retention import (
     expired,
     resolve_months,
 )
-from arrangeren_tui.core.storage.store import DamagedSessionError, SessionStore, StoreError
+from arrangeren_tui.core.storage.store import (
+    DamagedSessionError,
+    FileSignature,
+    SessionStore,
+    StoreError,
+)
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld, VeldError, load_veld
 from arrangeren_tui.exitcodes import EXIT_CRASH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
@@ -60,7 +66,14 @@ if TYPE_CHECKING:
 # (test_bad_duur) asserts that in its message. Kept until that is decided.
 
 
-def build_parser() -> DutchParser:
+def build_parser(argv: Sequence[str] | None = None) -> DutchParser:
+    """The command line's parser.
+
+    With ``argv``, only a command named in it gets its options and sub-commands; the
+    others are listed by name and help alone (``--help`` reads the same): building all of
+    them cost 5-9 ms of every start, the board's included.
+    """
+    wanted = None if argv is None else set(argv)
     parser = DutchParser(
         prog="arrangeren",
         description="Het arrangeerveld in de terminal. Zonder commando opent het startscherm.",
@@ -80,7 +93,18 @@ def build_parser() -> DutchParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDO", parser_class=DutchParser)
 
-    new = commands.add_parser("new", help="maak een nieuw gesprek en toon de code")
+    for name, text, options in COMMAND_LINE:
+        sub = commands.add_parser(name, help=text)
+        if options is not None and (wanted is None or name in wanted):
+            options(sub)
+    if wanted is None or "plan" in wanted:
+        planning_args.add_parser(commands)
+    else:
+        commands.add_parser("plan", help=planning_args.HELP)
+    return parser
+
+
+def _new_options(new: DutchParser) -> None:
     new.add_argument("--leerling", metavar="NAAM",
                      help="naam of initialen; '-' leest de naam uit standaardinvoer, en zonder "
                           "deze optie vraagt het programma erom (dan komt de naam niet in je "
@@ -100,33 +124,34 @@ def build_parser() -> DutchParser:
                      help="externe partijen, met komma's (bv. swv,jgz)")
     new.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
-    open_ = commands.add_parser("open", help="open een gesprek direct op het arrangeerveld")
+
+def _open_options(open_: DutchParser) -> None:
     open_.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
 
-    list_ = commands.add_parser("list", help="toon alle gesprekken, nieuwste eerst")
+
+def _list_options(list_: DutchParser) -> None:
     list_.add_argument("--leerling", metavar="TEKST", help="alleen leerlingen met deze tekst")
     list_.add_argument("--school", metavar="TEKST", help="alleen scholen met deze tekst")
     list_.add_argument("--sinds", type=date_arg, metavar="JJJJ-MM-DD",
                        help="alleen gesprekken op of na deze datum")
     list_.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
-    delete = commands.add_parser("delete", help="verwijder een gesprek helemaal")
+
+def _delete_options(delete: DutchParser) -> None:
     delete.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     delete.add_argument("--ja", action="store_true", help="niet vragen (voor scripts)")
 
-    takeover = commands.add_parser(
-        "overnemen",
-        help="beëindig een vastgelopen venster dat een gesprek open houdt (het slaat eerst op)",
-    )
+
+def _takeover_options(takeover: DutchParser) -> None:
     takeover.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     takeover.add_argument("--ja", action="store_true", help="niet vragen (voor scripts)")
 
-    restore = commands.add_parser(
-        "herstel", help="zet de vorige versie terug van een beschadigd gesprek"
-    )
+
+def _restore_options(restore: DutchParser) -> None:
     restore.add_argument("id", metavar="CODE", help="gesprekscode")
 
-    export = commands.add_parser("export", help="schrijf het verslag van een gesprek")
+
+def _export_options(export: DutchParser) -> None:
     export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     export.add_argument("--format", choices=list(FORMATS), default="md",
                         help="md: Markdown (standaard), html: om af te drukken, pdf: PDF/A "
@@ -145,7 +170,8 @@ def build_parser() -> DutchParser:
     export.add_argument("--volledige-kop", action="store_true",
                         help="met --pseudoniem: school, plaats en datum toch in de kop")
 
-    invite = commands.add_parser("uitnodiging", help="schrijf de uitnodiging voor één rol")
+
+def _invitation_options(invite: DutchParser) -> None:
     invite.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     invite.add_argument("--rol", required=True, metavar="ROL",
                         help="leraar, ouders of een externe partij (bv. swv)")
@@ -156,7 +182,8 @@ def build_parser() -> DutchParser:
     invite.add_argument("--met-naam", action="store_true",
                         help="naam van de leerling in de agenda-afspraak (standaard: initialen)")
 
-    decks = commands.add_parser("decks", help="werk met de kaartenstapels")
+
+def _decks_options(decks: DutchParser) -> None:
     deck_commands = decks.add_subparsers(dest="deck_command", metavar="COMMANDO",
                                          parser_class=DutchParser, required=True)
     check = deck_commands.add_parser(
@@ -165,17 +192,28 @@ def build_parser() -> DutchParser:
     check.add_argument("paths", nargs="*", metavar="PAD",
                        help="bestanden of mappen (standaard: alle kaartmappen)")
 
-    retention = commands.add_parser(
-        "bewaartermijn", help="toon gesprekken die over de bewaartermijn zijn"
-    )
+
+def _retention_options(retention: DutchParser) -> None:
     retention.add_argument("--json", action="store_true", help="uitvoer als JSON")
-    commands.add_parser(
-        "versleutel",
-        help="versleutel de opslag met een wachtwoord (of maak een versleuteling af die "
-             "werd onderbroken); een nieuwe, lege opslag wordt zo meteen versleuteld")
-    commands.add_parser("wachtwoord", help="verander het wachtwoord van een versleutelde opslag")
-    planning_args.add_parser(commands)
-    return parser
+
+
+# Every command but ``plan`` (cli.planning_args): its name, its help, what adds its options.
+COMMAND_LINE: list[tuple[str, str, Callable[[DutchParser], None] | None]] = [
+    ("new", "maak een nieuw gesprek en toon de code", _new_options),
+    ("open", "open een gesprek direct op het arrangeerveld", _open_options),
+    ("list", "toon alle gesprekken, nieuwste eerst", _list_options),
+    ("delete", "verwijder een gesprek helemaal", _delete_options),
+    ("overnemen", "beëindig een vastgelopen venster dat een gesprek open houdt (het slaat "
+     "eerst op)", _takeover_options),
+    ("herstel", "zet de vorige versie terug van een beschadigd gesprek", _restore_options),
+    ("export", "schrijf het verslag van een gesprek", _export_options),
+    ("uitnodiging", "schrijf de uitnodiging voor één rol", _invitation_options),
+    ("decks", "werk met de kaartenstapels", _decks_options),
+    ("bewaartermijn", "toon gesprekken die over de bewaartermijn zijn", _retention_options),
+    ("versleutel", "versleutel de opslag met een wachtwoord (of maak een versleuteling af die "
+     "werd onderbroken); een nieuwe, lege opslag wordt zo meteen versleuteld", None),
+    ("wachtwoord", "verander het wachtwoord van een versleutelde opslag", None),
+]
 
 
 def _load_veld(args: argparse.Namespace) -> Veld:
@@ -639,9 +677,15 @@ def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
     store.ensure()
     if session_id is not None:
         session_id = store.resolve_id(session_id)
+    loaded: tuple[Session, FileSignature] | None = None
     if session_id is not None and not store.locked:  # a locked one: the App checks it
         try:
-            store.load(session_id)  # fail here, in plain text, before the screen takes over
+            # Fail here, in plain text, before the screen takes over; the App takes this
+            # copy if the file is still the same once it holds the session's lock.
+            signature = store.file_signature(session_id)
+            session = store.load(session_id)
+            if signature is not None:
+                loaded = session, signature
         except DamagedSessionError as error:
             hint = (f"zet de vorige versie terug met: arrangeren herstel {session_id}"
                     if store.backup_info(session_id) else "er is geen vorige versie")
@@ -649,7 +693,7 @@ def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
     _require_terminal()
     from arrangeren_tui.ui.app import ArrangerenApp
 
-    app = ArrangerenApp(store=store, veld=veld, open_session=session_id,
+    app = ArrangerenApp(store=store, veld=veld, open_session=session_id, loaded=loaded,
                         retention_months=months, deck_dirs=resolve_deck_dirs(args.decks),
                         template_dirs=resolve_template_dirs(args.decks),
                         deck_cache=deck_cache_path())
@@ -670,7 +714,9 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = build_parser(argv).parse_args(argv)
     if args.command == "plan" or args.command in COMMANDS:
         gc.enable()  # off while the modules loaded (``arrangeren_tui.__main__.run``)
     try:

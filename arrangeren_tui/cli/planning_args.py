@@ -57,10 +57,13 @@ def _positive_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is geen heel getal") from None
 
 
+HELP = "jaarplanning: vaste momenten en geplande gesprekken"
+
+
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     """Add ``plan`` (with ``reeks``, ``wis``, ``koppel``, ``los``, ``herstel``) to ``commands``."""
     plan: argparse.ArgumentParser = commands.add_parser(
-        "plan", help="jaarplanning: vaste momenten en geplande gesprekken",
+        "plan", help=HELP,
         description="Zonder commando: toon wat gepland is, vanaf vandaag.",
     )
     plan.add_argument("--json", action="store_true", help="uitvoer als JSON")

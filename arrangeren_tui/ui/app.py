@@ -29,6 +29,7 @@ from arrangeren_tui.core.storage.lock import SessionLock
 from arrangeren_tui.core.storage.retention import DEFAULT_MONTHS
 from arrangeren_tui.core.storage.store import (
     DamagedSessionError,
+    FileSignature,
     Recovery,
     SessionStore,
     StoreError,
@@ -125,6 +126,7 @@ class ArrangerenApp(App[int]):
         veld: Veld,
         open_session: str | None = None,
         *,
+        loaded: tuple[Session, FileSignature] | None = None,
         now: Callable[[], float] | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         retention_months: int = DEFAULT_MONTHS,
@@ -153,6 +155,9 @@ class ArrangerenApp(App[int]):
         self.deck_cache = deck_cache
         self._card_index: CardIndex | None = None
         self.initial_session = open_session
+        # ``open_session`` as the command line read it, with its file's signature: used
+        # once, if the file is unchanged when its lock is taken (the start reads it once).
+        self._loaded = loaded
         self.retention_months = retention_months
         # Wall time read once, then a steady clock: a wall clock set back or forward
         # during the run never reaches the meeting clock (core.clock.SteadyTime).
@@ -501,8 +506,13 @@ class ArrangerenApp(App[int]):
             read_only = f"de map met gesprekken is niet beschrijfbaar ({os_reason(error)})"
         if not read_only and not os.access(self.store.root, os.W_OK):
             read_only = "de map met gesprekken is alleen-lezen"
+        loaded, self._loaded = self._loaded, None
         try:
-            session = self.store.load(session_id)
+            if (loaded is not None and loaded[0].id == session_id
+                    and self.store.file_signature(session_id) == loaded[1]):
+                session = loaded[0]
+            else:
+                session = self.store.load(session_id)
         except DamagedSessionError as error:
             lock.release()
             self._damaged_on_open(error)

@@ -279,7 +279,32 @@ def write_file_or_into(target: Path, name: str, payload: bytes) -> Path:
 
 def encode_json(data: Any) -> bytes:
     """Compact JSON: with ``indent`` Python's json falls back to its pure-Python encoder,
-    which made a save of a 1,000-note session cost 4 ms instead of 1."""
+    which made a save of a 1,000-note session cost 4 ms instead of 1.
+
+    A large table (a session's notes, the index's sessions) is written ``_BATCH`` entries
+    at a time, the same bytes as ``json.dumps`` of the whole: that holds every small
+    piece of the text until it joins them, ~6 times the text's size (0.4 MiB for a
+    300-note session, 2.3 MiB for an index of 1,000), and the peak stayed in the
+    program's resident memory after its first save.
+    """
+    if not isinstance(data, dict) or not data:
+        return _dumps(data)
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, dict) and len(value) > _BATCH:
+            items = list(value.items())
+            table = b", ".join(_dumps(dict(items[at:at + _BATCH]))[1:-1]
+                               for at in range(0, len(items), _BATCH))
+            parts.append(_dumps({key: {}})[1:-3] + b"{" + table + b"}")  # '"key": {...}'
+        else:
+            parts.append(_dumps({key: value})[1:-1])
+    return b"{" + b", ".join(parts) + b"}"
+
+
+_BATCH = 50
+
+
+def _dumps(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=False).encode("utf-8")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -175,6 +176,12 @@ def summary_from_record(record: dict[str, Any]) -> SessionSummary:
         minutes=str(meta.get("planned_minutes", 90)),
         previous=str(head.get("previous", "")),
     )
+
+
+# Inode, modification time (ns) and size of the index file.
+IndexSignature = tuple[int, int, int]
+# Inode, modification and change time (ns) and size of a session file.
+FileSignature = tuple[int, int, int, int]
 
 
 def _changed_since(entry: os.DirEntry[str], written: int | None) -> bool:
@@ -346,6 +353,11 @@ def _newest_first(summaries: Iterable[SessionSummary]) -> builtins.list[SessionS
     return ordered
 
 
+# An index entry parsed alone (``SessionStore._index_entry``): its pairs, at most this long.
+_ENTRY_DECODER = json.JSONDecoder(object_pairs_hook=lambda pairs: pairs)
+_ENTRY_BYTES = 16_384
+
+
 def _remove(path: Path) -> None:
     """Remove a file or a link; a folder that stood in place of a session file goes whole."""
     if path.is_dir() and not path.is_symlink():
@@ -362,9 +374,14 @@ class SessionStore:
         self._index_lock = threading.Lock()
         self._index_cache: dict[str, SessionSummary] | None = None
         # The index file as it was when cached: another process may rewrite it.
-        self._index_seen: tuple[int, int, int] | None = None
+        self._index_seen: IndexSignature | None = None
         # The cached index newest first, as ``list`` returns it (None: sort again).
         self._ordered: builtins.list[SessionSummary] | None = None
+        # Without the cache (no list read in this process, as on a board opened straight
+        # away): each saved session's summary as the index holds it, with the index file
+        # it was seen in. A save whose summary is unchanged, with the index unchanged
+        # since, then reads nothing.
+        self._entries_seen: dict[str, tuple[SessionSummary, IndexSignature | None]] = {}
 
     @property
     def codec(self) -> Codec:
@@ -488,6 +505,18 @@ class SessionStore:
     def load(self, session_id: str) -> Session:
         return self._session_from(session_id, self.read_record(session_id))
 
+    def file_signature(self, session_id: str) -> FileSignature | None:
+        """A session file's inode, times and size (None if it cannot be looked at).
+
+        Every save replaces the file (a new inode, new times), so a session loaded after
+        taking the signature is the one on disk as long as the signature is unchanged.
+        """
+        try:
+            info = self.path_for(session_id).stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size
+
     @staticmethod
     def _session_from(session_id: str, record: dict[str, Any]) -> Session:
         try:
@@ -512,6 +541,11 @@ class SessionStore:
 
     def resolve_id(self, text: str) -> str:
         """A full id, or a prefix that names exactly one session."""
+        name = f"{text}.json"
+        if (text and text == text.lower() and name != INDEX_NAME and not text.startswith(".")
+                and os.path.basename(name) == name and "*" not in name and "?" not in name
+                and "[" not in name and os.path.lexists(self.root / name)):
+            return text  # a full id (``arrangeren open CODE``): no listing of the folder
         ids = self.session_ids()
         if text in ids:
             return text
@@ -531,7 +565,7 @@ class SessionStore:
         return AtomicJSONStorage(self.root / INDEX_NAME, keep_backup=False,
                                  codec=codec_for_writing(self.root))
 
-    def _index_signature(self) -> tuple[int, int, int] | None:
+    def _index_signature(self) -> IndexSignature | None:
         """Inode, modification time and size of the index file (None if it is not there).
 
         Every write replaces the file (a new inode), so an index rewritten by another
@@ -543,45 +577,102 @@ class SessionStore:
             return None
         return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
+    def _load_index(self, only: str | None = None) -> dict[str, SessionSummary]:
+        """The index file's entries (none if it is missing or unreadable: ``list``
+        rebuilds it from the session files); ``only``: that session's entry alone, the
+        others parsed one at a time and passed over."""
+        entries: dict[str, SessionSummary] = {}
+        try:
+            text = self._index_storage().read_text()
+            for value in _index_entries(text) if text is not None else ():
+                if only is not None and (not isinstance(value, dict)
+                                         or value.get("id") != only):
+                    continue
+                summary = _summary_from_index(value)
+                entries[summary.id] = summary
+        except (CorruptFileError, ValueError, KeyError, TypeError, AttributeError, OSError):
+            entries = {}
+        return entries
+
     def _read_index(self) -> dict[str, SessionSummary]:
         """The index, from the cache while the file is the one it was read from."""
         seen = self._index_signature()
         if self._index_cache is not None and seen == self._index_seen:
             return self._index_cache
-        entries: dict[str, SessionSummary] = {}
-        try:
-            text = self._index_storage().read_text()
-            for value in _index_entries(text) if text is not None else ():
-                summary = _summary_from_index(value)
-                entries[summary.id] = summary
-        except (CorruptFileError, ValueError, KeyError, TypeError, AttributeError, OSError):
-            entries = {}
+        entries = self._load_index()
         self._index_cache = entries
         self._index_seen = seen
         self._ordered = None
         return entries
 
-    def _write_index(self, entries: dict[str, SessionSummary]) -> None:
+    def _index_entry(self, session_id: str) -> SessionSummary | None:
+        """One session's index entry, read without building (or keeping) the others.
+
+        The entry is looked for in the file's bytes as this program writes it (``{"id":
+        "<id>", ...}``; a quote inside a string is escaped, so no text can look like it)
+        and only it is parsed. Not found or not readable so: the whole file is parsed, as
+        before, building this entry alone.
+        """
+        try:
+            raw = self.codec.decode((self.root / INDEX_NAME).read_bytes())
+        except (OSError, ValueError):
+            return None
+        needle = b'{"id": ' + json.dumps(session_id, ensure_ascii=False).encode("utf-8")
+        at = raw.rfind(needle + b", ")  # the last one, as a parse of the whole file keeps
+        if at >= 0:
+            try:
+                pairs, _ = _ENTRY_DECODER.raw_decode(
+                    raw[at:at + _ENTRY_BYTES].decode("utf-8", "ignore"))
+                return _summary_from_index(dict(pairs))
+            except (ValueError, KeyError, TypeError):
+                pass  # longer than _ENTRY_BYTES, or not an entry after all
+        del raw
+
+        return self._load_index(only=session_id).get(session_id)
+
+    def _write_index(self, entries: dict[str, SessionSummary], *, keep: bool = True) -> None:
+        """Write the index; ``keep``: as the cache (a list is shown and reads it again)."""
         ordered = sorted(entries.values(), key=lambda s: s.id)
         data = {"sessions": {str(n): asdict(s) for n, s in enumerate(ordered, start=1)}}
         self._index_writer().write(data)
-        self._index_cache = dict(entries)
-        self._index_seen = self._index_signature()
-        self._ordered = None
+        if keep:
+            self._index_cache = dict(entries)
+            self._index_seen = self._index_signature()
+            self._ordered = None
 
     def _update_index(self, summary: SessionSummary) -> None:
+        """Put ``summary`` in the index if it is not there as it is.
+
+        With the cache (a list was read in this process) the cache is kept current.
+        Without it (a board opened straight away) nothing of the index is kept but this
+        entry: the whole index (1,000 summaries, ~1 MiB) is read only to rewrite it.
+        """
         with self._index_lock:
-            entries = dict(self._read_index())
-            if entries.get(summary.id) == summary:
+            if self._index_cache is not None:
+                entries = self._read_index()
+                if entries.get(summary.id) != summary:
+                    entries = dict(entries)
+                    entries[summary.id] = summary
+                    self._write_index(entries)
                 return
-            entries[summary.id] = summary
-            self._write_index(entries)
+            seen = self._index_signature()
+            if self._entries_seen.get(summary.id) == (summary, seen):
+                return
+            if seen is None or self._index_entry(summary.id) != summary:
+                entries = self._load_index()
+                entries[summary.id] = summary
+                self._write_index(entries, keep=False)
+                del entries
+                seen = self._index_signature()
+            self._entries_seen[summary.id] = (summary, seen)
 
     def forget(self, session_id: str) -> None:
         with self._index_lock:
-            entries = dict(self._read_index())
+            self._entries_seen.pop(session_id, None)
+            keep = self._index_cache is not None
+            entries = dict(self._read_index()) if keep else self._load_index()
             if entries.pop(session_id, None) is not None:
-                self._write_index(entries)
+                self._write_index(entries, keep=keep)
 
     def list(self) -> tuple[builtins.list[SessionSummary], builtins.list[str]]:
         """Every session, newest first, and the Dutch problems met on the way.

@@ -6,7 +6,7 @@ import gc
 import math
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
@@ -142,6 +142,7 @@ class BoardScreen(EmergencySave, Screen[None]):
         self.review = False
         self._picker_all_parties = False  # the card picker's party filter, as last left
         self.prep_mode = "kort"  # kort | vol | uit: how much of the voorbereiding to show
+        self._resumed = False
 
     # -- set-up ---------------------------------------------------------------
 
@@ -158,6 +159,16 @@ class BoardScreen(EmergencySave, Screen[None]):
         yield Static("", id="readonly-banner")
         yield CaptureBar([party.label for party in veld.parties], id="capturebar")
         yield KeyBar(id="keybar")
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes right after the push, with every widget styled as it was
+        mounted: Textual's restyling of the whole screen then (``refresh_styles``, ~20 ms
+        of the start, before the first frame) changes nothing. Later resumes restyle."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        # Not drawn while covered (``_clock_seen``): the clock shows the time again at once.
+        self._show_clock(self.now(), self.session.step_left(self.now()))
 
     def on_mount(self) -> None:
         parties = len(self.session.veld.parties)
@@ -409,9 +420,6 @@ class BoardScreen(EmergencySave, Screen[None]):
         except NoWidget:
             return True
         return widget is top  # the dialog's see-through background, not one of its parts
-
-    def on_screen_resume(self) -> None:
-        self._show_clock(self.now(), self.session.step_left(self.now()))
 
     def _show_clock(self, now: float, left: float) -> None:
         session = self.session
