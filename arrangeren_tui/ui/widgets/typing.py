@@ -65,7 +65,7 @@ async def _drained(pump: MessagePump, deadline: float) -> bool:
         return False
     loop = asyncio.get_running_loop()
     while not done.is_set():
-        if isinstance(pump, Widget) and not pump.is_attached or loop.time() > deadline:
+        if (isinstance(pump, Widget) and not pump.is_attached) or loop.time() > deadline:
             return False
         try:
             await asyncio.wait_for(done.wait(), 0.05)
