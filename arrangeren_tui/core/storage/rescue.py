@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,27 +85,32 @@ def find_rescues(store_root: Path, folders: list[Path] | None = None) -> list[Re
     wanted = str(store_root.resolve())
     codec = codec_for(store_root)
     found: list[Rescue] = []
+    for path in _copies(folders):
+        try:
+            # Another store's encrypted copy does not decrypt (ValueError) or is
+            # locked (OSError): not meant for this store.
+            # A plain copy is read even in a finished encrypted store: it was made by
+            # a window that had no key, and putting it back encrypts it.
+            raw = path.read_bytes()
+            data = json.loads(codec.decode(raw) if raw.startswith(AGE_HEADER) else raw)
+            record = data["record"]
+            if data.get("store") != wanted or not isinstance(record, dict):
+                continue
+            found.append(Rescue(path, summary_from_record(record).id, Path(data["store"]),
+                                str(data.get("written", "")), record))
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+    return sorted(found, key=lambda r: r.written)
+
+
+def _copies(folders: list[Path] | None) -> Iterator[Path]:
+    """Every emergency copy in the rescue folders (``rescue_dirs`` unless given)."""
     for folder in folders if folders is not None else rescue_dirs():
         try:
             paths = sorted(folder.glob(f"*{SUFFIX}"))
         except OSError:
             continue
-        for path in paths:
-            try:
-                # Another store's encrypted copy does not decrypt (ValueError) or is
-                # locked (OSError): not meant for this store.
-                # A plain copy is read even in a finished encrypted store: it was made by
-                # a window that had no key, and putting it back encrypts it.
-                raw = path.read_bytes()
-                data = json.loads(codec.decode(raw) if raw.startswith(AGE_HEADER) else raw)
-                record = data["record"]
-                if data.get("store") != wanted or not isinstance(record, dict):
-                    continue
-                found.append(Rescue(path, summary_from_record(record).id, Path(data["store"]),
-                                    str(data.get("written", "")), record))
-            except (OSError, ValueError, TypeError, KeyError):
-                continue
-    return sorted(found, key=lambda r: r.written)
+        yield from paths
 
 
 def encrypt_rescues(store_root: Path, codec: Codec,
@@ -113,20 +119,15 @@ def encrypt_rescues(store_root: Path, codec: Codec,
     encrypted); how many. Another store's copies, and unreadable ones, are left alone."""
     wanted = str(store_root.resolve())
     done = 0
-    for folder in folders if folders is not None else rescue_dirs():
+    for path in _copies(folders):
         try:
-            paths = sorted(folder.glob(f"*{SUFFIX}"))
-        except OSError:
-            continue
-        for path in paths:
-            try:
-                raw = path.read_bytes()
-                if raw.startswith(AGE_HEADER) or json.loads(raw).get("store") != wanted:
-                    continue
-                atomic_write_bytes(path, codec.encode(raw), keep_backup=False)
-            except (OSError, ValueError, AttributeError):
+            raw = path.read_bytes()
+            if raw.startswith(AGE_HEADER) or json.loads(raw).get("store") != wanted:
                 continue
-            done += 1
+            atomic_write_bytes(path, codec.encode(raw), keep_backup=False)
+        except (OSError, ValueError, AttributeError):
+            continue
+        done += 1
     return done
 
 
