@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import fictional  # noqa: E402
+from timing import alternate_timings  # noqa: E402
 
 from arrangeren_tui.core.encryption import encrypt_store  # noqa: E402
 from arrangeren_tui.core.storage import crypt  # noqa: E402
@@ -44,13 +45,8 @@ PROMPT = "Versleutelde opslag"
 
 def alternate(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
     """Median seconds of each action, timed in turn (A B A B ...)."""
-    times: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(repeat):
-        for name, action in actions.items():
-            start = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {name: statistics.median(values)
+            for name, values in alternate_timings(actions, repeat).items()}
 
 
 def make_stores(folder: Path, sessions: int, board_notes: int) -> tuple[SessionStore,

@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 import bench_link  # noqa: E402
 import fictional  # noqa: E402
 import terminal  # noqa: E402
+from timing import alternate_timings  # noqa: E402
 
 from arrangeren_tui.core.export.verslag import render_html, render_markdown  # noqa: E402
 from arrangeren_tui.core.storage.files import read_json_file  # noqa: E402
@@ -140,18 +141,6 @@ def p95(values: list[float]) -> float:
     """Nearest-rank 95th percentile."""
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1))]
-
-
-def alternate_timings(actions: dict[str, Callable[[], object]], repeat: int,
-                      ) -> dict[str, list[float]]:
-    """Time each action ``repeat`` times, in turn (A B A B ...), with perf_counter."""
-    times: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(repeat):
-        for name, action in actions.items():
-            start = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - start)
-    return times
 
 
 def log(message: str) -> None:
