@@ -34,7 +34,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,6 +155,18 @@ def _has(*texts: str) -> Callable[[str], bool]:
     return lambda screen: all(text in screen for text in texts)
 
 
+@contextmanager
+def _running(program: terminal.Program, env: dict[str, str], args: list[str],
+             markers: tuple[str, ...], what: str) -> Iterator[PtyApp]:
+    """The program started in the pty with ``args``, its ``markers`` drawn, then quiet."""
+    with PtyApp(args, module=program.module, env=child_env({**env, **program.env}),
+                cols=terminal.COLS, rows=terminal.ROWS, cwd=ROOT) as app:
+        if not app.wait_for(_has(*markers), terminal.START_TIMEOUT):
+            raise RuntimeError(f"{what} did not start:\n{app.text()}")
+        _quiet(app, 1.0, 5.0)
+        yield app
+
+
 def measure_arrangeren(program: terminal.Program, sizes: LinkSizes, env: dict[str, str],
                        log: Callable[[str], None] = print) -> Measured:
     """The board's actions and every screen's idle bytes, in one run of the program."""
@@ -164,11 +177,7 @@ def measure_arrangeren(program: terminal.Program, sizes: LinkSizes, env: dict[st
     result = Measured()
     record = result.actions
     board = _has(BOARD_PUPIL, "Stap ▶")
-    with PtyApp(program.args, module=program.module, env=child_env({**env, **program.env}),
-                cols=terminal.COLS, rows=terminal.ROWS, cwd=ROOT) as app:
-        if not app.wait_for(_has(*program.markers), terminal.START_TIMEOUT):
-            raise RuntimeError(f"arrangeren did not start:\n{app.text()}")
-        _quiet(app, 1.0, 5.0)
+    with _running(program, env, program.args, tuple(program.markers), "arrangeren") as app:
         result.idle_per_minute["board"] = idle(app, sizes.idle_seconds)
         for round_ in range(sizes.repeats):
             record.setdefault("tab", []).append(act(app, "tab", board))
@@ -194,15 +203,11 @@ def measure_arrangeren(program: terminal.Program, sizes: LinkSizes, env: dict[st
             if round_ == 0:
                 result.idle_per_minute["picker"] = idle(app, sizes.idle_seconds)
             record.setdefault("picker_close", []).append(act(app, "escape", board))
-    # The home screen and the history in a run of their own, started on the home screen:
-    # after ^G on this version keys can be lost in the pty (an open issue of the key
-    # handling, not of the output), which would stop the measurement.
+    # The home screen and the history in a run of their own, started on the home screen
+    # as a user starts it, the history opened from there with /.
     home_args = program.args[:program.args.index("open")]
-    with PtyApp(home_args, module=program.module, env=child_env({**env, **program.env}),
-                cols=terminal.COLS, rows=terminal.ROWS, cwd=ROOT) as app:
-        if not app.wait_for(_has("Arrangeergesprekken", "Nieuw gesprek"), terminal.START_TIMEOUT):
-            raise RuntimeError(f"arrangeren did not show its home screen:\n{app.text()}")
-        _quiet(app, 1.0, 5.0)
+    with _running(program, env, home_args, ("Arrangeergesprekken", "Nieuw gesprek"),
+                  "arrangeren's home screen") as app:
         result.idle_per_minute["home"] = idle(app, sizes.idle_seconds)
         act(app, "slash", _has("Geschiedenis"))
         result.idle_per_minute["history"] = idle(app, sizes.idle_seconds)
@@ -219,11 +224,7 @@ def measure_reference(program: terminal.Program, sizes: LinkSizes, env: dict[str
 
     result = Measured()
     record = result.actions
-    with PtyApp(program.args, module=program.module, env=child_env({**env, **program.env}),
-                cols=terminal.COLS, rows=terminal.ROWS, cwd=ROOT) as app:
-        if not app.wait_for(_has(*program.markers), terminal.START_TIMEOUT):
-            raise RuntimeError(f"the reference did not start:\n{app.text()}")
-        _quiet(app, 1.0, 5.0)
+    with _running(program, env, program.args, tuple(program.markers), "the reference") as app:
         result.idle_per_minute["main"] = idle(app, sizes.idle_seconds)
         for round_ in range(sizes.repeats):
             typed = "x" * (round_ + 1)
