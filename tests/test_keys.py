@@ -310,3 +310,40 @@ async def test_a_vervolggesprek_shows_its_evaluation_key_and_rates_with_plain_le
         await pilot.press("ctrl+g")  # on the board ^G still means: to the list of sessions
         await pilot.pause()
         assert not isinstance(app.screen, BoardScreen)
+
+
+def test_textuals_key_names_are_known_without_unicodes_name_table():
+    """The table gives every ``Keys`` name the character Textual's own lookup gives it."""
+    from textual.keys import Keys, key_to_character
+
+    from arrangeren_tui.ui.textual_private import NAMED_KEY_CHARACTERS, _key_to_character
+
+    for key in Keys:
+        assert _key_to_character(key.value) == key_to_character(key.value), key
+    assert set(NAMED_KEY_CHARACTERS) <= {key.value for key in Keys}
+    assert _key_to_character("question_mark") == "?"  # other names: Textual's own lookup
+
+
+async def test_the_board_reads_no_unicode_names_for_its_keys(store, veld, demo, monkeypatch):
+    """A lookup by name reads most of Unicode's name table (~0.7 MiB resident, issue 17):
+    the board's bindings (Tab, PgDn, F1-F6 above the capture line) need none."""
+    import unicodedata
+
+    from textual.keys import key_to_character
+
+    key_to_character.cache_clear()  # answers cached by earlier tests would hide lookups
+    looked_up: list[str] = []
+    real_lookup = unicodedata.lookup
+
+    def lookup(name: str) -> str:
+        looked_up.append(name)
+        return real_lookup(name)
+
+    monkeypatch.setattr(unicodedata, "lookup", lookup)
+    app = make_app(store, veld, open_session=demo.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        active = app.screen.active_bindings  # what the key bar and the palette read
+        assert {"tab", "pagedown", "f1"} <= set(active)
+    assert looked_up == []

@@ -50,7 +50,12 @@ from arrangeren_tui.ui.messages import (
 from arrangeren_tui.ui.saving import SessionSaver
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.terminal import Guardian, guarded_driver
-from arrangeren_tui.ui.textual_private import record_crash, running_loop, same_size_resize
+from arrangeren_tui.ui.textual_private import (
+    named_keys_without_lookup,
+    record_crash,
+    running_loop,
+    same_size_resize,
+)
 from arrangeren_tui.ui.widgets.typing import KeyRouter
 
 if TYPE_CHECKING:  # imported when first used: a board opened straight away needs none of them
@@ -139,6 +144,7 @@ class ArrangerenApp(App[int]):
         deck_cache: Path | None = None,
     ) -> None:
         super().__init__()
+        named_keys_without_lookup()  # ~0.7 MiB less resident memory (textual_private)
         self.store = store
         self.veld = veld
         if deck is None and deck_dirs is None:

@@ -38,6 +38,18 @@ Overrides of private methods (by name, in their own modules):
     one-line bar. ``Input._on_paste`` inserts the text itself before ``on_paste`` would
     run, so the override is the only place to intercept it.
 
+Module names replaced:
+
+``textual.screen.key_to_character`` (``named_keys_without_lookup``)
+    ``Screen._binding_chain`` asks ``textual.keys.key_to_character`` for every key bound
+    above a field that takes keys (the board's Tab, PgUp, PgDn, F1-F6, Enter, ...). For a
+    key name of more than one letter it calls ``unicodedata.lookup``, which fails for
+    "PAGEUP" or "F1" and finds "TAB" only among the aliases: each such lookup reads most
+    of the Unicode name table, ~0.7 MiB of the ``unicodedata`` module's pages that then
+    stay resident (peak RSS, issue 17). The replacement answers Textual's own key names
+    from a table with the answers ``key_to_character`` gives (``tests/test_keys.py``
+    checks every ``Keys`` value against it) and asks it about anything else.
+
 Widgets of private modules, named only in CSS and queries:
 
 ``ui/styles/arrangeren.tcss``: ``ToastRack``, ``ToastHolder`` and ``Toast``
@@ -61,8 +73,10 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+import textual.screen
 from textual import events
 from textual.app import App
+from textual.keys import key_to_character
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -136,3 +150,27 @@ def forward_key(widget: Widget, key: events.Key) -> None:
     for a new key from the terminal; ``post_message`` alone would not mark it.
     """
     widget._forward_event(key)
+
+
+# What ``textual.keys.key_to_character`` answers for Textual's own multi-letter key names
+# (``Keys``), without its ``unicodedata.lookup`` (see the module's docstring).
+NAMED_KEY_CHARACTERS: dict[str, str | None] = {
+    "escape": "\x1b", "delete": "\x7f", "tab": "\t", "space": " ", "backspace": "\x08",
+    **dict.fromkeys(
+        ["return", "enter", "left", "right", "up", "down", "home", "end", "insert",
+         "pageup", "pagedown", "<any>", "<scroll-up>", "<scroll-down>", "<ignore>",
+         "ctrl-at", *(f"f{n}" for n in range(1, 25))]),
+}
+
+
+def _key_to_character(key: str) -> str | None:
+    try:
+        return NAMED_KEY_CHARACTERS[key]
+    except KeyError:
+        return key_to_character(key)
+
+
+def named_keys_without_lookup() -> None:
+    """Let ``Screen._binding_chain`` know Textual's key names without reading Unicode's
+    name table (``textual.screen.key_to_character``; see the module's docstring)."""
+    textual.screen.key_to_character = _key_to_character  # type: ignore[assignment]
