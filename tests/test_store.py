@@ -741,3 +741,26 @@ def test_note_save_writes_only_that_session(
 ])
 def test_encode_json_writes_a_large_table_in_parts_with_the_same_bytes(data) -> None:
     assert encode_json(data) == json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def test_a_plain_store_writes_a_session_in_pieces_never_the_whole_text(
+        store: SessionStore, veld, monkeypatch) -> None:
+    """The writer thread never holds the whole text of a large session (issue 17's peak
+    RSS): the file is written one batch of notes at a time, and reads back the same."""
+    session = store.create(meta(), veld, T0)
+    for n in range(300):
+        session.add_note(f"notitie {n} " + "x" * 150, T0 + n, party="ouders")
+    writes: list[int] = []
+    real_write = os.write
+
+    def counting(fd: int, data) -> int:  # type: ignore[no-untyped-def]
+        writes.append(len(data))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", counting)
+    store.save(session)
+    monkeypatch.undo()
+    whole = store.path_for(session.id).read_bytes()
+    assert whole == encode_json(session.to_record())
+    assert len(writes) > 6 and max(writes) < len(whole) / 4
+    assert len(store.load(session.id).notes) == 300

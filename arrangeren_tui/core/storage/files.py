@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -165,15 +165,19 @@ def read_json_file(path: Path, codec: Codec = PLAIN,
         ) from None
 
 
-def atomic_write_bytes(path: Path, payload: bytes, *, keep_backup: bool = True) -> None:
-    """Replace ``path`` by ``payload`` atomically, readable by the owner alone."""
+def atomic_write_bytes(path: Path, payload: bytes | Iterable[bytes], *,
+                       keep_backup: bool = True) -> None:
+    """Replace ``path`` by ``payload`` atomically, readable by the owner alone.
+
+    ``payload`` may come in pieces (``json_pieces``), written one after the other."""
     folder = path.parent
     tmp = folder / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, FILE_MODE)
     try:
         try:
             restrict(fd)
-            _write_all(fd, payload)
+            for piece in (payload,) if isinstance(payload, bytes) else payload:
+                _write_all(fd, piece)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -278,27 +282,38 @@ def write_file_or_into(target: Path, name: str, payload: bytes) -> Path:
     return target
 
 def encode_json(data: Any) -> bytes:
-    """Compact JSON: with ``indent`` Python's json falls back to its pure-Python encoder,
-    which made a save of a 1,000-note session cost 4 ms instead of 1.
+    """Compact JSON (``json_pieces`` joined): with ``indent`` Python's json falls back to
+    its pure-Python encoder, which made a save of a 1,000-note session cost 4 ms instead
+    of 1."""
+    return b"".join(json_pieces(data))
 
-    A large table (a session's notes, the index's sessions) is written ``_BATCH`` entries
-    at a time, the same bytes as ``json.dumps`` of the whole: that holds every small
-    piece of the text until it joins them, ~6 times the text's size (0.4 MiB for a
-    300-note session, 2.3 MiB for an index of 1,000), and the peak stayed in the
-    program's resident memory after its first save.
+
+def json_pieces(data: Any) -> Iterator[bytes]:
+    """The bytes of ``encode_json(data)`` in pieces, to be written one after the other.
+
+    A large table (a session's notes, the index's sessions) comes ``_BATCH`` entries at a
+    time, the same bytes as ``json.dumps`` of the whole: that holds every small piece of
+    the text until it joins them, ~6 times the text's size (0.4 MiB for a 300-note
+    session, 2.3 MiB for an index of 1,000), and the peak stayed in the program's
+    resident memory after its first save. Written piece by piece (``atomic_write_bytes``
+    with a plain codec) no copy of the whole text is ever made: the writer thread's
+    memory stays at the size of one piece (issue 17's peak RSS).
     """
     if not isinstance(data, dict) or not data:
-        return _dumps(data)
-    parts = []
+        yield _dumps(data)
+        return
+    separator = b"{"
     for key, value in data.items():
         if isinstance(value, dict) and len(value) > _BATCH:
             items = list(value.items())
-            table = b", ".join(_dumps(dict(items[at:at + _BATCH]))[1:-1]
-                               for at in range(0, len(items), _BATCH))
-            parts.append(_dumps({key: {}})[1:-3] + b"{" + table + b"}")  # '"key": {...}'
+            yield separator + _dumps({key: {}})[1:-3] + b"{"  # '"key": {'
+            for at in range(0, len(items), _BATCH):
+                yield (b", " if at else b"") + _dumps(dict(items[at:at + _BATCH]))[1:-1]
+            yield b"}"
         else:
-            parts.append(_dumps({key: value})[1:-1])
-    return b"{" + b", ".join(parts) + b"}"
+            yield separator + _dumps({key: value})[1:-1]
+        separator = b", "
+    yield b"}"
 
 
 _BATCH = 50
@@ -332,8 +347,9 @@ class AtomicJSONStorage(Storage):
         return read_text_file(self.path, self.codec)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write_bytes(self.path, self.codec.encode(encode_json(data)),
-                           keep_backup=self.keep_backup)
+        pieces = json_pieces(data)
+        payload = pieces if self.codec is PLAIN else self.codec.encode(b"".join(pieces))
+        atomic_write_bytes(self.path, payload, keep_backup=self.keep_backup)
 
     def close(self) -> None:
         pass
