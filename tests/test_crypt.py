@@ -669,3 +669,30 @@ def test_a_passphrase_change_stopped_at_the_rename_leaves_the_old_key_whole(
     crypt.unlock(store.root, PASSPHRASE)
     crypt.change_passphrase(store.root, PASSPHRASE, NEW_PASSPHRASE)
     assert (store.root / KEY_NAME).stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("damage", ["cut off", "payload byte", "mac byte", "overwritten",
+                                    "empty"])
+def test_a_damaged_key_file_says_damaged_not_a_wrong_passphrase(store, veld, damage):
+    """A damaged ``sleutel.age`` is not reported as a wrong passphrase (which would send
+    the facilitator looking for another one): it says to put the key file back."""
+    crypt.create_key(store.root, PASSPHRASE)
+    key = store.root / KEY_NAME
+    sealed = key.read_bytes()
+    forget(store.root)
+    mac = sealed.index(b"\n--- ") + 6
+    broken = {
+        "cut off": sealed[:len(sealed) - 20],
+        "payload byte": sealed[:-3] + bytes([sealed[-3] ^ 1]) + sealed[-2:],
+        "mac byte": sealed[:mac] + bytes([sealed[mac] ^ 1]) + sealed[mac + 1:],
+        "overwritten": b"\0" * len(sealed),
+        "empty": b"",
+    }[damage]
+    key.write_bytes(broken)
+    with pytest.raises(crypt.CryptError, match="is beschadigd: zet sleutel.age terug") as caught:
+        crypt.unlock(store.root, PASSPHRASE)
+    assert not isinstance(caught.value, crypt.WrongPassphraseError)
+    assert key.read_bytes() == broken  # nothing changed
+    with pytest.raises(crypt.WrongPassphraseError):  # and a healthy key still says "wrong"
+        key.write_bytes(sealed)
+        crypt.unlock(store.root, "helemaal-fout")

@@ -120,6 +120,32 @@ def create_key(root: Path, passphrase: str) -> AgeCodec:
     return codec
 
 
+# What rage says when the passphrase opened the key's header but the file is damaged
+# after it: a header whose MAC does not match, or a payload that does not decrypt. A wrong
+# passphrase is "Decryption failed"; anything not recognised stays "wrong passphrase".
+_DAMAGE_AFTER_THE_PASSPHRASE = ("Header MAC is invalid", "decryption error")
+
+
+def _damaged_key(root: Path) -> CryptError:
+    return CryptError(f"de sleutel van de opslag ({key_path(root)}) is beschadigd: zet "
+                      f"{KEY_NAME} terug uit een back-up; er is niets veranderd")
+
+
+def _sealed_whole(sealed: bytes) -> bool:
+    """Whether ``sealed`` has the shape of an age file sealed with a passphrase: the
+    version line, one scrypt stanza (salt, work factor, wrapped key), the MAC line and a
+    payload of at least a nonce and one tag. A cut-off or overwritten key file is told
+    from a wrong passphrase by this (the passphrase cannot be checked against it); it is
+    asked only once the key did not open."""
+    lines = sealed.split(b"\n", 3)
+    if len(lines) != 4 or lines[0] != b"age-encryption.org/v1":
+        return False
+    stanza = lines[1].split(b" ")
+    return (len(stanza) == 4 and stanza[:2] == [b"->", b"scrypt"] and stanza[3].isdigit()
+            and len(lines[2]) == 43 and lines[3].startswith(b"--- ")
+            and len(lines[3].split(b"\n", 1)[-1]) >= 32)
+
+
 def _open_key(root: Path, passphrase: str) -> pyrage.x25519.Identity:
     try:
         sealed = key_path(root).read_bytes()
@@ -128,12 +154,15 @@ def _open_key(root: Path, passphrase: str) -> pyrage.x25519.Identity:
                          else "deze opslag is niet versleuteld") from None
     try:
         secret = bytes(pyrage.passphrase.decrypt(sealed, passphrase))
-    except pyrage.DecryptError:
+    except pyrage.DecryptError as error:
+        # Only after a refusal: a key that opens is never called damaged by this check.
+        if str(error) in _DAMAGE_AFTER_THE_PASSPHRASE or not _sealed_whole(sealed):
+            raise _damaged_key(root) from None
         raise WrongPassphraseError() from None
     try:
         return pyrage.x25519.Identity.from_str(secret.decode("ascii").strip())
     except (UnicodeDecodeError, pyrage.IdentityError):
-        raise CryptError(f"de sleutel van de opslag ({key_path(root)}) is beschadigd") from None
+        raise _damaged_key(root) from None
 
 
 def unlock(root: Path, passphrase: str) -> AgeCodec:
