@@ -669,3 +669,16 @@ def test_a_passphrase_change_stopped_at_the_rename_leaves_the_old_key_whole(
     crypt.unlock(store.root, PASSPHRASE)
     crypt.change_passphrase(store.root, PASSPHRASE, NEW_PASSPHRASE)
     assert (store.root / KEY_NAME).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_home_lists_first_rows_from_an_encrypted_index_too(store, veld):
+    """``newest`` (the index's head, before the whole list) reads through the codec."""
+    fill(store, veld, 3)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    summaries, _ = store.list()
+    assert (store.root / "index.json").read_bytes().startswith(AGE_HEADER)
+    head, total = SessionStore(store.root).newest(2) or ([], 0)
+    assert head == summaries[:2] and total == 3
+    forget(store.root)
+    assert SessionStore(store.root).newest(2) is None  # locked: no head, and no error
