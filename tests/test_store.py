@@ -824,3 +824,16 @@ def test_a_warm_list_reads_again_only_damaged_new_and_changed_files(store, veld)
     calls.clear()
     store.path_for(newest[4]).unlink()
     assert [s.id for s in store.list()[0]] == newest[:4] and calls == [newest[1]]
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 64, 65_536])
+def test_the_head_is_read_in_pieces_and_every_entry_counted(store, veld, monkeypatch, chunk):
+    """``newest`` never reads a plain index whole (one large read left ~5 MB behind at
+    10,000 sessions); entries that begin across two pieces are counted once."""
+    from arrangeren_tui.core.storage import store as store_module
+
+    newest = _dated_sessions(store, veld)
+    monkeypatch.setattr(store_module, "_HEAD_CHUNK", chunk)
+    for limit in (1, 2, 4, 5, 100):
+        head, total = store.newest(limit) or ([], 0)
+        assert [s.id for s in head] == newest[:limit] and total == 5
