@@ -505,9 +505,9 @@ async def test_home_of_a_small_store_shows_the_checked_list_at_once(store, veld,
     heads: list[int] = []
     real = SessionStore.newest
 
-    def counted(self, limit):  # type: ignore[no-untyped-def]
+    def counted(self, limit, today=""):  # type: ignore[no-untyped-def]
         heads.append(limit)
-        return real(self, limit)
+        return real(self, limit, today)
 
     monkeypatch.setattr(SessionStore, "newest", counted)
     monkeypatch.setattr(home.HomeScreen, "_scan_for_damage", lambda self: None)

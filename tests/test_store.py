@@ -837,3 +837,15 @@ def test_the_head_is_read_in_pieces_and_every_entry_counted(store, veld, monkeyp
     for limit in (1, 2, 4, 5, 100):
         head, total = store.newest(limit) or ([], 0)
         assert [s.id for s in head] == newest[:limit] and total == 5
+
+
+def test_the_head_holds_every_session_from_today_on(store, veld):
+    """The home screen puts the planned meetings to come first: the head it shows first
+    must hold every session dated from today on, however many that are."""
+    newest = _dated_sessions(store, veld)
+    head, total = store.newest(1, "2025-06-01") or ([], 0)
+    assert [s.id for s in head] == newest[:4] and total == 5  # down to one before today
+    head, total = store.newest(1, "2027-01-01") or ([], 0)
+    assert [s.id for s in head] == newest[:1]
+    head, total = store.newest(2, "2000-01-01") or ([], 0)
+    assert [s.id for s in head] == newest and total == 5

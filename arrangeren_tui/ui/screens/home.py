@@ -141,11 +141,13 @@ class HomeScreen(Screen[None]):
         The whole list (the index reconciled with every file: new, changed, damaged or
         deleted sessions, the count) costs ~0.25 s at 10,000 sessions, the head ~10 ms.
         Until the list is read a row of a file another program changed may show its
-        old line; then the rows are corrected (``action_reload``).
+        old line; then the rows are corrected (``action_reload``). The head holds every
+        session dated from today on, so the planned meetings to come are all there.
         """
         if self._covered():
             return False
-        head = await asyncio.to_thread(self.store.newest, ROW_LIMIT)
+        head = await asyncio.to_thread(self.store.newest, ROW_LIMIT,
+                                       self.context.today().isoformat())
         if head is None or head[1] < HEAD_FIRST_FROM:
             return False
         summaries, total = head
