@@ -17,7 +17,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from arrangeren_tui.core import fields
-from arrangeren_tui.core.export.names import join_other_people, split_other_people
 from arrangeren_tui.core.fields import validate_session
 from arrangeren_tui.core.model import (
     HOME_PARTIES,
@@ -38,7 +37,6 @@ from arrangeren_tui.core.text import one_line
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.context import AppContext
-from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 from arrangeren_tui.ui.messages import OfferRecoveries, OpenSession, PlanSession, PrepareSession
 from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.screens.lists import (
@@ -355,6 +353,8 @@ class HomeScreen(Screen[None]):
             self.post_message(OpenSession(session_id))
             return
 
+        from arrangeren_tui.ui.dialogs.common import ConfirmDialog
+
         def answer(yes: bool | None) -> None:
             if yes:
                 self.post_message(OpenSession(session_id))
@@ -437,6 +437,8 @@ def confirm_delete(screen: Screen[None], store: SessionStore, session_id: str,
         screen.notify(f"Gesprek {session_id} is verwijderd {removed.summary()}.",
                       severity="warning" if kept else "information", timeout=15 if kept else 5)
         screen.call_later(done)  # a reload may be a coroutine: the screen runs it next
+
+    from arrangeren_tui.ui.dialogs.common import ConfirmDialog
 
     screen.app.push_screen(
         ConfirmDialog(
@@ -595,6 +597,8 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
                                             planned_minutes=veld.total_minutes)
 
     def compose(self) -> ComposeResult:
+        from arrangeren_tui.core.export.names import join_other_people
+
         preset = self.preset
         title = "Arrangeergesprek plannen" if self.planned else "Nieuw arrangeergesprek"
         with Vertical(id="new-dialog", classes="dialog"):
@@ -699,6 +703,8 @@ class NewSessionScreen(ModalScreen[SessionMeta | None]):
 
     def validate(self) -> tuple[SessionMeta | None, str | None]:
         """The form as SessionMeta, or None and the id of the first field in error."""
+        from arrangeren_tui.core.export.names import split_other_people
+
         errors: dict[str, str] = {}
 
         def value(field_id: str) -> str:
