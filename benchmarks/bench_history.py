@@ -56,8 +56,15 @@ SEARCH_ROW_MARK = "zoek…"  # the history search's placeholder
 # -- generated stores, cached ------------------------------------------------------------
 
 
+# What the store's index looks like, besides the format version: stores cached before the
+# index was written newest first (older ones are in id order) are made again, so every
+# run times a store as this version writes it.
+INDEX_LAYOUT = "newest first"
+
+
 def _generator_digest() -> str:
-    source = (HERE / "fictional.py").read_bytes() + str(FORMAT_VERSION).encode()
+    source = ((HERE / "fictional.py").read_bytes() + str(FORMAT_VERSION).encode()
+              + INDEX_LAYOUT.encode())
     return hashlib.sha256(source).hexdigest()[:12]
 
 

@@ -696,3 +696,16 @@ def test_a_damaged_key_file_says_damaged_not_a_wrong_passphrase(store, veld, dam
     with pytest.raises(crypt.WrongPassphraseError):  # and a healthy key still says "wrong"
         key.write_bytes(sealed)
         crypt.unlock(store.root, "helemaal-fout")
+
+
+def test_the_home_lists_first_rows_from_an_encrypted_index_too(store, veld):
+    """``newest`` (the index's head, before the whole list) reads through the codec."""
+    fill(store, veld, 3)
+    crypt.create_key(store.root, PASSPHRASE)
+    encrypt_store(store, store.codec)
+    summaries, _ = store.list()
+    assert (store.root / "index.json").read_bytes().startswith(AGE_HEADER)
+    head, total = SessionStore(store.root).newest(2) or ([], 0)
+    assert head == summaries[:2] and total == 3
+    forget(store.root)
+    assert SessionStore(store.root).newest(2) is None  # locked: no head, and no error

@@ -445,3 +445,75 @@ async def test_a_new_query_stops_the_stale_search_between_two_files(store, veld,
         await search(app, pilot, "20250101-0007")  # a code: a list field, no file to read
         assert [str(k.value) for k in screen.query_one(DataTable).rows] == ["20250101-0007"]
     assert read["rekenen"] == newest[:2], "the stale search read no further file"
+
+
+async def test_home_shows_the_index_head_first_then_the_checked_list(store, veld, monkeypatch):
+    """A large store's home shows the index's newest rows at once and reads the whole list
+    (every file checked) after that first frame: a file damaged or deleted by another
+    program since the index was written shows as it was, then as it is, count and all."""
+    import asyncio
+    import time
+
+    from arrangeren_tui.ui.screens import home
+
+    monkeypatch.setattr(home, "HEAD_FIRST_FROM", 0)  # a store of 8 counts as large here
+    monkeypatch.setattr(home, "ROW_LIMIT", 5)
+    monkeypatch.setattr(home.HomeScreen, "_scan_for_damage", lambda self: None)
+    newest = write_sessions(store, veld, 8)  # and the index, newest first
+    store.path_for(newest[0]).write_text("{kapot", "utf-8")
+    store.path_for(newest[1]).unlink()
+    gate = asyncio.Event()
+    original = home.read_sessions
+
+    async def held(store):  # type: ignore[no-untyped-def]
+        await gate.wait()
+        return await original(store)
+
+    monkeypatch.setattr(home, "read_sessions", held)
+
+    async def until(condition) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 10
+        while not condition():
+            assert time.monotonic() < deadline, "timed out"
+            await asyncio.sleep(0.02)
+
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)):
+        table = app.screen.query_one("#sessions", DataTable)
+        more = app.screen.query_one("#home-more")
+
+        def keys() -> list[str]:
+            return [str(k.value) for k in table.rows]
+
+        await until(lambda: table.row_count == 5)
+        assert keys() == newest[:5]  # as the index knows them
+        assert str(more.render()).strip().startswith("De nieuwste 5 van 8 gesprekken")
+        assert not gate.is_set()
+        gate.set()
+        await until(lambda: newest[1] not in keys())
+        assert keys() == [newest[0], *newest[2:6]]
+        assert str(table.get_row_at(0)[4]) == "beschadigd"
+        assert str(more.render()).strip().startswith("De nieuwste 5 van 7 gesprekken")
+
+
+async def test_home_of_a_small_store_shows_the_checked_list_at_once(store, veld, monkeypatch):
+    """Below HEAD_FIRST_FROM sessions the whole list is quick: no head is shown first."""
+    from arrangeren_tui.ui.screens import home
+
+    newest = write_sessions(store, veld, 4)
+    store.path_for(newest[0]).unlink()
+    heads: list[int] = []
+    real = SessionStore.newest
+
+    def counted(self, limit, today=""):  # type: ignore[no-untyped-def]
+        heads.append(limit)
+        return real(self, limit, today)
+
+    monkeypatch.setattr(SessionStore, "newest", counted)
+    monkeypatch.setattr(home.HomeScreen, "_scan_for_damage", lambda self: None)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        assert [str(k.value) for k in table.rows] == newest[1:]
+        assert heads == [home.ROW_LIMIT]  # asked, and too small to show first

@@ -764,3 +764,111 @@ def test_a_plain_store_writes_a_session_in_pieces_never_the_whole_text(
     assert whole == encode_json(session.to_record())
     assert len(writes) > 6 and max(writes) < len(whole) / 4
     assert len(store.load(session.id).notes) == 300
+
+
+# -- the index newest first (issue 17: the home list's first rows from its head) ----------
+
+
+def _dated_sessions(store: SessionStore, veld) -> list[str]:  # type: ignore[no-untyped-def]
+    """Five sessions whose ids are not in date order; their ids newest first."""
+    store.ensure()
+    dates = {"20250101-aaaa": "2026-03-01", "20250101-bbbb": "2024-05-05",
+             "20250101-cccc": "2026-03-01", "20250101-dddd": "2025-12-31",
+             "20250101-eeee": "2023-01-01"}
+    for session_id, date in dates.items():
+        store.save(Session.new(session_id, SessionMeta(pupil=f"L {session_id}", date=date),
+                               veld, T0))
+    return ["20250101-cccc", "20250101-aaaa", "20250101-dddd", "20250101-bbbb",
+            "20250101-eeee"]
+
+
+def _index_ids(store: SessionStore) -> list[str]:
+    data = json.loads((store.root / INDEX_NAME).read_text("utf-8"))
+    return [entry["id"] for entry in data["sessions"].values()]
+
+
+def test_the_index_is_written_newest_first_as_the_list_shows(store, veld):
+    newest = _dated_sessions(store, veld)
+    assert [s.id for s in store.list()[0]] == newest
+    assert _index_ids(store) == newest
+    head, total = store.newest(2) or ([], 0)
+    assert [s.id for s in head] == newest[:2] and total == 5
+    assert head == store.list()[0][:2]
+
+
+def test_an_index_in_any_other_order_lists_right_and_is_written_newest_first_once(
+        store, veld):
+    """An older version kept the index in id order; this one reads any order, gives no
+    head from it (it would not be the newest), and writes it newest first once."""
+    newest = _dated_sessions(store, veld)
+    data = json.loads((store.root / INDEX_NAME).read_text("utf-8"))
+    entries = list(data["sessions"].values())
+    for order in (sorted(entries, key=lambda e: e["id"]),  # as older versions wrote it
+                  [entries[n] for n in (3, 0, 4, 1, 2)]):  # no order at all
+        (store.root / INDEX_NAME).write_text(json.dumps(
+            {"sessions": {str(n): e for n, e in enumerate(order, start=1)}}), "utf-8")
+        assert store.newest(100) is None
+        fresh = SessionStore(store.root)
+        summaries, problems = fresh.list()
+        assert [s.id for s in summaries] == newest and problems == []
+        assert _index_ids(store) == newest
+        assert [s.id for s in (store.newest(100) or ([], 0))[0]] == newest
+
+
+def test_a_head_that_cannot_be_trusted_gives_none(store, veld):
+    assert store.newest(100) is None  # no index
+    _dated_sessions(store, veld)
+    (store.root / INDEX_NAME).write_text("{niet", "utf-8")
+    assert store.newest(100) is None
+    (store.root / INDEX_NAME).write_text('{"sessions": {}}', "utf-8")
+    assert store.newest(100) is None
+
+
+def test_a_warm_list_reads_again_only_damaged_new_and_changed_files(store, veld):
+    """The folder pass that decides what to read (written out, without a call per file)."""
+    newest = _dated_sessions(store, veld)
+    store.list()
+    calls: list[str] = []
+    real = store.read_record
+
+    def counting(session_id: str):  # type: ignore[no-untyped-def]
+        calls.append(session_id)
+        return real(session_id)
+
+    store.read_record = counting  # type: ignore[method-assign]
+    assert [s.id for s in store.list()[0]] == newest and calls == []
+    store.path_for(newest[1]).write_text("{kapot", "utf-8")
+    summaries, problems = store.list()
+    assert calls == [newest[1]] and len(problems) == 1
+    assert [s.id for s in summaries if s.damaged] == [newest[1]]
+    calls.clear()
+    store.list()
+    assert calls == [newest[1]]  # damaged: read every time until repaired
+    calls.clear()
+    store.path_for(newest[4]).unlink()
+    assert [s.id for s in store.list()[0]] == newest[:4] and calls == [newest[1]]
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 64, 65_536])
+def test_the_head_is_read_in_pieces_and_every_entry_counted(store, veld, monkeypatch, chunk):
+    """``newest`` never reads a plain index whole (one large read left ~5 MB behind at
+    10,000 sessions); entries that begin across two pieces are counted once."""
+    from arrangeren_tui.core.storage import store as store_module
+
+    newest = _dated_sessions(store, veld)
+    monkeypatch.setattr(store_module, "_HEAD_CHUNK", chunk)
+    for limit in (1, 2, 4, 5, 100):
+        head, total = store.newest(limit) or ([], 0)
+        assert [s.id for s in head] == newest[:limit] and total == 5
+
+
+def test_the_head_holds_every_session_from_today_on(store, veld):
+    """The home screen puts the planned meetings to come first: the head it shows first
+    must hold every session dated from today on, however many that are."""
+    newest = _dated_sessions(store, veld)
+    head, total = store.newest(1, "2025-06-01") or ([], 0)
+    assert [s.id for s in head] == newest[:4] and total == 5  # down to one before today
+    head, total = store.newest(1, "2027-01-01") or ([], 0)
+    assert [s.id for s in head] == newest[:1]
+    head, total = store.newest(2, "2000-01-01") or ([], 0)
+    assert [s.id for s in head] == newest and total == 5
