@@ -150,7 +150,8 @@ class BoardScreen(EmergencySave, Screen[None]):
         veld = self.session.veld
         yield ClockBar(id="clockbar")
         yield StepBar(veld.steps, id="stepbar")
-        yield PreparationPanel(id="prep-panel")
+        if PreparationPanel.visible_for(self.session, self.prep_mode):
+            yield PreparationPanel(id="prep-panel")  # else mounted when first shown
         with Grid(id="panes"):
             for number, party in enumerate(veld.parties, start=1):
                 key = f"F{number}" if number <= PARTY_KEYS else ""
@@ -351,9 +352,12 @@ class BoardScreen(EmergencySave, Screen[None]):
         step_index = veld.step_index(session.current_step)
         self.query_one(StepBar).current = step_index
         agreements = session.current_step == veld.agree_step
-        prep_panel = self.query_one(PreparationPanel)
-        prep_panel.show(session, self.prep_mode)
-        self.query_one("#panes").display = not agreements and not prep_panel.full
+        prep_panel = self._prep_panel(
+            create=PreparationPanel.visible_for(session, self.prep_mode))
+        if prep_panel is not None:
+            prep_panel.show(session, self.prep_mode)
+        full_prep = prep_panel is not None and prep_panel.full
+        self.query_one("#panes").display = not agreements and not full_prep
         panel = self._afspraken_panel(create=agreements)
         if panel is not None:
             panel.display = agreements
@@ -745,6 +749,17 @@ class BoardScreen(EmergencySave, Screen[None]):
             self._focus_afspraken()
         else:
             self._focus_pane(party)
+
+    def _prep_panel(self, *, create: bool = False) -> PreparationPanel | None:
+        """The voorbereiding panel, under the step bar; mounted the first time it has
+        something to show (not at start-up when it has nothing)."""
+        found = self.query("#prep-panel").results(PreparationPanel)
+        panel = next(found, None)
+        if panel is not None or not create:
+            return panel
+        panel = PreparationPanel(id="prep-panel")
+        self.mount(panel, after=self.query_one("#stepbar"))
+        return panel
 
     def _afspraken_panel(self, *, create: bool = False):  # type: ignore[no-untyped-def]
         """The afspraken step's table, mounted the first time it is needed (not at start-up)."""
