@@ -155,7 +155,11 @@ class BoardScreen(EmergencySave, Screen[None]):
         with Grid(id="panes"):
             for number, party in enumerate(veld.parties, start=1):
                 key = f"F{number}" if number <= PARTY_KEYS else ""
-                yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}")
+                # Marked here as well as in refresh_board: a class added once mounted
+                # restyles the pane and its list at once, before the first frame.
+                selected = "-selected" if party.key == self.session.selected_party else ""
+                yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}",
+                                classes=selected)
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
         yield CaptureBar([party.label for party in veld.parties], id="capturebar")
