@@ -163,7 +163,7 @@ class BoardScreen(EmergencySave, Screen[None]):
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
         yield CaptureBar([party.label for party in veld.parties], id="capturebar")
-        yield KeyBar(id="keybar")
+        yield KeyBar(id="keybar", fill_on_mount=False)  # filled at the end of on_mount
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first resume comes right after the push, with every widget styled as it was
