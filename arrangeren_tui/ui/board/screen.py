@@ -15,7 +15,6 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from arrangeren_tui.core.capture import lays_again, parse_capture
 from arrangeren_tui.core.clock import format_remaining
 from arrangeren_tui.core.domains import next_domain
 from arrangeren_tui.core.model import (
@@ -252,9 +251,14 @@ class BoardScreen(EmergencySave, Screen[None]):
             self.saver.listen(self)
         draft = self.session.draft
         last = max(self.session.notes, key=lambda note: note.id, default=None)
-        if last is not None and lays_again(draft.text, last.text, self.session.veld):
-            self.session.set_draft("", 0)  # the note is laid already: not twice
-            return
+        # An empty draft never lays a note again; the capture parser is loaded for a draft
+        # or the first note laid, not at every start (docs/architectuur.md).
+        if last is not None and draft.text.strip():
+            from arrangeren_tui.core.capture import lays_again
+
+            if lays_again(draft.text, last.text, self.session.veld):
+                self.session.set_draft("", 0)  # the note is laid already: not twice
+                return
         capture.value = draft.text
         capture.cursor_position = min(draft.cursor, len(capture.value))
 
@@ -510,6 +514,8 @@ class BoardScreen(EmergencySave, Screen[None]):
             return False
         if not value.strip():
             return False
+        from arrangeren_tui.core.capture import parse_capture
+
         capture = parse_capture(value, self.session.veld)
         if capture.problem:
             self.notify(capture.problem, severity="warning")
