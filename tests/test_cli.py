@@ -845,7 +845,8 @@ def test_a_full_disk_without_a_file_name_is_one_dutch_line(capsys, store_dir: Pa
     def full(*args: object, **kwargs: object) -> str:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cli, "render_export", full)
+    # The export command imports its renderer when it runs (not at every start).
+    monkeypatch.setattr("arrangeren_tui.core.export.formats.render_export", full)
     code, line = run_fail(capsys, ["--store", str(store_dir), "export", data["id"]])
     assert line == "arrangeren: de schijf is vol"
 

@@ -149,3 +149,18 @@ def test_style_arithmetic() -> None:
     assert transition(replace(panel, on=frozenset({"bold"})), panel) == "\x1b[22m"
     assert transition(bold_red, bold_red) == ""
     assert transition(None, DEFAULT) == "\x1b[0m"
+
+
+def test_kept_results_are_the_same_and_bounded() -> None:
+    from arrangeren_tui.ui import compact as module
+
+    bold = apply(DEFAULT, "1")
+    assert apply(DEFAULT, "1") is bold and bold == Style(on=frozenset({"bold"}))
+    assert transition(DEFAULT, bold) == transition(DEFAULT, Style(on=frozenset({"bold"})))
+    for n in range(module._CACHE_LIMIT + 10):  # colours enough to fill both
+        colour = apply(DEFAULT, f"38;2;{n % 256};{n // 256};0")
+        assert colour is not None
+        transition(DEFAULT, colour)
+    assert len(module._applied) <= module._CACHE_LIMIT
+    assert len(module._transitions) <= module._CACHE_LIMIT
+    assert apply(DEFAULT, "1") == bold

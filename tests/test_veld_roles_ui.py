@@ -52,13 +52,14 @@ async def test_roles_drive_the_board_with_other_step_keys(store: SessionStore, o
         await pilot.pause()
         board = app.screen
         assert isinstance(board, BoardScreen)
-        panel = board.query_one(PreparationPanel)
         check = board.query_one("#cb-check")
         assert board.session.current_step == "start"
-        assert not panel.display and not check.display
+        # Nothing to show in this step: the panel is not even mounted yet.
+        assert not board.query(PreparationPanel) and not check.display
         # vraag plays the puzzel role: the teacher's puzzel and the pupil's view
         await pilot.press("pagedown")
         await pilot.pause()
+        panel = board.query_one(PreparationPanel)
         assert board.session.current_step == "vraag"
         shown = str(board.query_one("#prep-text").render())
         assert panel.display and "Sem werkt goed in de ochtend" in shown

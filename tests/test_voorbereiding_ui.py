@@ -144,10 +144,11 @@ async def test_voorbereiding_at_hand_on_the_board(store, veld, clock):
         await pilot.pause()
         board = app.screen
         assert isinstance(board, BoardScreen)
-        panel = board.query_one(PreparationPanel)
-        assert not panel.display, "not in the Opening"
+        # Not in the Opening: nothing to show, so not even mounted yet.
+        assert not board.query(PreparationPanel), "not in the Opening"
         await pilot.press("pagedown")  # Puzzel
         await pilot.pause()
+        panel = board.query_one(PreparationPanel)
         shown = str(board.query_one("#prep-text").render())
         assert panel.display and "Sem werkt goed in de ochtend" in shown
         assert "Kind wil: Dat het na de pauze" in shown

@@ -25,7 +25,6 @@ from arrangeren_tui.cli import planning_args
 from arrangeren_tui.cli.args import DutchParser, date_arg, fail, time_arg
 from arrangeren_tui.core import fields
 from arrangeren_tui.core.errors import os_problem
-from arrangeren_tui.core.export.formats import BINARY, FORMATS, export_filename, render_export
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.paths import (
     STORE_ENV,
@@ -152,6 +151,8 @@ def _restore_options(restore: DutchParser) -> None:
 
 
 def _export_options(export: DutchParser) -> None:
+    from arrangeren_tui.core.export.formats import FORMATS
+
     export.add_argument("id", metavar="CODE", help="gesprekscode (of een uniek begin ervan)")
     export.add_argument("--format", choices=list(FORMATS), default="md",
                         help="md: Markdown (standaard), html: om af te drukken, pdf: PDF/A "
@@ -559,6 +560,8 @@ def _second_pass(session: Session, args: argparse.Namespace, now: float) -> tupl
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from arrangeren_tui.core.export.formats import BINARY, export_filename, render_export
+
     if not args.pseudoniem and (args.vervang_gevonden or args.laat_staan or args.volledige_kop):
         fail("--vervang-gevonden, --laat-staan en --volledige-kop gaan alleen met --pseudoniem",
              EXIT_USAGE)

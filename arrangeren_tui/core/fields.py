@@ -104,10 +104,12 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 _NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
                  "zeven": 7, "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12}
 _DAY_WORDS = {"eergisteren": -2, "gisteren": -1, "vandaag": 0, "morgen": 1, "overmorgen": 2}
-_OVER_RE = re.compile(r"over (\w+) (dag|dagen|week|weken|maand|maanden)")
-_WEEKDAY_RE = re.compile(r"(volgende week |deze week |aanstaande |a\.s\. |volgende )?(\w+)")
-_DAY_MONTH_RE = re.compile(r"(\d{1,2})[-/](\d{1,2})")  # '14-1', '14/1'
-_DAY_NAME_RE = re.compile(r"(\d{1,2}) ([a-z]+)\.?(?: (\d{4}))?")  # '14 januari', '14 jan 2027'
+# The words of a relative date: patterns that ``re`` compiles (and keeps) when a date is
+# first said in words, not at every start.
+_OVER_RE = r"over (\w+) (dag|dagen|week|weken|maand|maanden)"
+_WEEKDAY_RE = r"(volgende week |deze week |aanstaande |a\.s\. |volgende )?(\w+)"
+_DAY_MONTH_RE = r"(\d{1,2})[-/](\d{1,2})"  # '14-1', '14/1'
+_DAY_NAME_RE = r"(\d{1,2}) ([a-z]+)\.?(?: (\d{4}))?"  # '14 januari', '14 jan 2027'
 
 
 def _weekday(word: str) -> int | None:
@@ -166,7 +168,7 @@ def _spoken_date(text: str, today: dt.date) -> dt.date | None:
 
 def _over(said: str, today: dt.date) -> dt.date | None:
     """'over 8 weken', 'over twee maanden', 'over 3 dagen'."""
-    match = _OVER_RE.fullmatch(said)
+    match = re.fullmatch(_OVER_RE, said)
     if not match:
         return None
     amount = (int(match.group(1)) if match.group(1).isdigit()
@@ -181,10 +183,10 @@ def _over(said: str, today: dt.date) -> dt.date | None:
 
 def _day_month(said: str, today: dt.date) -> dt.date | None:
     """'14-1', '14/1', '14 januari' (nearest to today), '14 jan 2027'."""
-    match = _DAY_MONTH_RE.fullmatch(said)
+    match = re.fullmatch(_DAY_MONTH_RE, said)
     if match:
         return _nearest(today, int(match.group(2)), int(match.group(1)))
-    match = _DAY_NAME_RE.fullmatch(said)
+    match = re.fullmatch(_DAY_NAME_RE, said)
     month = _month(match.group(2)) if match else None
     if match is None or month is None:
         return None
@@ -198,7 +200,7 @@ def _day_month(said: str, today: dt.date) -> dt.date | None:
 
 def _weekday_said(said: str, today: dt.date) -> dt.date | None:
     """'dinsdag', 'volgende week dinsdag', 'deze week vrijdag'."""
-    match = _WEEKDAY_RE.fullmatch(said)
+    match = re.fullmatch(_WEEKDAY_RE, said)
     weekday = _weekday(match.group(2)) if match else None
     if match is None or weekday is None:
         return None

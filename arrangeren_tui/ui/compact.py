@@ -98,8 +98,28 @@ def _apply_code(style: Style, code: int, part: str) -> Style | None:
     return None  # 21, 51-53, 58, ...: not followed
 
 
+# ``apply`` and ``transition`` are pure and see the same few styles and parameters over and
+# over (Textual writes a whole SGR before every stretch): their results are kept. A frame of
+# the board is ~600 SGRs; worked out each time they were most of the first frame's cost.
+_CACHE_LIMIT = 4096
+_applied: dict[tuple[Style | None, str], Style | None] = {}
+_transitions: dict[tuple[Style | None, Style], str] = {}
+
+
 def apply(style: Style | None, params: str) -> Style | None:
     """The style after an SGR with these parameters; None if it cannot be known."""
+    key = (style, params)
+    try:
+        return _applied[key]
+    except KeyError:
+        pass
+    if len(_applied) >= _CACHE_LIMIT:
+        _applied.clear()
+    after = _applied[key] = _apply(style, params)
+    return after
+
+
+def _apply(style: Style | None, params: str) -> Style | None:
     parts = [part or "0" for part in params.split(";")] if params else ["0"]
     index = 0
     while index < len(parts):
@@ -124,6 +144,18 @@ def apply(style: Style | None, params: str) -> Style | None:
 
 def transition(current: Style | None, wanted: Style) -> str:
     """The shortest SGR that takes the terminal from ``current`` to ``wanted``."""
+    key = (current, wanted)
+    try:
+        return _transitions[key]
+    except KeyError:
+        pass
+    if len(_transitions) >= _CACHE_LIMIT:
+        _transitions.clear()
+    sequence = _transitions[key] = _transition(current, wanted)
+    return sequence
+
+
+def _transition(current: Style | None, wanted: Style) -> str:
     full = "\x1b[" + ";".join(["0", *wanted.codes()]) + "m"
     if current is None:
         return full
@@ -367,7 +399,7 @@ class ScreenShadow:
             char, cell_style = cell
             if not char:
                 continue  # the right half of a wide character
-            if cell_style != style:
+            if cell_style is not style and cell_style != style:
                 out.append(transition(style, cell_style))
                 style = cell_style
             out.append(char)
@@ -405,11 +437,14 @@ def _runs(line: list[Cell | None], columns: list[int]) -> list[tuple[int, int]]:
     wide characters."""
     runs: list[list[int]] = []
     for column in columns:
-        if runs and column - runs[-1][1] <= _GAP + 1 and all(
-                line[c] is not None for c in range(runs[-1][1] + 1, column)):
-            runs[-1][1] = column
-        else:
-            runs.append([column, column])
+        if runs:
+            last = runs[-1]
+            gap = column - last[1]  # 1: the next column, nothing between (most of a frame)
+            if gap == 1 or (gap <= _GAP + 1 and all(
+                    line[c] is not None for c in range(last[1] + 1, column))):
+                last[1] = column
+                continue
+        runs.append([column, column])
     for run in runs:
         while run[0] > 0 and _right_half(line[run[0]]):
             run[0] -= 1

@@ -26,8 +26,6 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import Any
 
-from tinydb import TinyDB
-
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import FORMAT_VERSION, Session, SessionMeta
 from arrangeren_tui.core.model import NewerFormatError as _NewerRecord
@@ -519,15 +517,15 @@ class SessionStore:
                 session_id, "het is een map, geen bestand" if S_ISDIR(mode)
                 else "het is geen gewoon bestand")
         try:
-            db = TinyDB(path, storage=AtomicJSONStorage, codec=self.codec)
-            try:
-                head = db.table("session").get(doc_id=1)
-                notes = {str(doc.doc_id): dict(doc) for doc in db.table("notes").all()}
-                arrangement = {
-                    str(doc.doc_id): dict(doc) for doc in db.table("arrangement").all()
-                }
-            finally:
-                db.close()
+            # What TinyDB's ``table("session").get(doc_id=1)`` and ``table(...).all()``
+            # return, from one read of the file (TinyDB reads and parses it per table).
+            tables = AtomicJSONStorage(path, codec=self.codec).read() or {}
+            head = tables.get("session", {}).get("1")
+            head = None if head is None else dict(head)
+            notes = {str(int(key)): dict(doc) for key, doc in tables.get("notes", {}).items()}
+            arrangement = {
+                str(int(key)): dict(doc) for key, doc in tables.get("arrangement", {}).items()
+            }
         except CorruptFileError as error:
             raise DamagedSessionError(session_id, error.reason) from None
         except LockedFileError:

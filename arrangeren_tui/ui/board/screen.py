@@ -15,7 +15,6 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from arrangeren_tui.core.capture import lays_again, parse_capture
 from arrangeren_tui.core.clock import format_remaining
 from arrangeren_tui.core.domains import next_domain
 from arrangeren_tui.core.model import (
@@ -150,15 +149,20 @@ class BoardScreen(EmergencySave, Screen[None]):
         veld = self.session.veld
         yield ClockBar(id="clockbar")
         yield StepBar(veld.steps, id="stepbar")
-        yield PreparationPanel(id="prep-panel")
+        if PreparationPanel.visible_for(self.session, self.prep_mode):
+            yield PreparationPanel(id="prep-panel")  # else mounted when first shown
         with Grid(id="panes"):
             for number, party in enumerate(veld.parties, start=1):
                 key = f"F{number}" if number <= PARTY_KEYS else ""
-                yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}")
+                # Marked here as well as in refresh_board: a class added once mounted
+                # restyles the pane and its list at once, before the first frame.
+                selected = "-selected" if party.key == self.session.selected_party else ""
+                yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}",
+                                classes=selected)
         yield Static("", id="save-banner")
         yield Static("", id="readonly-banner")
         yield CaptureBar([party.label for party in veld.parties], id="capturebar")
-        yield KeyBar(id="keybar")
+        yield KeyBar(id="keybar", fill_on_mount=False)  # filled at the end of on_mount
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first resume comes right after the push, with every widget styled as it was
@@ -247,9 +251,14 @@ class BoardScreen(EmergencySave, Screen[None]):
             self.saver.listen(self)
         draft = self.session.draft
         last = max(self.session.notes, key=lambda note: note.id, default=None)
-        if last is not None and lays_again(draft.text, last.text, self.session.veld):
-            self.session.set_draft("", 0)  # the note is laid already: not twice
-            return
+        # An empty draft never lays a note again; the capture parser is loaded for a draft
+        # or the first note laid, not at every start (docs/architectuur.md).
+        if last is not None and draft.text.strip():
+            from arrangeren_tui.core.capture import lays_again
+
+            if lays_again(draft.text, last.text, self.session.veld):
+                self.session.set_draft("", 0)  # the note is laid already: not twice
+                return
         capture.value = draft.text
         capture.cursor_position = min(draft.cursor, len(capture.value))
 
@@ -351,9 +360,12 @@ class BoardScreen(EmergencySave, Screen[None]):
         step_index = veld.step_index(session.current_step)
         self.query_one(StepBar).current = step_index
         agreements = session.current_step == veld.agree_step
-        prep_panel = self.query_one(PreparationPanel)
-        prep_panel.show(session, self.prep_mode)
-        self.query_one("#panes").display = not agreements and not prep_panel.full
+        prep_panel = self._prep_panel(
+            create=PreparationPanel.visible_for(session, self.prep_mode))
+        if prep_panel is not None:
+            prep_panel.show(session, self.prep_mode)
+        full_prep = prep_panel is not None and prep_panel.full
+        self.query_one("#panes").display = not agreements and not full_prep
         panel = self._afspraken_panel(create=agreements)
         if panel is not None:
             panel.display = agreements
@@ -502,6 +514,8 @@ class BoardScreen(EmergencySave, Screen[None]):
             return False
         if not value.strip():
             return False
+        from arrangeren_tui.core.capture import parse_capture
+
         capture = parse_capture(value, self.session.veld)
         if capture.problem:
             self.notify(capture.problem, severity="warning")
@@ -745,6 +759,17 @@ class BoardScreen(EmergencySave, Screen[None]):
             self._focus_afspraken()
         else:
             self._focus_pane(party)
+
+    def _prep_panel(self, *, create: bool = False) -> PreparationPanel | None:
+        """The voorbereiding panel, under the step bar; mounted the first time it has
+        something to show (not at start-up when it has nothing)."""
+        found = self.query("#prep-panel").results(PreparationPanel)
+        panel = next(found, None)
+        if panel is not None or not create:
+            return panel
+        panel = PreparationPanel(id="prep-panel")
+        self.mount(panel, after=self.query_one("#stepbar"))
+        return panel
 
     def _afspraken_panel(self, *, create: bool = False):  # type: ignore[no-untyped-def]
         """The afspraken step's table, mounted the first time it is needed (not at start-up)."""

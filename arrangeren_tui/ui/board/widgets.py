@@ -21,7 +21,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive, var
 from textual.widget import Widget
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAIN_SHORT, DOMAINS
@@ -40,9 +40,17 @@ if TYPE_CHECKING:  # DataTable is a big module; the board has none
     pass
 
 
-def _show(label: Label, text: str | Text, old: str) -> None:
+class BarText(Static):
+    """A piece of text on one of the board's bars: Textual's ``Label`` without its six
+    colour variants, which nothing here uses. Their rules were parsed and matched against
+    every label at each start, before the board was drawn (see BENCHMARKS.md)."""
+
+    DEFAULT_CSS = "BarText { width: auto; height: auto; min-height: 1; }"
+
+
+def _show(label: BarText, text: str | Text, old: str) -> None:
     """Put ``text`` in a label that shows ``old``: repaint only the label, and lay out the
-    screen only if its width changed. ``Label.update`` lays out by default, and every layout
+    screen only if its width changed. ``Static.update`` lays out by default, and every layout
     of the board repaints each note list's scrollbar (a kilobyte over SSH)."""
     text = Text(text) if isinstance(text, str) else text
     label.update(text, layout=cell_len(old) != text.cell_len)
@@ -58,10 +66,10 @@ class ClockBar(Horizontal):
     save_text: var[str] = var("")
 
     def compose(self) -> ComposeResult:
-        yield Label(id="cb-title")
-        yield Label(id="cb-check")
-        yield Label(id="cb-save")
-        yield Label(id="cb-clock")
+        yield BarText(id="cb-title")
+        yield BarText(id="cb-check")
+        yield BarText(id="cb-save")
+        yield BarText(id="cb-clock")
 
     _check_shown: str | None = ""  # the check's text, None while hidden ("" at first)
 
@@ -70,7 +78,7 @@ class ClockBar(Horizontal):
         text = None if missing is None else ("✓ compleet" if not missing else f"⚑ {missing} open")
         if text == self._check_shown:
             return  # the board asks on every refresh; most of the time nothing changed
-        label = self.query_one("#cb-check", Label)
+        label = self.query_one("#cb-check", BarText)
         label.display = text is not None
         if text is not None:
             _show(label, text, self._check_shown or "")
@@ -79,22 +87,22 @@ class ClockBar(Horizontal):
 
     def watch_title(self, value: str) -> None:
         # The title takes the width the others leave (1fr): its text never needs a layout.
-        self.query_one("#cb-title", Label).update(Text(value), layout=False)
+        self.query_one("#cb-title", BarText).update(Text(value), layout=False)
 
     def watch_clock_text(self, old: str, value: str) -> None:
-        _show(self.query_one("#cb-clock", Label), value, old)
+        _show(self.query_one("#cb-clock", BarText), value, old)
 
     def watch_save_text(self, old: str, value: str) -> None:
-        _show(self.query_one("#cb-save", Label), value, old)
+        _show(self.query_one("#cb-save", BarText), value, old)
 
     def set_phase(self, phase: str, running: bool) -> None:
-        clock = self.query_one("#cb-clock", Label)
+        clock = self.query_one("#cb-clock", BarText)
         for name in ("niet-gestart", "rustig", "laatste-15", "laatste-5", "uitloop"):
             clock.set_class(name == phase, f"-{name}")
         clock.set_class(not running, "-gepauzeerd")
 
     def set_save_state(self, failing: bool) -> None:
-        self.query_one("#cb-save", Label).set_class(failing, "-mislukt")
+        self.query_one("#cb-save", BarText).set_class(failing, "-mislukt")
 
 
 class StepBar(Widget):
@@ -120,7 +128,7 @@ class StepBar(Widget):
         self.steps = steps
 
     def compose(self) -> ComposeResult:
-        yield Label(id="step-time")
+        yield BarText(id="step-time")
 
     @staticmethod
     def _time_text(step_time: str) -> str:
@@ -140,7 +148,7 @@ class StepBar(Widget):
     def _show_time(self) -> None:
         if not self.is_mounted:
             return
-        label = self.query_one("#step-time", Label)
+        label = self.query_one("#step-time", BarText)
         style = "bold italic red" if self.overrun else "bold italic"
         _show(label, Text(self._time_text(self.step_time), style=style),
               str(label.render()))
@@ -388,7 +396,7 @@ class CaptureBar(Horizontal):
         return f" {label} ›"
 
     def compose(self) -> ComposeResult:
-        label = Label(id="capture-party")
+        label = BarText(id="capture-party")
         if self._width:
             label.styles.width = self._width
         yield label
@@ -401,7 +409,7 @@ class CaptureBar(Horizontal):
         text = self._text(label)
         text = " " * max(0, self._width - cell_len(text)) + text
         if text != self._party:
-            _show(self.query_one("#capture-party", Label), text, self._party)
+            _show(self.query_one("#capture-party", BarText), text, self._party)
             self._party = text
 
 
@@ -410,7 +418,9 @@ PREP_LINES = 3  # content lines of the short voorbereiding (plus its heading lin
 
 class PreparationPanel(VerticalScroll):
     """The voorbereiding on the board: short in the veld's puzzel and beeld steps, in full on
-    ^D, or hidden.
+    ^D, or hidden. The board mounts it only when it first has something to show: most
+    sessions have no voorbereiding, and a scroll container with its text cost ~3 ms of the
+    start.
 
     It never takes focus, so typing stays in the capture bar; the text is rebuilt
     only when the session's voorbereiding, the step or the mode changed.
@@ -429,15 +439,24 @@ class PreparationPanel(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.full = False
         self._shown: tuple[object, ...] = ()
+        self._text: Text = Text()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="prep-text")
+        # The text shown before the panel was composed (the board mounts it the moment it
+        # first has something to show, and fills it at once).
+        yield Static(self._text, id="prep-text")
+
+    @staticmethod
+    def visible_for(session: Session, mode: str) -> bool:
+        """Whether the panel shows anything for this session, in its step, in this mode."""
+        in_step = session.current_step in session.veld.prep_steps
+        return not session.preparation.is_empty() and (
+            mode == "vol" or (mode == "kort" and in_step))
 
     def show(self, session: Session, mode: str) -> None:
         prep = session.preparation
         step = session.current_step
-        in_step = step in session.veld.prep_steps
-        visible = not prep.is_empty() and (mode == "vol" or (mode == "kort" and in_step))
+        visible = self.visible_for(session, mode)
         self.full = visible and mode == "vol"
         self.display = visible
         self.set_class(self.full, "-full")
@@ -447,10 +466,11 @@ class PreparationPanel(VerticalScroll):
         if key == self._shown:
             return
         self._shown = key
-        text = preparation_text(prep, session) if self.full else preparation_short(
+        self._text = preparation_text(prep, session) if self.full else preparation_short(
             prep, puzzle=step == session.veld.puzzle_step
         )
-        self.query_one("#prep-text", Static).update(text)
+        for label in self.query("#prep-text").results(Static):  # none before compose
+            label.update(self._text)
 
 
 def preparation_short(prep: Preparation, *, puzzle: bool) -> Text:

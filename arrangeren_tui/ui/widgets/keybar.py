@@ -39,12 +39,22 @@ class KeyBar(Static):
 
     _shown_keys: Text | None = None
     _refill_pending = False
+    _changes = 0  # how often the screen's bindings changed
+    _filled_at = -1  # ... when the keys were last worked out
+
+    def __init__(self, *, fill_on_mount: bool = True, **kwargs: object) -> None:
+        """``fill_on_mount=False``: the screen fills the bar itself at the end of its own
+        ``on_mount`` (the board, which focuses there), so working the keys out as the bar
+        is mounted, for a screen without focus yet, would be done for nothing."""
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._fill_on_mount = fill_on_mount
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         # Filled before the first frame (not after it), so the screen is drawn once
         # with its keys instead of twice; focus changes refill it later.
-        self.refresh_keys()
+        if self._fill_on_mount:
+            self.refresh_keys()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -52,13 +62,15 @@ class KeyBar(Static):
     def _bindings_changed(self, screen: object) -> None:
         # A key press can change focus and bindings several times: refill once, as the
         # next message (before the next frame, so the screen is not laid out twice).
+        self._changes += 1
         if self.is_attached and not self._refill_pending:
             self._refill_pending = True
             self.call_later(self._refill)
 
     def _refill(self) -> None:
         self._refill_pending = False
-        self.refresh_keys()
+        if self._filled_at != self._changes:  # else filled since the last change already
+            self.refresh_keys()
 
     def on_resize(self) -> None:
         self.refresh_keys()
@@ -73,6 +85,7 @@ class KeyBar(Static):
             active = self.screen.active_bindings
         except Exception:  # noqa: BLE001 - the screen is being torn down
             return
+        self._filled_at = self._changes
         seen: set[str] = set()
         parts: list[Text] = []
         for _node, binding, enabled, _tooltip in active.values():
