@@ -72,6 +72,7 @@ class Sizes:
     cards: tuple[int, int]
     card_repeat: int
     history_repeat: int
+    list_repeat: int  # SessionStore.list against the folder scan, per store size
     history_stores: tuple[int, ...]  # store sizes for the home screen and the history search
     history_rounds: int  # terminal rounds per store size
     export_notes: int
@@ -80,12 +81,12 @@ class Sizes:
 
 FULL = Sizes(rounds=15, keys=200, board_notes=300, store_sessions=1000,
              save_stores=(10, 1000), save_notes=(10, 100, 1000), save_repeat=31,
-             cards=(75, 5000), card_repeat=15, history_repeat=7,
+             cards=(75, 5000), card_repeat=15, history_repeat=7, list_repeat=31,
              history_stores=(10, 1000, 10000), history_rounds=5, export_notes=500,
              export_repeat=11)
 QUICK = Sizes(rounds=1, keys=20, board_notes=300, store_sessions=30,
               save_stores=(10, 30), save_notes=(10, 100, 1000), save_repeat=3,
-              cards=(75, 5000), card_repeat=2, history_repeat=2,
+              cards=(75, 5000), card_repeat=2, history_repeat=2, list_repeat=3,
               history_stores=(10, 30), history_rounds=1, export_notes=500,
               export_repeat=2)
 
@@ -352,7 +353,7 @@ def history_screen_figures(sizes: Sizes, folder: Path, raw: dict[str, object]) -
     stores = {n: bench_history.cached_store(n) for n in sizes.history_stores}
     log(f"Geschiedenis: opslag van {', '.join(map(str, stores))} gesprekken, "
         f"{sizes.history_rounds} ronde(n)")
-    lists = bench_history.list_timings(stores, sizes.history_repeat)
+    lists = bench_history.list_timings(stores, sizes.list_repeat)
     env = {"XDG_CONFIG_HOME": str(folder / "xdg-config"),
            "XDG_DATA_HOME": str(folder / "xdg-data")}
     runs, references = bench_history.screen_runs(stores, sizes.history_rounds, env, log=log)
@@ -393,11 +394,12 @@ def history_screen_figures(sizes: Sizes, folder: Path, raw: dict[str, object]) -
     largest, middle = max(stores), sorted(stores)[-2]
 
     def per_session(n: int) -> float:
-        """list() on a warm store minus the folder scan every list needs, per session
-        (at least 0.01 µs: in a tiny store the difference is within the timer's noise)."""
+        """list() on a warm store minus the folder scan every list needs, per session:
+        the median of the paired differences (``bench_history.summary``), at least
+        0.01 µs (in a tiny store the difference is within the timer's noise)."""
         own = result[str(n)]
         assert isinstance(own, dict)
-        return max(0.01, (own["list_warm_s"] - own["list_floor_s"]) / n * 1e6)
+        return max(0.01, own["list_beyond_s"] / n * 1e6)
 
     rows.append(Row(
         "history_list_growth",
