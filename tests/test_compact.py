@@ -161,6 +161,6 @@ def test_kept_results_are_the_same_and_bounded() -> None:
         colour = apply(DEFAULT, f"38;2;{n % 256};{n // 256};0")
         assert colour is not None
         transition(DEFAULT, colour)
-    assert len(module._applied) <= module._CACHE_LIMIT
-    assert len(module._transitions) <= module._CACHE_LIMIT
+    assert apply.cache_info().currsize <= module._CACHE_LIMIT
+    assert transition.cache_info().currsize <= module._CACHE_LIMIT
     assert apply(DEFAULT, "1") == bold

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -102,24 +103,11 @@ def _apply_code(style: Style, code: int, part: str) -> Style | None:
 # over (Textual writes a whole SGR before every stretch): their results are kept. A frame of
 # the board is ~600 SGRs; worked out each time they were most of the first frame's cost.
 _CACHE_LIMIT = 4096
-_applied: dict[tuple[Style | None, str], Style | None] = {}
-_transitions: dict[tuple[Style | None, Style], str] = {}
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def apply(style: Style | None, params: str) -> Style | None:
     """The style after an SGR with these parameters; None if it cannot be known."""
-    key = (style, params)
-    try:
-        return _applied[key]
-    except KeyError:
-        pass
-    if len(_applied) >= _CACHE_LIMIT:
-        _applied.clear()
-    after = _applied[key] = _apply(style, params)
-    return after
-
-
-def _apply(style: Style | None, params: str) -> Style | None:
     parts = [part or "0" for part in params.split(";")] if params else ["0"]
     index = 0
     while index < len(parts):
@@ -142,20 +130,9 @@ def _apply(style: Style | None, params: str) -> Style | None:
     return style
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
 def transition(current: Style | None, wanted: Style) -> str:
     """The shortest SGR that takes the terminal from ``current`` to ``wanted``."""
-    key = (current, wanted)
-    try:
-        return _transitions[key]
-    except KeyError:
-        pass
-    if len(_transitions) >= _CACHE_LIMIT:
-        _transitions.clear()
-    sequence = _transitions[key] = _transition(current, wanted)
-    return sequence
-
-
-def _transition(current: Style | None, wanted: Style) -> str:
     full = "\x1b[" + ";".join(["0", *wanted.codes()]) + "m"
     if current is None:
         return full
