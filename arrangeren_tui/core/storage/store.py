@@ -846,46 +846,35 @@ class SessionStore:
         One pass over the folder; each file is looked at and let go (10,000 directory
         entries with their stat results held at once were ~5 MB, made in a thread while
         the screen is drawn). Only if an entry has no file is the folder listed again,
-        to see which. The loop is written out, with no call per file and no summary
-        touched (``damaged`` is a set): at 10,000 files its own work per file is what
-        the list costs beyond the folder scan, and a summary looked at per file, among
-        10,000 spread through memory, cost more per file the more there were.
+        to see which. No summary is touched per file (``damaged`` is a set): at 10,000
+        files its own work per file is what the list costs beyond the folder scan, and a
+        summary looked at per file, among 10,000 spread through memory, cost more per
+        file the more there were.
         """
         to_check: builtins.list[str] = []
         check = to_check.append
         indexed = 0  # files that have an entry in the index
-        try:
-            found = os.scandir(self.root)
-        except (FileNotFoundError, NotADirectoryError):
-            found = None
-        if found is not None:
-            with found:
-                for entry in found:
-                    name = entry.name
-                    if (not name.endswith(".json") or name == INDEX_NAME
-                            or name.startswith(".")):
-                        continue
-                    session_id = name[:-5]
-                    if session_id not in cached:
-                        check(session_id)
-                        continue
-                    indexed += 1
-                    if written is None or session_id in damaged:
-                        check(session_id)
-                        continue
-                    # Unchanged since the index was written? The change time counts too:
-                    # nothing sets it back, so a file copied in with old times, or
-                    # rewritten in place by another program, is still seen as changed.
-                    try:
-                        if not entry.is_file():
-                            check(session_id)
-                            continue
-                        info = entry.stat()
-                    except OSError:
-                        check(session_id)
-                        continue
-                    if info.st_mtime_ns >= written or info.st_ctime_ns >= written:
-                        check(session_id)  # (a tie: the same clock tick)
+        for session_id, entry in self._session_files():
+            if session_id not in cached:
+                check(session_id)
+                continue
+            indexed += 1
+            if written is None or session_id in damaged:
+                check(session_id)
+                continue
+            # Unchanged since the index was written? The change time counts too: nothing
+            # sets it back, so a file copied in with old times, or rewritten in place by
+            # another program, is still seen as changed.
+            try:
+                if not entry.is_file():
+                    check(session_id)
+                    continue
+                info = entry.stat()
+            except OSError:
+                check(session_id)
+                continue
+            if info.st_mtime_ns >= written or info.st_ctime_ns >= written:
+                check(session_id)  # (a tie: the same clock tick)
         to_check.sort()
         if indexed == len(cached):
             return to_check, []
