@@ -8,7 +8,6 @@ same characters, the same attributes and the cursor in the same place, write by 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 import pyte
 from rich.cells import cell_len
@@ -146,7 +145,7 @@ def test_style_arithmetic() -> None:
     dim_bold = Style(on=frozenset({"bold", "dim"}))
     assert transition(dim_bold, Style(on=frozenset({"bold"}))) == "\x1b[0;1m"  # shorter
     panel = Style(fg="38;5;253", bg="48;5;233")
-    assert transition(replace(panel, on=frozenset({"bold"})), panel) == "\x1b[22m"
+    assert transition(panel._replace(on=frozenset({"bold"})), panel) == "\x1b[22m"
     assert transition(bold_red, bold_red) == ""
     assert transition(None, DEFAULT) == "\x1b[0m"
 

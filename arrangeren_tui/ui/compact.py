@@ -22,8 +22,8 @@ through a terminal emulator, write by write, to check it).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -59,9 +59,13 @@ def _harmless(sequence: str) -> bool:
     return sequence in _HARMLESS or sequence.startswith("\x1b]22;")
 
 
-@dataclass(frozen=True)
-class Style:
-    """The terminal's graphic rendition: attributes on, foreground, background."""
+class Style(NamedTuple):
+    """The terminal's graphic rendition: attributes on, foreground, background.
+
+    A named tuple, not a frozen dataclass: it is a cache key and is made for every SGR
+    Textual writes, and a dataclass's methods are compiled when the module is imported
+    (~2 ms of every start).
+    """
 
     on: frozenset[str] = frozenset()
     fg: str = ""  # the colour's codes ("38;5;253", "97"), "" for the default
@@ -89,13 +93,13 @@ def _colour(parts: list[str], index: int) -> str | None:
 
 def _apply_code(style: Style, code: int, part: str) -> Style | None:
     if code in _ON:
-        return replace(style, on=style.on | {_ON[code]})
+        return style._replace(on=style.on | {_ON[code]})
     if code in _OFF:
-        return replace(style, on=style.on - set(_OFF[code]))
+        return style._replace(on=style.on - set(_OFF[code]))
     if 30 <= code <= 37 or 90 <= code <= 97 or code == 39:
-        return replace(style, fg="" if code == 39 else part)
+        return style._replace(fg="" if code == 39 else part)
     if 40 <= code <= 47 or 100 <= code <= 107 or code == 49:
-        return replace(style, bg="" if code == 49 else part)
+        return style._replace(bg="" if code == 49 else part)
     return None  # 21, 51-53, 58, ...: not followed
 
 
@@ -123,7 +127,7 @@ def apply(style: Style | None, params: str) -> Style | None:
             colour = _colour(parts, index)
             if colour is None:
                 return None
-            style = replace(style, fg=colour) if code == 38 else replace(style, bg=colour)
+            style = style._replace(fg=colour) if code == 38 else style._replace(bg=colour)
             index += len(colour.split(";"))
         else:
             style, index = _apply_code(style, code, part), index + 1
@@ -223,22 +227,24 @@ def _target(match: re.Match[str]) -> tuple[int, int]:
     return (int(match.group("row") or 1), int(match.group("col") or 1))
 
 
-@dataclass
 class _Frame:
     """One write, read: the cells it writes, where it leaves cursor and style."""
 
-    writes: dict[int, dict[int, Cell]]  # row: column: cell (ints: nothing to allocate)
-    cursor: tuple[int, int] | None  # 0-based
-    style: Style
-    harmless: list[str]
-    only_harmless: bool
-    wide: dict[int, set[int]] = field(default_factory=dict)  # row: cells under wide ones
+    __slots__ = ("writes", "cursor", "style", "harmless", "only_harmless", "wide")
+
+    def __init__(self, start: Style) -> None:
+        self.writes: dict[int, dict[int, Cell]] = {}  # row: column: cell (ints: no allocation)
+        self.cursor: tuple[int, int] | None = None  # 0-based
+        self.style = start
+        self.harmless: list[str] = []
+        self.only_harmless = True
+        self.wide: dict[int, set[int]] = {}  # row: cells under wide ones
 
 
 def _read(text: str, start: Style, size: tuple[int, int]) -> _Frame | None:
     """The write as cells, or None if it holds anything not followed."""
     columns, lines = size
-    frame = _Frame({}, None, start, [], True)
+    frame = _Frame(start)
     style: Style | None = start
     for match in _TOKEN.finditer(text):
         sgr, chunk, other = match.group("sgr"), match.group("text"), match.group("other")
