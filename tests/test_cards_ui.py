@@ -116,7 +116,7 @@ async def test_picker_from_the_capture_bar_search_filter_and_lay(store, veld, de
         # The draft was not touched, and the card shows in the Ouders square.
         assert board.query_one(CaptureInput).value == draft
         pane = board.query_one("#pane-ouders", PartyPane)
-        assert "▣" in str(pane.note_list.get_option_at_index(0).prompt)
+        assert "▣" in str(pane.get_option_at_index(0).prompt)
         await pilot.press("ctrl+q")
     again = store.load(demo.id)
     assert [c.card_id for c in again.arrangement] == ["ouders-schermtijd"]

@@ -115,7 +115,7 @@ async def test_full_flow_create_notes_move_undo_quit_reopen(store, veld, clock):
         assert capture.value == "nog niet af"
         assert app2.focused is capture
         # The ouders pane of step 1 shows its note.
-        pane_texts = [str(o.prompt) for o in board.query_one("#notes-ouders").options]
+        pane_texts = [str(o.prompt) for o in board.query_one("#pane-ouders").options]
         assert pane_texts == ["• Thuis gaat lezen goed"]
 
 

@@ -410,7 +410,7 @@ async def test_megabyte_paste_is_stored_whole_and_shown_clipped(store, veld, dem
         await pilot.pause()
         assert board.session.notes[-1].text == big
         pane = board.query_one(f"#pane-{board.session.selected_party}", PartyPane)
-        shown = pane.note_list.get_option_at_index(pane.note_list.option_count - 1).prompt
+        shown = pane.get_option_at_index(pane.option_count - 1).prompt
         plain = shown.plain
         assert len(plain) < 1000 and "tekens)" in plain
         assert "\x1b" not in plain and "\x07" not in plain and "\u202e" not in plain

@@ -96,7 +96,7 @@ async def test_roles_drive_the_board_with_other_step_keys(store: SessionStore, o
         assert (laid.card_id, laid.party, laid.step) == ("ouders-avondroutine", "ouders",
                                                          "aanbod")
         pane = board.query_one("#pane-ouders", PartyPane)
-        assert "▣" in str(pane.note_list.get_option_at_index(0).prompt)
+        assert "▣" in str(pane.get_option_at_index(0).prompt)
         # plan plays afspraken: the table replaces the party panes
         await pilot.press("pagedown")
         await pilot.pause()

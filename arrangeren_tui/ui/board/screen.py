@@ -159,8 +159,7 @@ class BoardScreen(EmergencySave, Screen[None]):
                 selected = "-selected" if party.key == self.session.selected_party else ""
                 yield PartyPane(party.key, party.label, key, id=f"pane-{party.key}",
                                 classes=selected)
-        yield Static("", id="save-banner")
-        yield Static("", id="readonly-banner")
+        # The save and read-only banners are mounted when first shown (``_banner``).
         yield CaptureBar([party.label for party in veld.parties], id="capturebar")
         yield KeyBar(id="keybar", fill_on_mount=False)  # filled at the end of on_mount
 
@@ -182,16 +181,14 @@ class BoardScreen(EmergencySave, Screen[None]):
         panes.styles.grid_size_rows = math.ceil(parties / columns)
         capture = self.query_one("#capture", CaptureInput)
         capture.submit_handler = self.submit_capture
-        banner = self.query_one("#readonly-banner", Static)
         # A closed session opens for review: nothing is written until F9 reopens it.
         self.review = not self.read_only and self.session.status == STATUS_CLOSED
         began = not self.read_only and self.session.begin(self.now())
         if began:
             self.notify("Het geplande gesprek begint nu. De voorbereiding staat bij Puzzel en "
                         "Beeld; ^D toont of verbergt hem.", timeout=8)
-        banner.display = bool(self.read_only) or self.review
         if self.read_only:
-            banner.update(f"ALLEEN LEZEN: {self.read_only}")
+            self._banner("readonly-banner").update(f"ALLEEN LEZEN: {self.read_only}")
             capture.placeholder = "Alleen lezen: hier kun je niets toevoegen"
             capture.disabled = True
         elif self.review:
@@ -235,9 +232,8 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     def _show_closed(self) -> None:
         """A closed session: the banner says so and the capture bar takes no notes."""
-        banner = self.query_one("#readonly-banner", Static)
-        banner.update("AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
-        banner.display = True
+        self._banner("readonly-banner").update(
+            "AFGESLOTEN GESPREK: alleen bekijken. F9 heropent het om te bewerken.")
         capture = self.query_one("#capture", CaptureInput)
         capture.placeholder = "Afgesloten: F9 heropent het gesprek"
         capture.disabled = True
@@ -274,16 +270,13 @@ class BoardScreen(EmergencySave, Screen[None]):
         return self.saver.problem if self.saver is not None else ""
 
     def on_save_result(self, message: SaveResult) -> None:
-        banner = self.query_one("#save-banner", Static)
         clockbar = self.query_one(ClockBar)
         if message.ok:
-            if banner.display:  # the first assignment would lay out the board, even unchanged
-                banner.display = False
+            self._hide_banner("save-banner")
             clockbar.save_text = "✓ opgeslagen"
             clockbar.set_save_state(False)
         else:
-            banner.update(unsaved_text(message.problem))
-            banner.display = True
+            self._banner("save-banner").update(unsaved_text(message.problem))
             clockbar.save_text = "⚠ niet opgeslagen"
             clockbar.set_save_state(True)
 
@@ -612,8 +605,8 @@ class BoardScreen(EmergencySave, Screen[None]):
 
     def _focus_pane(self, party: str) -> None:
         pane = self.query_one(f"#pane-{party}", PartyPane)
-        if pane.note_list.option_count:
-            pane.note_list.focus()
+        if pane.option_count:
+            pane.focus()
         else:
             self.query_one("#capture", CaptureInput).focus()
 
@@ -781,8 +774,29 @@ class BoardScreen(EmergencySave, Screen[None]):
         from arrangeren_tui.ui.board.afspraken import AfsprakenPanel
 
         panel = AfsprakenPanel(id="afspraken")
-        self.mount(panel, before=self.query_one("#save-banner"))
+        self.mount(panel, after=self.query_one("#panes"))
         return panel
+
+    def _banner(self, banner_id: str) -> Static:
+        """The save or read-only banner, shown; mounted the first time (not at start-up:
+        most boards never show one, and each widget costs the start a millisecond or two).
+        Their order above the capture bar: the save banner, then the read-only one."""
+        found = self.query(f"#{banner_id}")
+        if found:
+            banner = found.first(Static)
+        else:
+            banner = Static("", id=banner_id)
+            below = self.query("#readonly-banner") if banner_id == "save-banner" else None
+            self.mount(banner, before=below.first() if below else self.query_one("#capturebar"))
+        if not banner.display:
+            banner.display = True
+        return banner
+
+    def _hide_banner(self, banner_id: str) -> None:
+        found = self.query(f"#{banner_id}")
+        # Only if shown: an assignment, even of the same value, lays out the board.
+        if found and found.first().display:
+            found.first().display = False
 
     def _afspraken_table(self):  # type: ignore[no-untyped-def]
         found = self.query("#afspraken-table")
@@ -860,7 +874,7 @@ class BoardScreen(EmergencySave, Screen[None]):
     def action_reopen_session(self) -> None:
         if self.review:
             self.review = False
-            self.query_one("#readonly-banner", Static).display = False
+            self._hide_banner("readonly-banner")
             self._start_writing()
             self.query_one("#capture", CaptureInput).focus()
         if not self.editable():

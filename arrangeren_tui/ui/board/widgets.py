@@ -8,7 +8,6 @@ other.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -16,7 +15,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive, var
@@ -197,18 +196,50 @@ class StepBar(Widget):
         return Text("\n").join([chips, prompt])
 
 
-@dataclass
 class NoteCommand(Message):
-    """A party's note list asks the board to do something with a note."""
+    """A party's note list asks the board to do something with a note.
 
-    action: str  # edit | delete | important | move | domain | leave
-    note_id: int | None
-    party: str
-    card_id: int | None = None  # set instead of note_id for a laid card
+    Messages here are written out as Textual writes its own (see ``ui.messages``).
+    """
+
+    def __init__(self, action: str, note_id: int | None, party: str,
+                 card_id: int | None = None) -> None:
+        super().__init__()
+        self.action = action  # edit | delete | important | move | domain | leave
+        self.note_id = note_id
+        self.party = party
+        self.card_id = card_id  # set instead of note_id for a laid card
 
 
-class NoteList(OptionList):
-    """The notes of one party in the current step."""
+def note_prompt(note: Note) -> Text:
+    text = Text()
+    if note.important:
+        text.append("★ ", style="bold yellow")
+        text.append(safe_text(clip(note.text), keep_newlines=True), style="bold")
+    else:
+        text.append("• ", style="dim")
+        text.append(safe_text(clip(note.text), keep_newlines=True))
+    if note.domain:
+        text.append(f" #{DOMAIN_SHORT[note.domain]}", style="italic magenta")
+    return text
+
+
+def card_prompt(card: LaidCard) -> Text:
+    text = Text("▣ ", style="bold cyan")
+    text.append(safe_text(clip(card.title, 200)), style="cyan")
+    if card.intensity:
+        text.append(f" ({card.intensity})", style="dim")
+    if card.wie or card.wanneer:
+        text.append(f" → {safe_text(clip(card.wie, 60))} {card.wanneer}".rstrip(), style="dim")
+    return text
+
+
+class PartyPane(OptionList):
+    """One party's square on the veld: its notes (and laid cards) in the current step.
+
+    One widget, the list with the pane's border and title: a container around a list
+    was a widget more per party to compose, style and lay out at every start.
+    """
 
     BINDINGS = [
         Binding("enter,e", "command('edit')", "Bewerk", id="note.edit"),
@@ -226,9 +257,49 @@ class NoteList(OptionList):
     # frames. A pane's size never depends on its notes; the list scrolls on its own.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
-    def __init__(self, party: str, **kwargs: object) -> None:
+    class Focused(Message):
+        def __init__(self, party: str) -> None:
+            super().__init__()
+            self.party = party
+
+    def __init__(self, party: str, label: str, key: str = "", **kwargs: object) -> None:
+        """``key`` is the key that selects this party ("F2"), shown before its label."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.party = party
+        self.label = label
+        self.title_label = f"{key} {label}" if key else label
+        self.border_title = self.title_label
+        self._shown: list[tuple[object, ...]] = []
+
+    def show_notes(self, notes: list[Note], keep: int | str | None = None,
+                   cards: Sequence[LaidCard] = ()) -> None:
+        """Show these notes and laid cards; repaint only if they differ from what is shown.
+
+        ``keep`` is a note id, or ``"k<id>"`` for a card, to keep highlighted.
+        """
+        shown: list[tuple[object, ...]] = [(n.id, n.text, n.important, n.domain) for n in notes]
+        shown += [(f"k{c.id}", c.title, c.intensity, c.wie, c.wanneer) for c in cards]
+        count = len(notes) + len(cards)
+        title = f"{self.title_label} ({count})" if count else self.title_label
+        if title != self.border_title:  # every assignment repaints the whole pane
+            self.border_title = title
+        if shown == self._shown:
+            return
+        self._shown = shown
+        previous = keep if keep is not None else self._highlighted_id()
+        # set_options, not clear_options and add_options: an empty list in between hides
+        # the scrollbar and shows it again, a layout of the whole board each time.
+        self.set_options(
+            [Option(note_prompt(n), id=str(n.id)) for n in notes]
+            + [Option(card_prompt(c), id=f"k{c.id}") for c in cards]
+        )
+        if count:
+            ids = [str(n.id) for n in notes] + [f"k{c.id}" for c in cards]
+            previous = str(previous) if previous is not None else ""
+            self.highlighted = ids.index(previous) if previous in ids else count - 1
+
+    def on_focus(self, event: events.Focus) -> None:
+        self.post_message(self.Focused(self.party))
 
     def action_command(self, action: str) -> None:
         note_id = self.highlighted_note_id
@@ -255,84 +326,6 @@ class NoteList(OptionList):
         return int(option_id[1:]) if option_id.startswith("k") else None
 
 
-def note_prompt(note: Note) -> Text:
-    text = Text()
-    if note.important:
-        text.append("★ ", style="bold yellow")
-        text.append(safe_text(clip(note.text), keep_newlines=True), style="bold")
-    else:
-        text.append("• ", style="dim")
-        text.append(safe_text(clip(note.text), keep_newlines=True))
-    if note.domain:
-        text.append(f" #{DOMAIN_SHORT[note.domain]}", style="italic magenta")
-    return text
-
-
-def card_prompt(card: LaidCard) -> Text:
-    text = Text("▣ ", style="bold cyan")
-    text.append(safe_text(clip(card.title, 200)), style="cyan")
-    if card.intensity:
-        text.append(f" ({card.intensity})", style="dim")
-    if card.wie or card.wanneer:
-        text.append(f" → {safe_text(clip(card.wie, 60))} {card.wanneer}".rstrip(), style="dim")
-    return text
-
-
-class PartyPane(Vertical):
-    """One party's square on the veld: its notes in the current step."""
-
-    @dataclass
-    class Focused(Message):
-        party: str
-
-    def __init__(self, party: str, label: str, key: str = "", **kwargs: object) -> None:
-        """``key`` is the key that selects this party ("F2"), shown before its label."""
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.party = party
-        self.label = label
-        self.title_label = f"{key} {label}" if key else label
-        self.border_title = self.title_label
-        self._shown: list[tuple[object, ...]] = []
-
-    def compose(self) -> ComposeResult:
-        yield NoteList(self.party, id=f"notes-{self.party}")
-
-    @property
-    def note_list(self) -> NoteList:
-        return self.query_one(NoteList)
-
-    def show_notes(self, notes: list[Note], keep: int | str | None = None,
-                   cards: Sequence[LaidCard] = ()) -> None:
-        """Show these notes and laid cards; repaint only if they differ from what is shown.
-
-        ``keep`` is a note id, or ``"k<id>"`` for a card, to keep highlighted.
-        """
-        shown: list[tuple[object, ...]] = [(n.id, n.text, n.important, n.domain) for n in notes]
-        shown += [(f"k{c.id}", c.title, c.intensity, c.wie, c.wanneer) for c in cards]
-        count = len(notes) + len(cards)
-        title = f"{self.title_label} ({count})" if count else self.title_label
-        if title != self.border_title:  # every assignment repaints the whole pane
-            self.border_title = title
-        if shown == self._shown:
-            return
-        self._shown = shown
-        note_list = self.note_list
-        previous = keep if keep is not None else note_list._highlighted_id()
-        # set_options, not clear_options and add_options: an empty list in between hides
-        # the scrollbar and shows it again, a layout of the whole board each time.
-        note_list.set_options(
-            [Option(note_prompt(n), id=str(n.id)) for n in notes]
-            + [Option(card_prompt(c), id=f"k{c.id}") for c in cards]
-        )
-        if count:
-            ids = [str(n.id) for n in notes] + [f"k{c.id}" for c in cards]
-            previous = str(previous) if previous is not None else ""
-            note_list.highlighted = ids.index(previous) if previous in ids else count - 1
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.post_message(self.Focused(self.party))
-
-
 CAPTURE_PLACEHOLDER = "Typ een notitie; Enter legt hem neer (@partij ! #domein vooraan mag)"
 
 
@@ -355,9 +348,10 @@ class CaptureInput(TextInput):
     # Set by the board: takes the text on Enter, says whether to empty the bar.
     submit_handler: Callable[[str], bool] | None = None
 
-    @dataclass
     class LongPaste(Message):
-        text: str
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     async def take_key_here(self, event: events.Key) -> bool:
         # Enter lays the note at once, in its turn among the keys (ui.widgets.typing):
