@@ -6,6 +6,7 @@ Nothing here creates a folder at import time; callers ask.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -40,11 +41,21 @@ def user_config_dir() -> Path:
     return Path(_config(APP_NAME, appauthor=False))
 
 
+def user_cache_dir() -> Path:
+    from platformdirs import user_cache_dir as _cache
+
+    return Path(_cache(APP_NAME, appauthor=False))
+
+
 def deck_cache_path() -> Path:
     """The parsed-deck cache (``~/.cache/arrangeren/kaarten.json`` on Linux)."""
-    from platformdirs import user_cache_dir
+    return user_cache_dir() / "kaarten.json"
 
-    return Path(user_cache_dir(APP_NAME, appauthor=False)) / "kaarten.json"
+
+def method_cache_path() -> Path:
+    """Compiled dataclass methods (``~/.cache/arrangeren/methoden-cpython-311.bin``;
+    see ``arrangeren_tui.methodcache``), one file per Python version."""
+    return user_cache_dir() / f"methoden-{sys.implementation.cache_tag}.bin"
 
 
 def user_data_dir() -> Path:
