@@ -629,6 +629,22 @@ def test_list_ignores_backups_temp_files_and_the_index(store: SessionStore, veld
     assert problems == []
 
 
+def test_remove_temp_files_takes_this_sessions_half_writes_only(
+        store: SessionStore, veld) -> None:
+    a = store.create(meta(), veld, T0)
+    b = store.create(meta("Bram Smit"), veld, T0)
+    ours = [f".{a.id}.json.999.abcd.tmp", f".{a.id}.json.1.x.y.tmp"]
+    kept = [f".{b.id}.json.999.abcd.tmp",  # another session's
+            f".{a.id}.json.tmp", f".{a.id}.json..tm", f"{a.id}.json.1.tmp",  # not the pattern
+            f".{a.id}.json.999.abcd.tmp.bak"]
+    for name in ours + kept:
+        (store.root / name).write_bytes(b"half")
+    assert store.remove_temp_files(a.id) == 2
+    assert sorted(p.name for p in store.root.iterdir() if "tm" in p.name) == sorted(kept)
+    assert store.remove_temp_files(a.id) == 0
+    assert store.load(a.id).meta.pupil == "Anna Smit"
+
+
 def test_status_change_reaches_the_index(store: SessionStore, veld) -> None:
     session = store.create(meta(), veld, T0)
     session.close(T0 + 60)
