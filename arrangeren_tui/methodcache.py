@@ -7,11 +7,12 @@ Opening a board creates some 70 dataclasses, Textual's and ours, about 300 metho
 milliseconds of compiling at every start, of the same text each time.
 
 ``install`` makes the ``dataclasses`` module run compiled code it looks up by that text,
-from a file in the user's cache folder; ``save`` (when the program ends) adds what was
-compiled anew. It changes nothing else: the code is what Python compiles from the same
-text, and runs with the same names, so the class is the same. The text is the key: a class
-that changed simply compiles again. A file written by another Python version, a damaged one
-or none at all is passed over, and everything compiles as without it.
+from a file in the user's cache folder; ``save`` adds what was compiled anew (the App calls
+it right after the first screen is drawn, ``run()`` when the program ends). It changes
+nothing else: the code is what Python compiles from the same text, and runs with the same
+names, so the class is the same. The text is the key: a class that changed simply compiles
+again. A file written by another Python version, a damaged one (a checksum covers it) or
+none at all is passed over, and everything compiles as without it.
 
 The file holds compiled program code and nothing else (no session data ever reaches a
 dataclass's generated text, only field names): the same kind of content as Python's own
@@ -25,6 +26,8 @@ import dataclasses
 import marshal
 import os
 import sys
+import threading
+import zlib
 from contextlib import suppress
 from pathlib import Path
 from types import CodeType
@@ -57,8 +60,13 @@ def _read(path: Path) -> dict[str, CodeType]:
         return {}
     if not data.startswith(_HEADER):
         return {}
+    checksum, payload = data[len(_HEADER):len(_HEADER) + 4], data[len(_HEADER) + 4:]
+    # A flipped bit in compiled code could crash the interpreter rather than raise: a file
+    # that is not exactly what was written is not unmarshalled at all.
+    if checksum != zlib.crc32(payload).to_bytes(4, "big"):
+        return {}
     try:
-        table = marshal.loads(data[len(_HEADER):])
+        table = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return {}
     if not isinstance(table, dict):
@@ -85,26 +93,41 @@ def uninstall() -> None:
     _path = None
 
 
+def pending() -> bool:
+    """True if this run compiled methods the file does not have yet."""
+    return bool(_new) and _path is not None
+
+
 def save() -> None:
     """Add what was compiled anew to the file (temp file and rename; never fails loudly:
-    without the file the next start only compiles again)."""
-    if not _new or _path is None:
+    without the file the next start only compiles again).
+
+    Called on a thread of its own right after the first screen is drawn (a window that is
+    closed ends the program without ``atexit``), and at the end. Classes made meanwhile on
+    another thread stay in ``_new`` for the next call.
+    """
+    path = _path
+    if path is None:
         return
-    table = {**_known, **_new}
-    payload = _HEADER + marshal.dumps(table)
-    if len(payload) > MAX_BYTES:
-        payload = _HEADER + marshal.dumps(dict(_new))
-    tmp = _path.with_name(f".{_path.name}.{os.getpid()}.tmp")
+    fresh = dict(_new)  # a copy made in one step, whatever other threads add
+    if not fresh:
+        return
+    data = marshal.dumps({**_known, **fresh})
+    if len(data) > MAX_BYTES:
+        data = marshal.dumps(fresh)
+    payload = _HEADER + zlib.crc32(data).to_bytes(4, "big") + data
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        _path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
                      0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-        os.replace(tmp, _path)
+        os.replace(tmp, path)
     except OSError:
         with suppress(OSError):
             tmp.unlink(missing_ok=True)
         return
-    _known.update(_new)
-    _new.clear()
+    _known.update(fresh)
+    for text in fresh:
+        _new.pop(text, None)

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,15 +100,22 @@ def test_without_the_cache_dataclasses_compile_as_python_does(cache: Path) -> No
     b"rubbish \x00\xff" * 50,
     "arrangeren dataclass methods, Python 2.7.18\n".encode() + b"\xe3\x00",  # another Python
     None,  # a valid file, cut short
+    "flip",  # a valid file with one byte changed inside the compiled code
 ])
 def test_a_damaged_or_foreign_file_is_passed_over_and_replaced(
-        cache: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None) -> None:
-    if content is None:
+        cache: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | str | None) -> None:
+    if content is None or content == "flip":
         methodcache.install(cache)
         make_classes()
         methodcache.save()
         methodcache.uninstall()
-        content = cache.read_bytes()[:-40]
+        data = bytearray(cache.read_bytes())
+        if content is None:
+            content = bytes(data[:-40])
+        else:
+            data[len(data) * 2 // 3] ^= 0x5A
+            content = bytes(data)
+    assert isinstance(content, bytes)
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(content)
     compiled = count_compiles(monkeypatch)
@@ -188,3 +196,55 @@ def test_the_program_installs_it_before_its_own_modules_load(tmp_path: Path) -> 
     assert (tmp_path / "arrangeren").is_dir()  # written when the program ended
     assert [p.name for p in (tmp_path / "arrangeren").iterdir()] == [
         f"methoden-{sys.implementation.cache_tag}.bin"]
+
+
+def test_saved_while_the_first_screen_shows_even_if_the_window_is_then_closed(
+        tmp_path: Path) -> None:
+    """A facilitator often ends the program by closing the terminal: no ``atexit`` then.
+    The file is written right after the first screen, and the next start finds all."""
+    import signal
+    import time
+
+    from ptyapp import PtyApp, child_env
+
+    env = child_env({"XDG_CONFIG_HOME": str(tmp_path / "config"),
+                     "XDG_DATA_HOME": str(tmp_path / "data"),
+                     "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    cache = tmp_path / "cache" / "arrangeren" / f"methoden-{sys.implementation.cache_tag}.bin"
+    written = []
+    for _start in range(2):
+        app = PtyApp(["--store", str(tmp_path / "store")], env=env, cwd=tmp_path)
+        try:
+            app.expect_text("gesprek", 20.0)
+            deadline = time.monotonic() + 10
+            while not cache.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)
+            app.kill(signal.SIGKILL)  # as a closed window, without atexit
+        finally:
+            app.terminate_hard()
+        assert cache.is_file()
+        written.append(cache.stat().st_mtime_ns)
+    assert written[0] == written[1]  # the second start compiled nothing new
+    assert not [p.name for p in cache.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_class_made_during_a_save_waits_for_the_next_one(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    methodcache.install(cache)
+    make_classes()
+    assert methodcache.pending()
+    dumps = methodcache.marshal.dumps
+
+    def meanwhile(value: Any) -> bytes:  # another thread creates a class mid-save
+        methodcache._new["def __create_fn__():\n pass"] = compile("pass", "<string>", "exec")
+        return dumps(value)
+
+    monkeypatch.setattr(methodcache.marshal, "dumps", meanwhile)
+    methodcache.save()
+    monkeypatch.undo()
+    assert cache.is_file()
+    assert list(methodcache._new) == ["def __create_fn__():\n pass"]  # not lost, not saved
+    assert methodcache.pending()
+    methodcache.save()
+    assert not methodcache.pending()

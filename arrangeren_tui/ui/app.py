@@ -18,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from arrangeren_tui import methodcache
 from arrangeren_tui.core.clock import SteadyTime
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.model import Session, SessionMeta
@@ -222,6 +223,9 @@ class ArrangerenApp(App[int]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        if methodcache.pending():  # the first start, or a new version: see methodcache
+            threading.Thread(target=methodcache.save, name="arrangeren-methods",
+                             daemon=True).start()
         if self._deck is None:
             # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first
             # screen; it happens in a thread shortly after, or at once when ^K needs it.
