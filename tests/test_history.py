@@ -496,6 +496,59 @@ async def test_home_shows_the_index_head_first_then_the_checked_list(store, veld
         assert str(more.render()).strip().startswith("De nieuwste 5 van 7 gesprekken")
 
 
+async def test_home_head_draws_one_screenful_then_adds_the_rest_under_it(
+        store, veld, monkeypatch):
+    """The first frame of a large store's home holds only the rows the terminal can show
+    (each costs that frame time); the checked list then adds the rest below them, without
+    clearing the table or moving the cursor."""
+    import asyncio
+    import time
+
+    from textual.widgets import DataTable as Table
+
+    from arrangeren_tui.ui.screens import home
+
+    monkeypatch.setattr(home, "HEAD_FIRST_FROM", 0)
+    monkeypatch.setattr(home, "ROW_LIMIT", 30)
+    monkeypatch.setattr(home.HomeScreen, "_scan_for_damage", lambda self: None)
+    newest = write_sessions(store, veld, 34)
+    gate = asyncio.Event()
+    original = home.read_sessions
+
+    async def held(store):  # type: ignore[no-untyped-def]
+        await gate.wait()
+        return await original(store)
+
+    monkeypatch.setattr(home, "read_sessions", held)
+    clears: list[int] = []
+    real_clear = Table.clear
+
+    def counted_clear(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        clears.append(self.row_count)
+        return real_clear(self, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "clear", counted_clear)
+    app = ArrangerenApp(store=store, veld=veld, now=FakeClock(demo_now()), today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)):
+        table = app.screen.query_one("#sessions", DataTable)
+        deadline = time.monotonic() + 10
+        while table.row_count == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        first = [str(k.value) for k in table.rows]
+        if first != newest[:24]:
+            gate.set()  # let the app end before the assertion says why
+        assert first == newest[:24]  # the terminal's 24 lines
+        table.move_cursor(row=2)  # keys wait while the reload holds the screen's queue
+        cleared = len(clears)
+        gate.set()
+        while table.row_count < 30:
+            assert time.monotonic() < deadline, "timed out"
+            await asyncio.sleep(0.02)
+        assert [str(k.value) for k in table.rows] == newest[:30]
+        assert len(clears) == cleared  # added under, not rebuilt
+        assert table.cursor_row == 2
+
+
 async def test_home_of_a_small_store_shows_the_checked_list_at_once(store, veld, monkeypatch):
     """Below HEAD_FIRST_FROM sessions the whole list is quick: no head is shown first."""
     from arrangeren_tui.ui.screens import home
