@@ -447,6 +447,23 @@ async def test_a_new_query_stops_the_stale_search_between_two_files(store, veld,
     assert read["rekenen"] == newest[:2], "the stale search read no further file"
 
 
+def hold_list_reads(monkeypatch):  # type: ignore[no-untyped-def]
+    """The home screen's read of the whole list waits until the returned event is set."""
+    import asyncio
+
+    from arrangeren_tui.ui.screens import home
+
+    gate = asyncio.Event()
+    original = home.read_sessions
+
+    async def held(store):  # type: ignore[no-untyped-def]
+        await gate.wait()
+        return await original(store)
+
+    monkeypatch.setattr(home, "read_sessions", held)
+    return gate
+
+
 async def test_home_shows_the_index_head_first_then_the_checked_list(store, veld, monkeypatch):
     """A large store's home shows the index's newest rows at once and reads the whole list
     (every file checked) after that first frame: a file damaged or deleted by another
@@ -462,14 +479,7 @@ async def test_home_shows_the_index_head_first_then_the_checked_list(store, veld
     newest = write_sessions(store, veld, 8)  # and the index, newest first
     store.path_for(newest[0]).write_text("{kapot", "utf-8")
     store.path_for(newest[1]).unlink()
-    gate = asyncio.Event()
-    original = home.read_sessions
-
-    async def held(store):  # type: ignore[no-untyped-def]
-        await gate.wait()
-        return await original(store)
-
-    monkeypatch.setattr(home, "read_sessions", held)
+    gate = hold_list_reads(monkeypatch)
 
     async def until(condition) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + 10
@@ -512,14 +522,7 @@ async def test_home_head_draws_one_screenful_then_adds_the_rest_under_it(
     monkeypatch.setattr(home, "ROW_LIMIT", 30)
     monkeypatch.setattr(home.HomeScreen, "_scan_for_damage", lambda self: None)
     newest = write_sessions(store, veld, 34)
-    gate = asyncio.Event()
-    original = home.read_sessions
-
-    async def held(store):  # type: ignore[no-untyped-def]
-        await gate.wait()
-        return await original(store)
-
-    monkeypatch.setattr(home, "read_sessions", held)
+    gate = hold_list_reads(monkeypatch)
     clears: list[int] = []
     real_clear = Table.clear
 
