@@ -24,11 +24,8 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import marshal
-import os
 import sys
-import threading
 import zlib
-from contextlib import suppress
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -116,17 +113,12 @@ def save() -> None:
     if len(data) > MAX_BYTES:
         data = marshal.dumps(fresh)
     payload = _HEADER + zlib.crc32(data).to_bytes(4, "big") + data
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    from arrangeren_tui.core.storage.files import atomic_write_bytes
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
-                     0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
+        atomic_write_bytes(path, payload, keep_backup=False)
     except OSError:
-        with suppress(OSError):
-            tmp.unlink(missing_ok=True)
         return
     _known.update(fresh)
     for text in fresh:
