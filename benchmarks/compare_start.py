@@ -2,6 +2,7 @@
 
     python benchmarks/compare_start.py --rounds 15                        # this tree only
     python benchmarks/compare_start.py --tree old=/tmp/wt-old --tree new=.  # two commits
+    python benchmarks/compare_start.py --home --sessions 10000 ...         # the home list
 
 What the terminal benchmark measures at start (``terminal.start_once``), without the
 typing: per start the time from spawn until the board is drawn, the bytes written
@@ -11,6 +12,10 @@ bytecode (compiled first, as ``run.py`` does), on the same fictional store made 
 *this* tree's ``fictional.py``; the trees and the reference take turns, so all see the
 same noise. Prints per tree the medians, and the start-up and RSS ratios against the
 reference both as the median of per-round ratios and as the ratio of medians.
+
+``--home`` starts on the home screen instead of a board: start-up then ends when the
+newest session's row is on the screen (as ``bench_history.py`` measures the home list),
+so a change to the home list's start can be compared with the trees taking turns.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--notes", type=int, default=300)
+    parser.add_argument("--home", action="store_true",
+                        help="start on the home screen; drawn when the newest row shows")
     args = parser.parse_args(argv)
     trees = [tuple(t.split("=", 1)) for t in args.tree] or [("arrangeren", str(ROOT))]
     print(f"load average {os.getloadavg()}", flush=True)
@@ -54,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(tree).resolve()
             compileall.compile_dir(str(path / "arrangeren_tui"), quiet=1)
             program = terminal.arrangeren_program(store, session_id)
+            if args.home:
+                newest = store.list()[0][0].id
+                program.args = ["--store", str(store.root)]
+                program.markers = [newest]
+                program.placeholder = ""
             program.name = tree_name
             # Its own deck cache: the cache is keyed by the decks' path, which differs.
             program.env = {"PYTHONPATH": str(path),
