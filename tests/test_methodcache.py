@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from arrangeren_tui import methodcache
+from arrangeren_tui import cachefile, methodcache
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_a_folder_that_cannot_be_written_is_no_error(
 
 
 def test_a_grown_file_starts_over(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(methodcache, "MAX_BYTES", 1)
+    monkeypatch.setattr(cachefile, "MAX_BYTES", 1)
     methodcache.install(cache)
     make_classes()
     methodcache.save()
@@ -234,13 +234,13 @@ def test_a_class_made_during_a_save_waits_for_the_next_one(
     methodcache.install(cache)
     make_classes()
     assert methodcache.pending()
-    dumps = methodcache.marshal.dumps
+    dumps = cachefile.marshal.dumps
 
     def meanwhile(value: Any) -> bytes:  # another thread creates a class mid-save
         methodcache._new["def __create_fn__():\n pass"] = compile("pass", "<string>", "exec")
         return dumps(value)
 
-    monkeypatch.setattr(methodcache.marshal, "dumps", meanwhile)
+    monkeypatch.setattr(cachefile.marshal, "dumps", meanwhile)
     methodcache.save()
     monkeypatch.undo()
     assert cache.is_file()
