@@ -201,7 +201,8 @@ def test_the_program_installs_it_before_its_own_modules_load(tmp_path: Path) -> 
 def test_saved_while_the_first_screen_shows_even_if_the_window_is_then_closed(
         tmp_path: Path) -> None:
     """A facilitator often ends the program by closing the terminal: no ``atexit`` then.
-    The file is written right after the first screen, and the next start finds all."""
+    The file is written right after the first screen, and the next start finds all. So
+    is the parsed CSS (``ui.csscache``)."""
     import signal
     import time
 
@@ -211,21 +212,22 @@ def test_saved_while_the_first_screen_shows_even_if_the_window_is_then_closed(
                      "XDG_DATA_HOME": str(tmp_path / "data"),
                      "XDG_CACHE_HOME": str(tmp_path / "cache")})
     cache = tmp_path / "cache" / "arrangeren" / f"methoden-{sys.implementation.cache_tag}.bin"
+    css = cache.with_name(f"opmaak-{sys.implementation.cache_tag}.bin")
     written = []
     for _start in range(2):
         app = PtyApp(["--store", str(tmp_path / "store")], env=env, cwd=tmp_path)
         try:
             app.expect_text("gesprek", 20.0)
             deadline = time.monotonic() + 10
-            while not cache.exists() and time.monotonic() < deadline:
+            while not (cache.exists() and css.exists()) and time.monotonic() < deadline:
                 time.sleep(0.05)
             time.sleep(0.5)
             app.kill(signal.SIGKILL)  # as a closed window, without atexit
         finally:
             app.terminate_hard()
-        assert cache.is_file()
-        written.append(cache.stat().st_mtime_ns)
-    assert written[0] == written[1]  # the second start compiled nothing new
+        assert cache.is_file() and css.is_file()
+        written.append((cache.stat().st_mtime_ns, css.stat().st_mtime_ns))
+    assert written[0] == written[1]  # the second start compiled and parsed nothing new
     assert not [p.name for p in cache.parent.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -28,6 +28,7 @@ from arrangeren_tui.core.errors import os_problem
 from arrangeren_tui.core.model import Session, SessionMeta
 from arrangeren_tui.core.paths import (
     STORE_ENV,
+    css_cache_path,
     deck_cache_path,
     resolve_deck_dirs,
     resolve_store_dir,
@@ -699,7 +700,7 @@ def _run_app(args: argparse.Namespace, session_id: str | None) -> int:
     app = ArrangerenApp(store=store, veld=veld, open_session=session_id, loaded=loaded,
                         retention_months=months, deck_dirs=resolve_deck_dirs(args.decks),
                         template_dirs=resolve_template_dirs(args.decks),
-                        deck_cache=deck_cache_path())
+                        deck_cache=deck_cache_path(), css_cache=css_cache_path())
     return app.run_guarded()
 
 

@@ -58,6 +58,12 @@ def method_cache_path() -> Path:
     return user_cache_dir() / f"methoden-{sys.implementation.cache_tag}.bin"
 
 
+def css_cache_path() -> Path:
+    """Textual's parsed CSS (``~/.cache/arrangeren/opmaak-cpython-311.bin``; see
+    ``arrangeren_tui.ui.csscache``), one file per Python version."""
+    return user_cache_dir() / f"opmaak-{sys.implementation.cache_tag}.bin"
+
+
 def user_data_dir() -> Path:
     from platformdirs import user_data_dir as _data
 

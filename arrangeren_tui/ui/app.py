@@ -37,7 +37,7 @@ from arrangeren_tui.core.storage.store import (
 )
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.exitcodes import EXIT_CRASH
-from arrangeren_tui.ui import APP_CSS, SCREENS_CSS
+from arrangeren_tui.ui import APP_CSS, SCREENS_CSS, csscache
 from arrangeren_tui.ui.board.screen import BoardScreen
 from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.messages import (
@@ -114,6 +114,12 @@ def unconfirmed_typing(stack: Iterable[Screen[Any]]) -> bool:
         return True
 
 
+def _save_start_caches() -> None:
+    """What this start made anew for the next ones (see ``methodcache``, ``csscache``)."""
+    methodcache.save()
+    csscache.save()
+
+
 class ArrangerenApp(App[int]):
     """Thin on purpose: the board logic lives in ``BoardScreen``."""
 
@@ -143,7 +149,10 @@ class ArrangerenApp(App[int]):
         export_dir: Path | None = None,
         template_dirs: list[Path] | None = None,
         deck_cache: Path | None = None,
+        css_cache: Path | None = None,
     ) -> None:
+        if css_cache is not None:  # before the app's stylesheet parses anything
+            csscache.install(css_cache)
         # The other screens' rules (SCREENS_CSS) are read with the app's own when the
         # first screen is one of them. A screen that names a CSS file not read yet makes
         # Textual parse the whole stylesheet again when it is first pushed (a fresh parse
@@ -229,8 +238,8 @@ class ArrangerenApp(App[int]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
-        if methodcache.pending():  # the first start, or a new version: see methodcache
-            threading.Thread(target=methodcache.save, name="arrangeren-methods",
+        if methodcache.pending() or csscache.pending():  # the first start, or a new version
+            threading.Thread(target=_save_start_caches, name="arrangeren-caches",
                              daemon=True).start()
         if self._deck is None:
             # Parsing the decks (markdown-it, ~50 ms) is not needed to draw the first

@@ -50,6 +50,16 @@ Module names replaced:
     from a table with the answers ``key_to_character`` gives (``tests/test_keys.py``
     checks every ``Keys`` value against it) and asks it about anything else.
 
+``textual.css.stylesheet.Stylesheet._parse_rules`` (``ui/csscache.py``, when the program
+runs: ``ArrangerenApp(css_cache=...)``)
+    Textual parses every piece of CSS (each widget class's ``DEFAULT_CSS``, the app's
+    files) at every start, 20-35 ms of one. The replacement looks the parsed rules up in
+    a file first and calls Textual's own method for what is not there. It reads the
+    stylesheet's ``_parse_cache`` (Textual's in-process cache, checked first as Textual
+    does) and ``_variables`` (the theme's variables, part of the key). Textual offers no
+    hook for parsing; ``tests/test_csscache.py`` checks that the rules and the screen from
+    the file are those of a parse.
+
 Widgets of private modules, named only in CSS and queries:
 
 ``ui/styles/arrangeren.tcss``: ``ToastRack``, ``ToastHolder`` and ``Toast``
