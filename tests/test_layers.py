@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import DEMO_ID
+
 PACKAGE = Path(__file__).resolve().parent.parent / "arrangeren_tui"
 
 
@@ -103,11 +105,11 @@ store.ensure()
 store.save(demo_session(veld))
 
 async def main():
-    app = ArrangerenApp(store=store, veld=veld, open_session=DEMO_ID, deck_dirs=[],
+    app = ArrangerenApp(store=store, veld=veld, open_session={open_session!r}, deck_dirs=[],
                         now=FakeClock(demo_now()), today=lambda: TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert type(app.screen).__name__ == "BoardScreen"
+        assert type(app.screen).__name__ == {screen!r}
         print(sorted(m for m in {lazy!r} if m in sys.modules))
 
 asyncio.run(main())
@@ -125,7 +127,22 @@ LAZY = ("arrangeren_tui.ui.board.afspraken", "textual.widgets._data_table",
 
 
 def test_opening_a_board_loads_nothing_it_does_not_draw(tmp_path: Path) -> None:
-    code = BOARD_START.format(tests=str(Path(__file__).parent), lazy=LAZY)
+    code = BOARD_START.format(tests=str(Path(__file__).parent), lazy=LAZY,
+                              open_session=DEMO_ID, screen="BoardScreen")
+    result = run(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+# What a start on the home screen does not need until a session is opened: the board.
+HOME_LAZY = ("arrangeren_tui.ui.board.screen", "arrangeren_tui.ui.board.widgets",
+             "arrangeren_tui.ui.board.afspraken", "markdown_it", "tinydb",
+             "arrangeren_tui.core.export")
+
+
+def test_starting_on_the_home_screen_loads_no_board(tmp_path: Path) -> None:
+    code = BOARD_START.format(tests=str(Path(__file__).parent), lazy=HOME_LAZY,
+                              open_session=None, screen="HomeScreen")
     result = run(code, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"

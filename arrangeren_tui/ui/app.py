@@ -6,11 +6,12 @@ import datetime as dt
 import gc
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rich.text import Text
 from textual import events, work
@@ -38,7 +39,6 @@ from arrangeren_tui.core.storage.store import (
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.exitcodes import EXIT_CRASH
 from arrangeren_tui.ui import APP_CSS, SCREENS_CSS, csscache
-from arrangeren_tui.ui.board.screen import BoardScreen
 from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.messages import (
     LeaveBoard,
@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # imported when first used: a board opened straight away need
     from arrangeren_tui.core.decks.types import Deck, DeckProblem
     from arrangeren_tui.core.planning.rules import Slot
     from arrangeren_tui.core.storage.rescue import Rescue
+    from arrangeren_tui.ui.board.screen import BoardScreen  # (nor does a start on home)
     from arrangeren_tui.ui.dialogs.cardsearch import CardIndex
     from arrangeren_tui.ui.dialogs.common import TooSmallScreen, UnsavedChoice
     from arrangeren_tui.ui.dialogs.picker import BlankCard
@@ -112,6 +113,13 @@ def unconfirmed_typing(stack: Iterable[Screen[Any]]) -> bool:
         )
     except Exception:  # noqa: BLE001 - a crash is being handled; say "not saved" rather
         return True
+
+
+def _is_board(screen: object) -> TypeGuard[BoardScreen]:
+    """Is ``screen`` a board? The board's module is loaded when the first board opens, so
+    a start on the home screen does without it (~10 ms); until then nothing is a board."""
+    module = sys.modules.get("arrangeren_tui.ui.board.screen")
+    return module is not None and isinstance(screen, module.BoardScreen)
 
 
 def _save_start_caches() -> None:
@@ -373,6 +381,8 @@ class ArrangerenApp(App[int]):
         if claimed is None:
             return False
         session, lock, read_only = claimed
+        from arrangeren_tui.ui.board.screen import BoardScreen
+
         self.push_screen(BoardScreen(self.context, session, session_lock=lock,
                                      read_only=read_only, at=at))
         if read_only and not (lock is None and self._offer_takeover(session_id)):
@@ -420,7 +430,7 @@ class ArrangerenApp(App[int]):
             self.notify(f"{how[:1].upper()}{how[1:]}.", severity="error", timeout=10)
             return
         board = self.screen
-        if isinstance(board, BoardScreen) and board.session.id == session_id and board.read_only:
+        if _is_board(board) and board.session.id == session_id and board.read_only:
             board.shutdown(force=True)
             self.pop_screen()
         self.notify(f"Overgenomen: {how}.", timeout=6)
@@ -614,7 +624,7 @@ class ArrangerenApp(App[int]):
         )
 
     def boards(self) -> list[BoardScreen]:
-        return [s for s in self.screen_stack if isinstance(s, BoardScreen)]
+        return [s for s in self.screen_stack if _is_board(s)]
 
     def savers(self) -> list[EmergencySave]:
         """Every open screen that holds unsaved work: boards, voorbereidingen."""
@@ -622,7 +632,7 @@ class ArrangerenApp(App[int]):
 
     async def action_quit(self) -> None:
         for screen in self.savers():
-            if isinstance(screen, BoardScreen):
+            if _is_board(screen):
                 continue  # a board is shut down below, with its own question
             if screen.emergency_save():
                 screen.let_go()  # its lock, as closing it would (no stale holder note)
