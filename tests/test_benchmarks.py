@@ -28,7 +28,7 @@ FIGURES = {
       for action in ("tab", "step_next", "step_previous", "enter", "overview_open",
                      "overview_close", "picker_open", "picker_close")),
     *(f"idle_{screen}" for screen in ("board", "overview", "picker", "home", "history")),
-    "history_list_growth",
+    "history_list_growth", "history_list_growth_warm", "history_list_growth_beyond_scan",
     *(f"history_{figure}_{n}" for figure in ("home", "home_rss", "letter", "broad",
                                              "broad_bytes") for n in (10, 30)),
     "crypt_save", "crypt_history_list", "crypt_history_search", "crypt_startup",
