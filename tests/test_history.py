@@ -55,7 +55,7 @@ async def test_history_search_as_you_type_and_open_read_only(store, veld):
         assert table.row_count == 3
         # Newest first, with the number of afspraken and the status.
         first = table.get_row_at(0)
-        assert first[0] == "2026-11-23" and first[4] == "1"
+        assert str(first[0]) == "2026-11-23" and str(first[4]) == "1"
         await pilot.press(*"linde")  # a list field: Tessa's and Lina's school
         await app.workers.wait_for_complete()  # the search runs after a pause in typing
         await pilot.pause()

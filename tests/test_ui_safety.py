@@ -11,7 +11,7 @@ from conftest import T0, TODAY, FakeClock, demo_now, demo_session
 from textual import events
 from textual.widgets import DataTable, Select
 
-from arrangeren_tui.core.model import Session, SessionMeta
+from arrangeren_tui.core.model import Consent, Session, SessionMeta
 from arrangeren_tui.core.storage.crashlog import LOG_NAME
 from arrangeren_tui.core.storage.store import SessionStore
 from arrangeren_tui.core.veld import Veld
@@ -196,7 +196,7 @@ async def test_sessions_past_retention_are_listed_never_deleted(store, veld, dem
         assert isinstance(screen, RetentionScreen)
         table = screen.query_one(DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[3] == "2025-02-01"
+        assert str(table.get_row_at(0)[3]) == "2025-02-01"
         await pilot.press("escape")
     assert store.path_for(old.id).exists() and store.path_for(demo.id).exists()
 
@@ -430,6 +430,53 @@ async def test_window_down_to_1x1_and_back(store, veld, demo):
         await pilot.press("enter")
         await pilot.press("ctrl+q")
     assert store.load(demo.id).notes[-1].text.endswith("na het draaien")
+
+
+PUPIL, SCHOOL = "[/] [b]Fien", ":smile:[i]"  # short enough not to be cut in the lists
+
+
+def _table_texts(table: DataTable[object]) -> list[str]:
+    return [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
+
+
+async def test_text_that_looks_like_markup_is_shown_as_typed_in_every_list(store, veld):
+    """Textual reads a text cell of a table as Rich markup: a pupil named with ``[/]`` in
+    it stopped the program every time the home list was drawn, ``[b]`` made text bold.
+    The home list, the history, the afspraken and the consents show what was typed."""
+    session = store.create(SessionMeta(pupil=PUPIL, date="2026-11-23", school=SCHOOL),
+                           veld, T0)
+    session.lay_card(T0, card_id="eigen", title="[/]Kaart", party="ouders", step="arrangeren")
+    session.add_consent(Consent(party="swv", scope="[/b]verslag", given_by="[i]moeder",
+                                date="2026-11-23"), T0)
+    session.go_to_step("afspraken", T0)
+    store.save(session)
+    app = make_app(store, veld)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        texts = _table_texts(home.query_one(DataTable))
+        assert PUPIL in texts and SCHOOL in texts
+        await pilot.press("slash")
+        await pilot.pause()
+        await type_text(pilot, "Fien")
+        await pilot.pause(0.5)
+        assert PUPIL in _table_texts(app.screen.query_one(DataTable))
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_session(session.id)
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert "[/]Kaart" in _table_texts(board.query_one("#afspraken DataTable", DataTable))
+        await pilot.press("f7")
+        await pilot.pause()
+        texts = _table_texts(app.screen.query_one(DataTable))
+        assert "[/b]verslag" in texts and "[i]moeder" in texts
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
 
 
 def test_no_network_module_is_imported_by_the_app(tmp_path: Path):

@@ -113,7 +113,7 @@ async def test_planned_meetings_come_first_and_ask_before_they_begin(store, veld
     app = make_app(store, veld, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         table = app.screen.query_one("#sessions")
-        assert [table.get_row_at(i)[-1] for i in range(2)] == [PLANNED_ID, "20261123-demo"]
+        assert [str(table.get_row_at(i)[-1]) for i in range(2)] == [PLANNED_ID, "20261123-demo"]
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)

@@ -15,6 +15,7 @@ from arrangeren_tui.core.fields import FieldError, parse_date, spoken_date
 from arrangeren_tui.core.model import STATUS_CLOSED, LaidCard, Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
+from arrangeren_tui.ui.widgets.table import PlainTable
 
 STATUS_STYLE = {"open": "", "loopt": "yellow", "gedaan": "green", "vervallen": "dim"}
 
@@ -27,7 +28,7 @@ class AfspraakCommand(Message):
     laid_id: int | None
 
 
-class AfsprakenTable(DataTable):  # type: ignore[type-arg]
+class AfsprakenTable(PlainTable):
     BINDINGS = [
         Binding("enter", "command('edit')", "Afspraak", key_display="Enter",
                 id="afspraken.edit"),

@@ -18,6 +18,7 @@ from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
+from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.typing import TextInput
 
 DEFAULT_SCOPE = "het verslag van dit gesprek"
@@ -60,7 +61,7 @@ class ConsentDialog(ModalScreen[None]):
         veld = self.session.veld
         with Vertical(id="consent-dialog", classes="dialog"):
             yield Label("Toestemming van ouders per partij", classes="dialog-title")
-            yield DataTable(id="consent-table", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="consent-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="consent-missing", classes="dialog-help")
             if not self.read_only:
                 with Horizontal(classes="dialog-row", id="consent-form"):

@@ -41,6 +41,7 @@ from arrangeren_tui.ui.screens.lists import (
     more_matches,
 )
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.typing import TextInput
 
 SEARCH_PAUSE = 0.2  # seconds without a key before a search runs
@@ -75,7 +76,7 @@ class HistoryScreen(Screen[None]):
         yield Static(" Geschiedenis · zoek op leerling, school, datum, status of in de notities",
                      id="home-title")
         yield TextInput(placeholder="zoek…", id="history-search", compact=True)
-        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-hit")
         yield Static("", id="history-status")
         yield KeyBar()

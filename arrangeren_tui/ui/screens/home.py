@@ -48,6 +48,7 @@ from arrangeren_tui.ui.screens.lists import (
 )
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.tick import Tick
 from arrangeren_tui.ui.widgets.typing import TextInput
 
@@ -118,7 +119,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(HOME_TITLE, id="home-title")
         yield Static(f" Opslag: {self.store.root}", id="home-store")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="home-more")
         yield Static("", id="home-empty")
         yield KeyBar()
@@ -493,7 +494,7 @@ class RetentionScreen(Screen[None]):
                      id="home-title")
         yield Static(" Bekijk ze en verwijder wat weg mag. Er wordt niets vanzelf gewist.",
                      id="home-store")
-        yield DataTable(id="expired", cursor_type="row", zebra_stripes=True)
+        yield PlainTable(id="expired", cursor_type="row", zebra_stripes=True)
         yield Static("", id="home-empty")
         yield KeyBar()
 

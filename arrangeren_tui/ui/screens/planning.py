@@ -53,6 +53,7 @@ from arrangeren_tui.ui.messages import PlanInSlot
 from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.screens.export import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.textbox import TextBox
 from arrangeren_tui.ui.widgets.typing import TextInput
 
@@ -110,7 +111,7 @@ class PlanningScreen(Screen[None]):
         yield Static("", id="plan-title")
         with Horizontal(id="plan-main"):
             yield OptionList(id="plan-months")
-            yield DataTable(id="plan-slots", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="plan-slots", cursor_type="row", zebra_stripes=True)
         yield Static("", id="plan-detail")
         yield KeyBar()
 
