@@ -435,6 +435,10 @@ async def test_window_down_to_1x1_and_back(store, veld, demo):
 PUPIL, SCHOOL = "[/] [b]Fien", ":smile:[i]"  # short enough not to be cut in the lists
 
 
+def _shown(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(str(widget.render()) for widget in screen.query(selector))
+
+
 def _table_texts(table: DataTable[object]) -> list[str]:
     return [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
 
@@ -451,12 +455,22 @@ async def test_text_that_looks_like_markup_is_shown_as_typed_in_every_list(store
     session.go_to_step("afspraken", T0)
     store.save(session)
     app = make_app(store, veld)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         home = app.screen
         assert isinstance(home, HomeScreen)
         texts = _table_texts(home.query_one(DataTable))
         assert PUPIL in texts and SCHOOL in texts
+        for key in ("d", "v"):  # the delete question and the vervolggesprek's title
+            await pilot.press(key)
+            await pilot.pause()
+            assert PUPIL in _shown(app.screen, "Static, Label")
+            await pilot.press("escape")
+            await pilot.pause()
+        app.notify(f"Bewaard: {PUPIL}")  # a notice, as the app gives them
+        await pilot.pause()
+        await pilot.pause()
+        assert f"Bewaard: {PUPIL}" in _shown(app.screen, "Toast")
         await pilot.press("slash")
         await pilot.pause()
         await type_text(pilot, "Fien")

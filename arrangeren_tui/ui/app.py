@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from arrangeren_tui import methodcache
@@ -203,6 +204,15 @@ class ArrangerenApp(App[int]):
             retention_months=retention_months, export_dir=export_dir,
             template_dirs=template_dirs,
         )
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Textual's notice, always as plain text: notices carry names, folders and error
+        text, and Textual reads markup in them (``[/]`` stopped the program; see
+        ``ui.widgets.plain``). A widget's ``notify`` passes ``markup=True`` along, so the
+        argument is not followed: the app writes no markup."""
+        del markup
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def now(self) -> float:
         return self._now()

@@ -68,7 +68,8 @@ Widgets of private modules, named only in CSS and queries:
     bottom, over the key bar, full width, the newest only, at most two lines, so that they
     never cover the notes or the line being typed. Textual exports no public way to place
     them.
-    ``tests/test_keys.py`` finds them with ``query("Toast")``. Nothing is imported.
+    ``tests/test_keys.py`` and ``tests/test_ui_safety.py`` find them with
+    ``query("Toast")``. Nothing is imported.
 
 Names of private modules, used only as strings:
 

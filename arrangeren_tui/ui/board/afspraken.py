@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from arrangeren_tui.core.fields import FieldError, parse_date, spoken_date
 from arrangeren_tui.core.model import STATUS_CLOSED, LaidCard, Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
+from arrangeren_tui.ui.widgets.plain import Static
 from arrangeren_tui.ui.widgets.table import PlainTable
 
 STATUS_STYLE = {"open": "", "loopt": "yellow", "gedaan": "green", "vervallen": "dim"}

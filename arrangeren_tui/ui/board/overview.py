@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.board.widgets import card_prompt
+from arrangeren_tui.ui.widgets.plain import Static
 
 MAX_NOTES_PER_CELL = 3
 STEP_COLUMN_WIDTH = 13

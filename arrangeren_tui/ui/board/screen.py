@@ -13,7 +13,7 @@ from textual.containers import Grid
 from textual.errors import NoWidget
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from arrangeren_tui.core.clock import format_remaining
 from arrangeren_tui.core.domains import next_domain
@@ -41,6 +41,7 @@ from arrangeren_tui.ui.messages import LeaveBoard
 from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.keybar import KeyBar
+from arrangeren_tui.ui.widgets.plain import Static
 
 if TYPE_CHECKING:  # the step-7 table and the dialogs are imported when first used
     from arrangeren_tui.ui.board.afspraken import AfspraakCommand

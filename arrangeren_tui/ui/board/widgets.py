@@ -20,7 +20,6 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive, var
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAIN_SHORT, DOMAINS
@@ -33,6 +32,7 @@ from arrangeren_tui.core.model import (
 )
 from arrangeren_tui.core.text import clip, one_line, safe_text
 from arrangeren_tui.core.veld import Step
+from arrangeren_tui.ui.widgets.plain import OptionList, Static
 from arrangeren_tui.ui.widgets.typing import TextInput
 
 if TYPE_CHECKING:  # DataTable is a big module; the board has none

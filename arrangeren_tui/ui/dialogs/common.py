@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select
 
 from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.plain import Label, Static
 from arrangeren_tui.ui.widgets.typing import TextInput
 
 # Longer notes are edited without soft wrap: wrapping a huge line costs seconds per key.

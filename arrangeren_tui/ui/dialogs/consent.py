@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Select
 
 from arrangeren_tui.core.fields import FieldError, iso_date
 from arrangeren_tui.core.model import Consent, Session
@@ -18,6 +18,7 @@ from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import cursor_row_key
+from arrangeren_tui.ui.widgets.plain import Label, Static
 from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.typing import TextInput
 

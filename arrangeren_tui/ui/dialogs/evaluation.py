@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.plain import Label, Static
 from arrangeren_tui.ui.widgets.typing import TextInput
 
 

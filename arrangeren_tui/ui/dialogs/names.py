@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input
 
 from arrangeren_tui.core.export.names import join_other_people, split_other_people
 from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.text import one_line
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.plain import Label, Static
 from arrangeren_tui.ui.widgets.typing import STEADY_CURSOR
 
 

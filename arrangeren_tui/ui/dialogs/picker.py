@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.decks.types import INTENSITIES, Card
@@ -24,6 +24,7 @@ from arrangeren_tui.core.veld import Veld
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.dialogs.cardsearch import CardIndex, Filters
 from arrangeren_tui.ui.widgets.datehint import DateHint
+from arrangeren_tui.ui.widgets.plain import Label, OptionList, Static
 from arrangeren_tui.ui.widgets.tick import Tick
 from arrangeren_tui.ui.widgets.typing import TextInput
 

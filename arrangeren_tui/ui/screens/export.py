@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown
 
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.core.export import formats, namecheck
@@ -29,6 +29,7 @@ from arrangeren_tui.core.model import Session
 from arrangeren_tui.core.storage.files import DIR_MODE, atomic_write_bytes
 from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.widgets.keybar import KeyBar
+from arrangeren_tui.ui.widgets.plain import Static
 
 
 def default_export_dir() -> Path:

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from arrangeren_tui.core.model import STATUS_CLOSED
 from arrangeren_tui.core.storage.history import (
@@ -41,6 +41,7 @@ from arrangeren_tui.ui.screens.lists import (
     more_matches,
 )
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.plain import Static
 from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.typing import TextInput
 

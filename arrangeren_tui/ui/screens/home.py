@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Select
 
 from arrangeren_tui.core import fields
 from arrangeren_tui.core.fields import validate_session
@@ -48,6 +48,7 @@ from arrangeren_tui.ui.screens.lists import (
 )
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.plain import Label, Static
 from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.tick import Tick
 from arrangeren_tui.ui.widgets.typing import TextInput

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.export.ics import CalendarError, calendar_bytes
@@ -33,6 +32,7 @@ from arrangeren_tui.ui import SCREENS_CSS
 from arrangeren_tui.ui.context import AppContext
 from arrangeren_tui.ui.screens.export import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets.keybar import KeyBar
+from arrangeren_tui.ui.widgets.plain import OptionList, Static
 
 
 class InvitationsScreen(Screen[None]):

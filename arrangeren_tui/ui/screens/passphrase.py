@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from arrangeren_tui.core.errors import os_reason
 from arrangeren_tui.ui import SCREENS_CSS
+from arrangeren_tui.ui.widgets.plain import Label, Static
 
 
 class PassphraseScreen(Screen[bool]):

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Select, TextArea
 from textual.widgets.option_list import Option
 
 from arrangeren_tui.core.planning.calendar import (
@@ -53,6 +53,7 @@ from arrangeren_tui.ui.messages import PlanInSlot
 from arrangeren_tui.ui.screens.base import read_sessions
 from arrangeren_tui.ui.screens.export import default_export_dir, write_for_the_file
 from arrangeren_tui.ui.widgets.keybar import KeyBar, cursor_row_key
+from arrangeren_tui.ui.widgets.plain import Label, OptionList, Static
 from arrangeren_tui.ui.widgets.table import PlainTable
 from arrangeren_tui.ui.widgets.textbox import TextBox
 from arrangeren_tui.ui.widgets.typing import TextInput

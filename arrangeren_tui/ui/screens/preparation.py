@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 from arrangeren_tui.core.domains import DOMAIN_LABELS, DOMAINS
 from arrangeren_tui.core.fields import FieldError, iso_date, parse_time
@@ -37,6 +37,7 @@ from arrangeren_tui.ui.saving import SaveResult, SessionSaver, unsaved_text
 from arrangeren_tui.ui.screens.base import EmergencySave
 from arrangeren_tui.ui.widgets.datehint import DateHint
 from arrangeren_tui.ui.widgets.keybar import KeyBar
+from arrangeren_tui.ui.widgets.plain import Label, Static
 from arrangeren_tui.ui.widgets.textbox import TextBox
 from arrangeren_tui.ui.widgets.tick import Tick
 from arrangeren_tui.ui.widgets.typing import TextInput

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from arrangeren_tui.core.fields import date_hint
+from arrangeren_tui.ui.widgets.plain import Static
 
 
 class DateHint(Static):

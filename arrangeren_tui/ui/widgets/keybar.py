@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Static
+
+from arrangeren_tui.ui.widgets.plain import Static
 
 if TYPE_CHECKING:  # DataTable is a big module; the board has none
     from textual.widgets import DataTable
