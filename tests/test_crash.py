@@ -257,6 +257,7 @@ class Round:
     draft_done: float | None = None
     killed: float | None = None
     screen: str = ""
+    settle: bool = False  # killed well after its last Enter (see KillWorker.one_round)
 
     def log(self, what: str) -> None:
         self.events.append(f"{time.monotonic() - self.spawned:7.3f}s {what}")
@@ -290,7 +291,11 @@ class KillWorker:
     def run(self) -> None:
         try:
             for number in self.rounds:
-                self.one_round(number)
+                # A worker's last round, if no note of its earlier ones was old enough to
+                # be required on disk: one that surely has such a note (some seeds drew
+                # only start-up and right-after-Enter kills, so nothing was checked).
+                settle = number == self.rounds[-1] and not self.required
+                self.one_round(number, settle=settle)
                 if self.failures:
                     return
         except Exception as error:  # noqa: BLE001 - reported by the test thread
@@ -298,13 +303,18 @@ class KillWorker:
 
             self.failures.append(f"[{self.name}] crashed: {error!r}\n{traceback.format_exc()}")
 
-    def one_round(self, number: int) -> None:
+    def one_round(self, number: int, *, settle: bool = False) -> None:
+        """One start, some typing, one SIGKILL. ``settle``: an "after_draft" round whose
+        kill comes at least ``SAVE_GRACE`` after its last Enter (the draw is made all the
+        same, so a seed replays the same rounds)."""
         rng = self.rng
         mode = rng.choices(
             ["startup", "after_enter", "random", "after_draft"], weights=[1, 4, 3, 2]
         )[0]
+        if settle:
+            mode = "after_draft"
         before = load(self.store_dir, self.session_id)
-        rnd = Round(number, mode)
+        rnd = Round(number, mode, settle=settle)
         self.history.append(rnd)
         app = self.spawn("--store", str(self.store_dir), "open", self.session_id)
         rnd.spawned = app.started_at
@@ -402,7 +412,10 @@ class KillWorker:
             rnd.draft_done = time.monotonic()
             rnd.log(f"draft {rnd.draft!r} typed")
             if rnd.mode == "after_draft":
-                time.sleep(rng.uniform(0.0, 2.4))
+                hold = rng.uniform(0.0, 2.4)
+                if rnd.settle:  # the last Enter at least SAVE_GRACE before the kill
+                    hold = max(hold, SAVE_GRACE + 0.2 - (time.monotonic() - rnd.sent[-1].at))
+                time.sleep(max(0.0, hold))
                 kill_now("after the draft")
             elif rnd.mode == "random" and timer is not None:
                 timer.join(5.0)
