@@ -121,9 +121,12 @@ def create_key(root: Path, passphrase: str) -> AgeCodec:
 
 
 # What rage says when the passphrase opened the key's header but the file is damaged
-# after it: a header whose MAC does not match, or a payload that does not decrypt. A wrong
-# passphrase is "Decryption failed"; anything not recognised stays "wrong passphrase".
+# after it (a header whose MAC does not match, or a payload that does not decrypt), or when
+# the file is not an age file at all (a damaged header line, e.g. a MAC that is no longer
+# base64). A wrong passphrase is "Decryption failed"; anything not recognised stays
+# "wrong passphrase".
 _DAMAGE_AFTER_THE_PASSPHRASE = ("Header MAC is invalid", "decryption error")
+_NOT_AN_AGE_FILE = "Unknown age format"
 
 
 def _damaged_key(root: Path) -> CryptError:
@@ -156,7 +159,8 @@ def _open_key(root: Path, passphrase: str) -> pyrage.x25519.Identity:
         secret = bytes(pyrage.passphrase.decrypt(sealed, passphrase))
     except pyrage.DecryptError as error:
         # Only after a refusal: a key that opens is never called damaged by this check.
-        if str(error) in _DAMAGE_AFTER_THE_PASSPHRASE or not _sealed_whole(sealed):
+        if (str(error) in _DAMAGE_AFTER_THE_PASSPHRASE
+                or str(error).startswith(_NOT_AN_AGE_FILE) or not _sealed_whole(sealed)):
             raise _damaged_key(root) from None
         raise WrongPassphraseError() from None
     try:
