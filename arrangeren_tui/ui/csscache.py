@@ -70,10 +70,11 @@ def _parse_rules(self: Stylesheet, css: str, read_from: Any, is_default_rules: b
     keeps the variables they were parsed with (one set per file in practice: a file
     written under another theme is parsed again and kept with the new set).
     """
-    in_process = self._parse_cache.get((css, read_from, is_default_rules, tie_breaker, scope))
+    source = (css, read_from, is_default_rules, tie_breaker, scope)  # Textual's own key
+    in_process = self._parse_cache.get(source)
     if in_process is not None:
         return in_process
-    key = repr((css, read_from, is_default_rules, tie_breaker, scope))
+    key = repr(source)
     variables = _variables_text(self._variables)
     kept = _table.get(key)
     if kept is not None and kept[0] == variables:
@@ -82,7 +83,7 @@ def _parse_rules(self: Stylesheet, css: str, read_from: Any, is_default_rules: b
         except Exception:  # noqa: BLE001 - a cache: anything wrong with it means "parse"
             rules = None
         if isinstance(rules, list):
-            self._parse_cache[(css, read_from, is_default_rules, tie_breaker, scope)] = rules
+            self._parse_cache[source] = rules
             return rules
     rules = _textual_parse(self, css, read_from, is_default_rules, tie_breaker, scope)
     if not any(rule.errors for rule in rules):

@@ -7,6 +7,11 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, ColumnKey, RowKey
 
 
+def _plain(value: object) -> object:
+    """A ``str`` as the ``Text`` Textual makes of one without markup; anything else as is."""
+    return Text(value, end="") if isinstance(value, str) else value
+
+
 class PlainTable(DataTable[object]):
     """``DataTable`` whose text cells are plain text.
 
@@ -20,11 +25,8 @@ class PlainTable(DataTable[object]):
 
     def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None,
                 label: TextType | None = None) -> RowKey:
-        return super().add_row(*(Text(cell, end="") if isinstance(cell, str) else cell
-                                 for cell in cells), height=height, key=key, label=label)
+        return super().add_row(*map(_plain, cells), height=height, key=key, label=label)
 
     def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: CellType,
                     *, update_width: bool = False) -> None:
-        super().update_cell(row_key, column_key,
-                            Text(value, end="") if isinstance(value, str) else value,
-                            update_width=update_width)
+        super().update_cell(row_key, column_key, _plain(value), update_width=update_width)
