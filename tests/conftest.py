@@ -103,6 +103,17 @@ def demo(veld: Veld, store: SessionStore) -> Session:
     return session
 
 
+@pytest.fixture
+def snapshot_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, veld: Veld) -> SessionStore:
+    """The demo session in a store at a relative path: the home screen's "Opslag:" line is
+    the same on every machine (snapshots, screens compared between two starts)."""
+    monkeypatch.chdir(tmp_path)
+    store = SessionStore(Path("store"))
+    store.ensure()
+    store.save(demo_session(veld))
+    return store
+
+
 def demo_now() -> float:
     """The moment the demo session is 'now': 27 minutes into the meeting."""
     return T0 + 27 * 60

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, FakeClock, demo_now, demo_session
+from conftest import TODAY, FakeClock, demo_now
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 
 from arrangeren_tui.core.storage.store import SessionStore
@@ -61,19 +61,11 @@ async def _run(store: SessionStore, veld, cache: Path, open_session: str | None 
     return rules, screen
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, veld) -> SessionStore:
-    monkeypatch.chdir(tmp_path)  # a relative store: the same "Opslag:" line every run
-    store = SessionStore(Path("store"))
-    store.ensure()
-    store.save(demo_session(veld))
-    return store
-
-
 @pytest.mark.parametrize("open_session", [None, "20261123-demo"], ids=["home", "board"])
 async def test_from_the_file_the_rules_and_the_screen_are_the_same(
-        store: SessionStore, veld, cache: Path, parses: list[str],
+        snapshot_store: SessionStore, veld, cache: Path, parses: list[str],
         open_session: str | None) -> None:
+    store = snapshot_store  # the same "Opslag:" line in both screenshots
     cold_rules, cold_screen = await _run(store, veld, cache, open_session)
     assert parses and cache.is_file()  # the first start parsed and kept it
     parsed_cold = list(parses)
@@ -108,10 +100,11 @@ def _parse(css: str, variables: dict[str, str] | None = None) -> list[str]:
 
 
 THEMED = "Static { background: $panel; color: $text; }"
+DARK = {"panel": "#101010", "text": "#eeeeee"}
 
 
 def test_other_variables_are_parsed_anew(cache: Path, parses: list[str]) -> None:
-    dark = {"panel": "#101010", "text": "#eeeeee"}
+    dark = DARK
     light = {"panel": "#f0f0f0", "text": "#111111"}
     csscache.install(cache)
     first = _parse(THEMED, dark)
@@ -129,7 +122,7 @@ def test_other_variables_are_parsed_anew(cache: Path, parses: list[str]) -> None
 def test_a_bad_file_is_passed_over_and_replaced(cache: Path, parses: list[str],
                                                 damage: str) -> None:
     csscache.install(cache)
-    expected = _parse(THEMED, {"panel": "#101010", "text": "#eeeeee"})
+    expected = _parse(THEMED, DARK)
     csscache.save()
     csscache.uninstall()
     data = bytearray(cache.read_bytes())
@@ -142,11 +135,11 @@ def test_a_bad_file_is_passed_over_and_replaced(cache: Path, parses: list[str],
     cache.write_bytes(bytes(data))
     parses.clear()
     csscache.install(cache)
-    assert _parse(THEMED, {"panel": "#101010", "text": "#eeeeee"}) == expected
+    assert _parse(THEMED, DARK) == expected
     assert len(parses) == 1  # parsed, as without a file
     csscache.save()
     csscache.uninstall()
     parses.clear()
     csscache.install(cache)
-    _parse(THEMED, {"panel": "#101010", "text": "#eeeeee"})
+    _parse(THEMED, DARK)
     assert parses == []  # the file was written anew

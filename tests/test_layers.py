@@ -126,12 +126,18 @@ LAZY = ("arrangeren_tui.ui.board.afspraken", "textual.widgets._data_table",
         "arrangeren_tui.core.export")
 
 
-def test_opening_a_board_loads_nothing_it_does_not_draw(tmp_path: Path) -> None:
-    code = BOARD_START.format(tests=str(Path(__file__).parent), lazy=LAZY,
-                              open_session=DEMO_ID, screen="BoardScreen")
+def loaded_after_start(tmp_path: Path, lazy: tuple[str, ...], open_session: str | None,
+                       screen: str) -> str:
+    """Which of ``lazy`` are loaded once the first screen (``screen``) is drawn."""
+    code = BOARD_START.format(tests=str(Path(__file__).parent), lazy=lazy,
+                              open_session=open_session, screen=screen)
     result = run(code, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_opening_a_board_loads_nothing_it_does_not_draw(tmp_path: Path) -> None:
+    assert loaded_after_start(tmp_path, LAZY, DEMO_ID, "BoardScreen") == "[]"
 
 
 # What a start on the home screen does not need until a session is opened: the board.
@@ -141,8 +147,4 @@ HOME_LAZY = ("arrangeren_tui.ui.board.screen", "arrangeren_tui.ui.board.widgets"
 
 
 def test_starting_on_the_home_screen_loads_no_board(tmp_path: Path) -> None:
-    code = BOARD_START.format(tests=str(Path(__file__).parent), lazy=HOME_LAZY,
-                              open_session=None, screen="HomeScreen")
-    result = run(code, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert loaded_after_start(tmp_path, HOME_LAZY, None, "HomeScreen") == "[]"

@@ -16,16 +16,6 @@ from arrangeren_tui.ui.app import ArrangerenApp
 from arrangeren_tui.ui.board.widgets import CaptureInput
 
 
-@pytest.fixture
-def snapshot_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, veld) -> SessionStore:
-    # A relative store path keeps the home screen's "Opslag:" line the same on every machine.
-    monkeypatch.chdir(tmp_path)
-    store = SessionStore(Path("store"))
-    store.ensure()
-    store.save(demo_session(veld))
-    return store
-
-
 def build_app(store: SessionStore, veld, open_session: str | None = None) -> ArrangerenApp:
     return ArrangerenApp(store=store, veld=veld, open_session=open_session,
                          now=FakeClock(demo_now()), today=lambda: TODAY)

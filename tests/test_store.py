@@ -905,8 +905,9 @@ def test_newest_counts_the_index_from_its_end(store: SessionStore, monkeypatch,
     from arrangeren_tui.core.storage import store as store_module
 
     store.ensure()
-    expected = _newest_first(_many_summaries(count).values())
-    store._write_index(_many_summaries(count))
+    summaries = _many_summaries(count)
+    expected = _newest_first(summaries.values())
+    store._write_index(summaries)
     monkeypatch.setattr(store_module, "_HEAD_CHUNK", 4_096)  # head and rest apart at 250
     monkeypatch.setattr(store_module, "_count_on",
                         lambda *args: pytest.fail("counted entry by entry"))
